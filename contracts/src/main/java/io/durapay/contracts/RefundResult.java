@@ -1,0 +1,4 @@
+package io.durapay.contracts;
+
+/** The outcome of a compensating refund. */
+public record RefundResult(String refundReference, boolean refunded) {}

@@ -1,0 +1,44 @@
+package io.durapay.store;
+
+import java.time.Instant;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+@RegisterConstructorMapper(IdempotencyRecord.class)
+public interface IdempotencyDao {
+
+  /**
+   * Claims the key for the current transaction without waiting. False means another request with
+   * the same key is in flight right now. The lock is released when the transaction ends.
+   */
+  @SqlQuery("SELECT pg_try_advisory_xact_lock(hashtextextended(:merchantId || '/' || :key, 0))")
+  boolean tryLock(@Bind("merchantId") String merchantId, @Bind("key") String key);
+
+  /** The live (unexpired) record for a key. */
+  @SqlQuery("""
+      SELECT * FROM idempotency_records
+      WHERE merchant_id = :merchantId AND idempotency_key = :key AND expires_at > now()
+      """)
+  Optional<IdempotencyRecord> findLive(@Bind("merchantId") String merchantId, @Bind("key") String key);
+
+  /** Stores a record, replacing an expired one for the same key that was not purged yet. */
+  @SqlUpdate("""
+      INSERT INTO idempotency_records (merchant_id, idempotency_key, request_hash, response_status,
+                                       response_body, payment_id, expires_at)
+      VALUES (:merchantId, :idempotencyKey, :requestHash, :responseStatus, :responseBody, :paymentId,
+              :expiresAt)
+      ON CONFLICT (merchant_id, idempotency_key) DO UPDATE
+        SET request_hash = EXCLUDED.request_hash, response_status = EXCLUDED.response_status,
+            response_body = EXCLUDED.response_body, payment_id = EXCLUDED.payment_id,
+            created_at = now(), expires_at = EXCLUDED.expires_at
+        WHERE idempotency_records.expires_at <= now()
+      """)
+  int insert(@BindMethods IdempotencyRecord record);
+
+  @SqlUpdate("DELETE FROM idempotency_records WHERE expires_at <= :now")
+  int purgeExpired(@Bind("now") Instant now);
+}

@@ -1,0 +1,43 @@
+package io.durapay.store;
+
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+@RegisterConstructorMapper(Merchant.class)
+public interface MerchantDao {
+
+  @SqlUpdate("""
+      INSERT INTO merchants (id, name, api_key_id, api_key_hash, webhook_url, webhook_secret, max_amount)
+      VALUES (:id, :name, :apiKeyId, :apiKeyHash, :webhookUrl, :webhookSecret, :maxAmount)
+      """)
+  void insert(@BindMethods Merchant merchant);
+
+  @SqlQuery("SELECT * FROM merchants WHERE id = :id")
+  Optional<Merchant> findById(@Bind("id") String id);
+
+  @SqlQuery("SELECT * FROM merchants WHERE api_key_id = :apiKeyId")
+  Optional<Merchant> findByApiKeyId(@Bind("apiKeyId") String apiKeyId);
+
+  /** Replaces the API key; the old one stops working at once. Returns false for an unknown id. */
+  @SqlUpdate("""
+      UPDATE merchants SET api_key_id = :apiKeyId, api_key_hash = :apiKeyHash, updated_at = now()
+      WHERE id = :id
+      """)
+  boolean rotateApiKey(
+      @Bind("id") String id, @Bind("apiKeyId") String apiKeyId, @Bind("apiKeyHash") byte[] apiKeyHash);
+
+  /** Replaces the webhook signing secret. Returns false for an unknown id. */
+  @SqlUpdate("UPDATE merchants SET webhook_secret = :secret, updated_at = now() WHERE id = :id")
+  boolean rotateWebhookSecret(@Bind("id") String id, @Bind("secret") String secret);
+
+  /** Sets the webhook URL and re-enables deliveries to it. Returns false for an unknown id. */
+  @SqlUpdate("""
+      UPDATE merchants SET webhook_url = :url, webhook_disabled_at = NULL, updated_at = now()
+      WHERE id = :id
+      """)
+  boolean updateWebhookUrl(@Bind("id") String id, @Bind("url") String url);
+}

@@ -1,0 +1,16 @@
+package io.durapay.store;
+
+import java.time.Instant;
+
+/** An event waiting in the outbox (or already published, when {@code publishedAt} is set). */
+public record OutboxEvent(
+    long id,
+    String eventId,
+    String eventType,
+    String aggregateId,
+    String correlationId,
+    String payload,
+    Instant createdAt,
+    Instant publishedAt,
+    int attempts,
+    String lastError) {}

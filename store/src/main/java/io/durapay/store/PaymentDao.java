@@ -1,0 +1,108 @@
+package io.durapay.store;
+
+import io.durapay.contracts.PaymentStatus;
+import io.durapay.contracts.StatusChange;
+import io.durapay.contracts.TransitionResult;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.jdbi.v3.sqlobject.transaction.Transaction;
+
+@RegisterConstructorMapper(Payment.class)
+@RegisterConstructorMapper(StatusHistoryEntry.class)
+public interface PaymentDao {
+
+  /** Inserts a new payment in status {@code initiated} and records that first status. */
+  @Transaction
+  default void create(Payment payment) {
+    insert(payment);
+    insertHistory(payment.id(), null, PaymentStatus.INITIATED, "payment created", null);
+  }
+
+  @SqlUpdate("""
+      INSERT INTO payments (id, merchant_id, amount, currency, payment_method, description, metadata,
+                            status, correlation_id)
+      VALUES (:id, :merchantId, :amount, :currency, :paymentMethod, :description,
+              CAST(:metadata AS jsonb), 'initiated', :correlationId)
+      """)
+  void insert(@BindMethods Payment payment);
+
+  @SqlQuery("SELECT * FROM payments WHERE id = :id")
+  Optional<Payment> findById(@Bind("id") String id);
+
+  /** A payment as its merchant sees it: another merchant's payment is simply not there. */
+  @SqlQuery("SELECT * FROM payments WHERE id = :id AND merchant_id = :merchantId")
+  Optional<Payment> findByIdForMerchant(@Bind("id") String id, @Bind("merchantId") String merchantId);
+
+  /**
+   * One page of a merchant's payments, newest first. Ids sort by creation time, so the id of the
+   * last payment of a page is the cursor for the next. Pass {@code status} or {@code startingAfter}
+   * as null to leave them out.
+   */
+  @SqlQuery("""
+      SELECT * FROM payments
+      WHERE merchant_id = :merchantId
+        AND (CAST(:status AS text) IS NULL OR status = :status)
+        AND (CAST(:startingAfter AS text) IS NULL OR id < :startingAfter)
+      ORDER BY id DESC
+      LIMIT :limit
+      """)
+  List<Payment> list(
+      @Bind("merchantId") String merchantId,
+      @Bind("status") PaymentStatus status,
+      @Bind("startingAfter") String startingAfter,
+      @Bind("limit") int limit);
+
+  /**
+   * Moves a payment forward. The UPDATE only matches when the current status is one of the
+   * target's allowed predecessors, so an illegal or repeated change updates nothing; the result
+   * says whether it was applied and what the status is now. Empty when the payment does not exist.
+   */
+  @Transaction
+  default Optional<TransitionResult> transition(StatusChange change) {
+    Optional<PaymentStatus> from = lockStatus(change.paymentId());
+    if (from.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> allowed =
+        change.to().allowedPredecessors().stream().map(PaymentStatus::wireName).toList();
+    if (allowed.isEmpty() || updateStatus(change, allowed) == 0) {
+      return Optional.of(new TransitionResult(false, from.get()));
+    }
+    insertHistory(change.paymentId(), from.get(), change.to(), change.cause(), change.workflowRunId());
+    return Optional.of(new TransitionResult(true, change.to()));
+  }
+
+  @SqlQuery("SELECT status FROM payments WHERE id = :id FOR UPDATE")
+  Optional<PaymentStatus> lockStatus(@Bind("id") String id);
+
+  @SqlUpdate("""
+      UPDATE payments
+      SET status = :to,
+          failure_code = COALESCE(:failureCode, failure_code),
+          failure_message = COALESCE(:failureMessage, failure_message),
+          gateway_reference = COALESCE(:gatewayReference, gateway_reference),
+          updated_at = now()
+      WHERE id = :paymentId AND status IN (<allowed>)
+      """)
+  int updateStatus(@BindMethods StatusChange change, @BindList("allowed") List<String> allowed);
+
+  @SqlUpdate("""
+      INSERT INTO payment_status_history (payment_id, from_status, to_status, cause, workflow_run_id)
+      VALUES (:paymentId, :from, :to, :cause, :workflowRunId)
+      """)
+  void insertHistory(
+      @Bind("paymentId") String paymentId,
+      @Bind("from") PaymentStatus from,
+      @Bind("to") PaymentStatus to,
+      @Bind("cause") String cause,
+      @Bind("workflowRunId") String workflowRunId);
+
+  @SqlQuery("SELECT * FROM payment_status_history WHERE payment_id = :paymentId ORDER BY id")
+  List<StatusHistoryEntry> history(@Bind("paymentId") String paymentId);
+}

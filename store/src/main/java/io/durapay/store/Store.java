@@ -1,0 +1,77 @@
+package io.durapay.store;
+
+import io.durapay.contracts.PaymentStatus;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Types;
+import javax.sql.DataSource;
+import liquibase.Liquibase;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.exception.LiquibaseException;
+import liquibase.resource.ClassLoaderResourceAccessor;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.argument.AbstractArgumentFactory;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.config.ConfigRegistry;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+
+/** Entry points to the payments database: its migrations and the JDBI setup every DAO needs. */
+public final class Store {
+
+  /** The Liquibase changelog, on the classpath. */
+  public static final String CHANGELOG = "db/changelog.sql";
+
+  private Store() {}
+
+  /** Installs the plugins and mappings the DAOs rely on. Returns the same instance. */
+  public static Jdbi configure(Jdbi jdbi) {
+    jdbi.installPlugin(new SqlObjectPlugin());
+    jdbi.installPlugin(new PostgresPlugin());
+    jdbi.registerArgument(new PaymentStatusArgumentFactory());
+    jdbi.registerColumnMapper(
+        PaymentStatus.class,
+        (rs, column, ctx) -> {
+          String value = rs.getString(column);
+          return value == null ? null : PaymentStatus.fromWireName(value);
+        });
+    return jdbi;
+  }
+
+  /** A configured JDBI over the data source. */
+  public static Jdbi jdbi(DataSource dataSource) {
+    return configure(Jdbi.create(dataSource));
+  }
+
+  /** Brings the schema up to date. Safe to run on every start and from several processes. */
+  public static void migrate(DataSource dataSource) {
+    try (Connection connection = dataSource.getConnection()) {
+      Database database =
+          DatabaseFactory.getInstance()
+              .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+      try (Liquibase liquibase =
+          new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(), database)) {
+        liquibase.update("");
+      }
+    } catch (SQLException | LiquibaseException e) {
+      throw new IllegalStateException("database migration failed: " + e.getMessage(), e);
+    } catch (Exception e) {
+      throw new IllegalStateException("database migration failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Statuses are stored by their wire name ({@code initiated}, …), not the enum constant. */
+  private static final class PaymentStatusArgumentFactory
+      extends AbstractArgumentFactory<PaymentStatus> {
+    PaymentStatusArgumentFactory() {
+      super(Types.VARCHAR);
+    }
+
+    @Override
+    protected Argument build(PaymentStatus value, ConfigRegistry config) {
+      return (position, statement, ctx) -> statement.setString(position, value.wireName());
+    }
+  }
+}

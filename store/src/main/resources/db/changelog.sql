@@ -1,0 +1,102 @@
+--liquibase formatted sql
+
+--changeset durapay:001-merchants
+CREATE TABLE merchants (
+  id                   text        PRIMARY KEY,
+  name                 text        NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+  -- The API key is "<api_key_id>.<secret>"; only the SHA-256 of the secret is kept.
+  api_key_id           text        NOT NULL UNIQUE,
+  api_key_hash         bytea       NOT NULL,
+  webhook_url          text,
+  -- Needed in clear to sign webhooks; never logged, never put in a workflow input.
+  webhook_secret       text        NOT NULL,
+  webhook_disabled_at  timestamptz,
+  max_amount           bigint      CHECK (max_amount IS NULL OR max_amount > 0),
+  created_at           timestamptz NOT NULL DEFAULT now(),
+  updated_at           timestamptz NOT NULL DEFAULT now()
+);
+
+--changeset durapay:002-payments
+CREATE TABLE payments (
+  id                 text        PRIMARY KEY,
+  merchant_id        text        NOT NULL REFERENCES merchants (id),
+  amount             bigint      NOT NULL CHECK (amount > 0),
+  currency           text        NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
+  payment_method     text        NOT NULL,
+  description        text,
+  metadata           jsonb       NOT NULL DEFAULT '{}'::jsonb,
+  status             text        NOT NULL
+                       CHECK (status IN ('initiated', 'processing', 'completed', 'failed', 'cancelled')),
+  failure_code       text,
+  failure_message    text,
+  gateway_reference  text,
+  correlation_id     text        NOT NULL,
+  created_at         timestamptz NOT NULL DEFAULT now(),
+  updated_at         timestamptz NOT NULL DEFAULT now()
+);
+-- Listing is per merchant, newest first, with the payment id as cursor (ids sort by time).
+CREATE INDEX payments_merchant_id_idx ON payments (merchant_id, id DESC);
+CREATE INDEX payments_merchant_status_id_idx ON payments (merchant_id, status, id DESC);
+-- The reconciler looks for payments stuck in a status.
+CREATE INDEX payments_status_updated_at_idx ON payments (status, updated_at);
+
+CREATE TABLE payment_status_history (
+  id               bigserial   PRIMARY KEY,
+  payment_id       text        NOT NULL REFERENCES payments (id),
+  from_status      text,
+  to_status        text        NOT NULL,
+  cause            text,
+  workflow_run_id  text,
+  changed_at       timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX payment_status_history_payment_idx ON payment_status_history (payment_id, id);
+
+--changeset durapay:003-forward-only-status splitStatements:false
+-- The last line of defence: whatever code runs, a payment's status only moves forward.
+CREATE FUNCTION payments_forward_only_status() RETURNS trigger AS $$
+BEGIN
+  IF NEW.status = OLD.status THEN
+    RETURN NEW;
+  END IF;
+  IF (OLD.status = 'initiated' AND NEW.status IN ('processing', 'failed', 'cancelled'))
+     OR (OLD.status = 'processing' AND NEW.status IN ('completed', 'failed', 'cancelled')) THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'illegal payment status transition % -> % for payment %', OLD.status, NEW.status, OLD.id
+    USING ERRCODE = 'check_violation';
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER payments_forward_only_status
+  BEFORE UPDATE OF status ON payments
+  FOR EACH ROW EXECUTE FUNCTION payments_forward_only_status();
+
+--changeset durapay:004-idempotency
+CREATE TABLE idempotency_records (
+  merchant_id      text        NOT NULL REFERENCES merchants (id),
+  idempotency_key  text        NOT NULL CHECK (length(idempotency_key) BETWEEN 1 AND 255),
+  request_hash     text        NOT NULL,
+  response_status  integer     NOT NULL,
+  response_body    text        NOT NULL,
+  payment_id       text        REFERENCES payments (id),
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  expires_at       timestamptz NOT NULL,
+  PRIMARY KEY (merchant_id, idempotency_key)
+);
+CREATE INDEX idempotency_records_expires_at_idx ON idempotency_records (expires_at);
+
+--changeset durapay:005-outbox
+CREATE TABLE outbox (
+  id              bigserial   PRIMARY KEY,
+  event_id        text        NOT NULL UNIQUE,
+  event_type      text        NOT NULL,
+  aggregate_id    text        NOT NULL,
+  correlation_id  text,
+  -- The envelope exactly as it is published.
+  payload         text        NOT NULL,
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  published_at    timestamptz,
+  attempts        integer     NOT NULL DEFAULT 0,
+  last_error      text
+);
+CREATE INDEX outbox_pending_idx ON outbox (id) WHERE published_at IS NULL;

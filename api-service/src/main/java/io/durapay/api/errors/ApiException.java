@@ -27,6 +27,16 @@ public class ApiException extends RuntimeException {
     return new ApiException(400, ErrorType.INVALID_REQUEST_ERROR, code, message, param);
   }
 
+  /** 413: the body is over the limit. */
+  public static ApiException payloadTooLarge(int maxBytes) {
+    return new ApiException(
+        413,
+        ErrorType.INVALID_REQUEST_ERROR,
+        "payload_too_large",
+        "The request body is larger than " + (maxBytes / 1024) + " KiB.",
+        null);
+  }
+
   public static ApiException notFound(String message, String param) {
     return new ApiException(404, ErrorType.NOT_FOUND_ERROR, "resource_missing", message, param);
   }

@@ -12,6 +12,16 @@ public enum ErrorType {
   RATE_LIMIT_ERROR,
   API_ERROR;
 
+  /** The type that goes with an HTTP status when nothing more specific is known. */
+  public static ErrorType forStatus(int status) {
+    return switch (status) {
+      case 401 -> AUTHENTICATION_ERROR;
+      case 404 -> NOT_FOUND_ERROR;
+      case 429 -> RATE_LIMIT_ERROR;
+      default -> status >= 500 ? API_ERROR : INVALID_REQUEST_ERROR;
+    };
+  }
+
   @JsonValue
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -1,0 +1,75 @@
+package io.durapay.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.db.DataSourceFactory;
+import io.durapay.api.outbox.OutboxFactory;
+import io.durapay.api.outbox.SnsFactory;
+import io.durapay.api.payments.PaymentsFactory;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+/** The API's configuration; see {@code config.yml} for every setting and its environment variable. */
+public class DurapayConfiguration extends Configuration {
+
+  @Valid @NotNull private DataSourceFactory database = new DataSourceFactory();
+
+  @Valid @NotNull private PaymentsFactory payments = new PaymentsFactory();
+
+  @Valid @NotNull private OutboxFactory outbox = new OutboxFactory();
+
+  @Valid @NotNull private SnsFactory sns = new SnsFactory();
+
+  /** Run the schema migrations when the server starts (off when an operator runs them). */
+  private boolean migrateOnStart = true;
+
+  @JsonProperty
+  public DataSourceFactory getDatabase() {
+    return database;
+  }
+
+  @JsonProperty
+  public void setDatabase(DataSourceFactory database) {
+    this.database = database;
+  }
+
+  @JsonProperty
+  public PaymentsFactory getPayments() {
+    return payments;
+  }
+
+  @JsonProperty
+  public void setPayments(PaymentsFactory payments) {
+    this.payments = payments;
+  }
+
+  @JsonProperty
+  public OutboxFactory getOutbox() {
+    return outbox;
+  }
+
+  @JsonProperty
+  public void setOutbox(OutboxFactory outbox) {
+    this.outbox = outbox;
+  }
+
+  @JsonProperty
+  public SnsFactory getSns() {
+    return sns;
+  }
+
+  @JsonProperty
+  public void setSns(SnsFactory sns) {
+    this.sns = sns;
+  }
+
+  @JsonProperty
+  public boolean isMigrateOnStart() {
+    return migrateOnStart;
+  }
+
+  @JsonProperty
+  public void setMigrateOnStart(boolean migrateOnStart) {
+    this.migrateOnStart = migrateOnStart;
+  }
+}

@@ -1,0 +1,63 @@
+package io.durapay.api.errors;
+
+import io.durapay.api.api.ErrorResponse;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.sql.SQLException;
+import java.util.UUID;
+import org.jdbi.v3.core.ConnectionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last resort. A database that cannot be reached is a 503 the caller may retry (nothing was
+ * written: the transaction never committed); anything else is a 500 with an id to quote, logged
+ * with its stack trace. Neither body says more than that.
+ */
+public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
+  private static final Logger LOG = LoggerFactory.getLogger(UnexpectedExceptionMapper.class);
+
+  @Override
+  public Response toResponse(Throwable e) {
+    if (isDatabaseUnavailable(e)) {
+      LOG.warn("database unavailable: {}", e.toString());
+      return Response.status(503)
+          .type(MediaType.APPLICATION_JSON_TYPE)
+          .header("Retry-After", "1")
+          .entity(
+              ErrorResponse.of(
+                  ErrorType.API_ERROR,
+                  "service_unavailable",
+                  "The service is temporarily unavailable; nothing was changed. Retry with the"
+                      + " same Idempotency-Key.",
+                  null))
+          .build();
+    }
+    String errorId = UUID.randomUUID().toString();
+    LOG.error("unexpected error {}", errorId, e);
+    return Response.status(500)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(
+            ErrorResponse.of(
+                ErrorType.API_ERROR,
+                "internal_error",
+                "Something went wrong on our side (error id " + errorId + ").",
+                null))
+        .build();
+  }
+
+  private static boolean isDatabaseUnavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectionException) {
+        return true;
+      }
+      // SQLSTATE class 08: connection exceptions; 57P01..03: the server is shutting down.
+      if (t instanceof SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

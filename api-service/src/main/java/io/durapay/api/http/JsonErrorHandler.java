@@ -1,0 +1,77 @@
+package io.durapay.api.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durapay.api.api.ErrorResponse;
+import io.durapay.api.errors.ErrorType;
+import java.nio.ByteBuffer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Errors Jetty answers itself, before a request reaches the application (an ambiguous or
+ * malformed URI, headers too large), in the same JSON shape as every other error instead of an
+ * HTML page.
+ */
+public final class JsonErrorHandler extends ErrorHandler {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  public JsonErrorHandler() {
+    setDefaultResponseMimeType("application/json");
+  }
+
+  /** Whatever the client accepts, the error is written as JSON. */
+  @Override
+  protected boolean generateAcceptableResponse(
+      Request request,
+      Response response,
+      Callback callback,
+      String contentType,
+      List<Charset> charsets,
+      int code,
+      String message,
+      Throwable cause)
+      throws IOException {
+    return super.generateAcceptableResponse(
+        request, response, callback, "application/json", List.of(StandardCharsets.UTF_8), code,
+        message, cause);
+  }
+
+  @Override
+  protected void writeErrorJson(
+      Request request, PrintWriter writer, int code, String message, Throwable cause) {
+    writer.write(new String(body(code, message), StandardCharsets.UTF_8));
+  }
+
+  /** Requests so malformed that Jetty refuses them while parsing (an ambiguous URI, say). */
+  @Override
+  public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+    fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+    return ByteBuffer.wrap(body(status, reason));
+  }
+
+  private static byte[] body(int code, String message) {
+    ErrorResponse body =
+        ErrorResponse.of(
+            ErrorType.forStatus(code),
+            code >= 500 ? "internal_error" : "bad_request",
+            code >= 500 || message == null
+                ? "The request could not be processed (HTTP " + code + ")."
+                : message + ".",
+            null);
+    try {
+      return MAPPER.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

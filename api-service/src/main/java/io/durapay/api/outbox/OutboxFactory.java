@@ -1,0 +1,91 @@
+package io.durapay.api.outbox;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+/** How the outbox relay polls, batches and backs off. */
+public class OutboxFactory {
+
+  /** Run the relay in this process. Several API instances may all relay. */
+  private boolean relayEnabled = true;
+
+  /** How long the relay waits after finding nothing to publish. */
+  @NotNull private Duration pollInterval = Duration.milliseconds(200);
+
+  /** Events locked and published per transaction. */
+  @Min(1)
+  @Max(1000)
+  private int batchSize = 50;
+
+  /** First wait after a failed publish; doubles on each failure in a row. */
+  @NotNull private Duration initialBackoff = Duration.milliseconds(500);
+
+  /** The longest wait between tries while the destination keeps failing. */
+  @NotNull private Duration maxBackoff = Duration.seconds(30);
+
+  /** The outbox health check fails when the oldest unpublished event is older than this. */
+  @NotNull private Duration lagThreshold = Duration.seconds(60);
+
+  @JsonProperty
+  public boolean isRelayEnabled() {
+    return relayEnabled;
+  }
+
+  @JsonProperty
+  public void setRelayEnabled(boolean relayEnabled) {
+    this.relayEnabled = relayEnabled;
+  }
+
+  @JsonProperty
+  public Duration getPollInterval() {
+    return pollInterval;
+  }
+
+  @JsonProperty
+  public void setPollInterval(Duration pollInterval) {
+    this.pollInterval = pollInterval;
+  }
+
+  @JsonProperty
+  public int getBatchSize() {
+    return batchSize;
+  }
+
+  @JsonProperty
+  public void setBatchSize(int batchSize) {
+    this.batchSize = batchSize;
+  }
+
+  @JsonProperty
+  public Duration getInitialBackoff() {
+    return initialBackoff;
+  }
+
+  @JsonProperty
+  public void setInitialBackoff(Duration initialBackoff) {
+    this.initialBackoff = initialBackoff;
+  }
+
+  @JsonProperty
+  public Duration getMaxBackoff() {
+    return maxBackoff;
+  }
+
+  @JsonProperty
+  public void setMaxBackoff(Duration maxBackoff) {
+    this.maxBackoff = maxBackoff;
+  }
+
+  @JsonProperty
+  public Duration getLagThreshold() {
+    return lagThreshold;
+  }
+
+  @JsonProperty
+  public void setLagThreshold(Duration lagThreshold) {
+    this.lagThreshold = lagThreshold;
+  }
+}

@@ -1,0 +1,173 @@
+package io.durapay.api.outbox;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import io.dropwizard.lifecycle.Managed;
+import io.durapay.store.OutboxDao;
+import io.durapay.store.OutboxEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes outbox events. Each batch is locked with {@code FOR UPDATE SKIP LOCKED}, published in
+ * order and marked published in the same transaction, so several relays (one per API instance)
+ * never publish one batch twice between them. An event is marked only after the publisher
+ * accepted it: a crash in between publishes it again later (consumers deduplicate on the event
+ * id), never zero times. While publishing fails the relay backs off exponentially, up to a cap,
+ * and every event stays in the outbox.
+ */
+public final class OutboxRelay implements Managed {
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+  private static final int MAX_ERROR_LENGTH = 1000;
+
+  /** What one pass did. */
+  public record BatchResult(int locked, int published, Exception failure) {}
+
+  private final Jdbi jdbi;
+  private final EventPublisher publisher;
+  private final int batchSize;
+  private final Duration pollInterval;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final Meter publishedMeter;
+  private final Meter failureMeter;
+  private final BlockingQueue<Boolean> wakeUps = new ArrayBlockingQueue<>(1);
+
+  private volatile boolean running;
+  private volatile int consecutiveFailures;
+  private Thread thread;
+
+  public OutboxRelay(
+      Jdbi jdbi,
+      EventPublisher publisher,
+      OutboxFactory settings,
+      MetricRegistry metrics) {
+    this.jdbi = jdbi;
+    this.publisher = publisher;
+    this.batchSize = settings.getBatchSize();
+    this.pollInterval = settings.getPollInterval().toJavaDuration();
+    this.initialBackoff = settings.getInitialBackoff().toJavaDuration();
+    this.maxBackoff = settings.getMaxBackoff().toJavaDuration();
+    this.publishedMeter = metrics.meter("outbox.published");
+    this.failureMeter = metrics.meter("outbox.publish-failures");
+  }
+
+  @Override
+  public synchronized void start() {
+    running = true;
+    thread = new Thread(this::loop, "outbox-relay");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  @Override
+  public synchronized void stop() throws InterruptedException {
+    running = false;
+    wakeUp();
+    if (thread != null) {
+      thread.interrupt();
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+    }
+  }
+
+  /**
+   * Asks for a pass now rather than at the next poll, after a new event was committed. Ignored
+   * while backing off, so a busy API does not hammer a destination that is down.
+   */
+  public void wakeUp() {
+    if (consecutiveFailures == 0) {
+      wakeUps.offer(Boolean.TRUE);
+    }
+  }
+
+  /** One pass: lock a batch, publish it in order, mark what was accepted. */
+  public BatchResult relayOnce() {
+    return jdbi.inTransaction(
+        handle -> {
+          OutboxDao outbox = handle.attach(OutboxDao.class);
+          List<OutboxEvent> batch = outbox.lockPending(batchSize);
+          List<Long> published = new ArrayList<>(batch.size());
+          Exception failure = null;
+          for (OutboxEvent event : batch) {
+            try {
+              publisher.publish(event);
+              published.add(event.id());
+            } catch (PublishException | RuntimeException e) {
+              // Stop at the first failure: the rest would most likely fail the same way.
+              outbox.recordFailure(event.id(), truncate(e.getMessage()));
+              failure = e;
+              break;
+            }
+          }
+          if (!published.isEmpty()) {
+            outbox.markPublished(published);
+          }
+          return new BatchResult(batch.size(), published.size(), failure);
+        });
+  }
+
+  private void loop() {
+    while (running) {
+      Duration wait;
+      try {
+        BatchResult result = relayOnce();
+        publishedMeter.mark(result.published());
+        wait = afterBatch(result);
+      } catch (RuntimeException e) {
+        // The database itself failed (down, restarting): back off the same way.
+        wait = afterFailure(e);
+      }
+      try {
+        wakeUps.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private Duration afterBatch(BatchResult result) {
+    if (result.failure() != null) {
+      return afterFailure(result.failure());
+    }
+    if (consecutiveFailures > 0) {
+      LOG.info("outbox relay recovered after {} failed attempts", consecutiveFailures);
+      consecutiveFailures = 0;
+    }
+    // A full batch means more may be waiting: go again at once.
+    return result.locked() == batchSize ? Duration.ZERO : pollInterval;
+  }
+
+  private Duration afterFailure(Exception e) {
+    failureMeter.mark();
+    consecutiveFailures++;
+    Duration wait = backoff(consecutiveFailures);
+    LOG.warn(
+        "outbox relay: publish failed ({} in a row), retrying in {} ms: {}",
+        consecutiveFailures,
+        wait.toMillis(),
+        e.getMessage());
+    return wait;
+  }
+
+  /** initial × 2^(failures − 1), capped. */
+  Duration backoff(int failures) {
+    int doublings = Math.min(failures - 1, 30);
+    Duration wait = initialBackoff.multipliedBy(1L << doublings);
+    return wait.compareTo(maxBackoff) > 0 ? maxBackoff : wait;
+  }
+
+  private static String truncate(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    return message.length() <= MAX_ERROR_LENGTH ? message : message.substring(0, MAX_ERROR_LENGTH);
+  }
+}

@@ -1,0 +1,160 @@
+package io.durapay.api.payments;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durapay.api.api.PaymentResponse;
+import io.durapay.api.errors.ApiException;
+import io.durapay.api.errors.ErrorType;
+import io.durapay.api.idempotency.RequestFingerprint;
+import io.durapay.contracts.EventEnvelope;
+import io.durapay.contracts.EventType;
+import io.durapay.contracts.PaymentEventData;
+import io.durapay.contracts.PaymentStatus;
+import io.durapay.store.IdempotencyDao;
+import io.durapay.store.IdempotencyRecord;
+import io.durapay.store.OutboxDao;
+import io.durapay.store.Payment;
+import io.durapay.store.PaymentDao;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Creates a payment under an idempotency key. The payment row, its {@code payment.initiated}
+ * outbox event and the idempotency record commit in one transaction, so either all three exist
+ * or none does, and a retry of the same request returns the stored response instead of creating
+ * a second payment.
+ */
+public final class PaymentInitiator {
+
+  /** What a create call produced: the response to send, and whether it is a replay. */
+  public record Outcome(int status, String body, boolean replayed, String paymentId) {}
+
+  private final Jdbi jdbi;
+  private final ObjectMapper mapper;
+  private final Duration idempotencyTtl;
+  private final Clock clock;
+
+  public PaymentInitiator(Jdbi jdbi, ObjectMapper mapper, Duration idempotencyTtl, Clock clock) {
+    this.jdbi = jdbi;
+    this.mapper = mapper;
+    this.idempotencyTtl = idempotencyTtl;
+    this.clock = clock;
+  }
+
+  public Outcome initiate(
+      String merchantId, String idempotencyKey, CreatePaymentRequest request, String correlationId) {
+    String fingerprint = RequestFingerprint.of(request);
+    return jdbi.inTransaction(
+        handle -> {
+          IdempotencyDao idempotency = handle.attach(IdempotencyDao.class);
+          // A second request with this key while the first is still running gets a 409 at once
+          // rather than waiting on it: the client retries and then sees the stored response.
+          if (!idempotency.tryLock(merchantId, idempotencyKey)) {
+            throw new ApiException(
+                409,
+                ErrorType.IDEMPOTENCY_ERROR,
+                "idempotency_key_in_use",
+                "A request with this Idempotency-Key is being processed. Retry shortly.",
+                "Idempotency-Key");
+          }
+          Optional<IdempotencyRecord> existing = idempotency.findLive(merchantId, idempotencyKey);
+          if (existing.isPresent()) {
+            return replay(existing.get(), fingerprint);
+          }
+          return create(handle, merchantId, idempotencyKey, fingerprint, request, correlationId);
+        });
+  }
+
+  private static Outcome replay(IdempotencyRecord record, String fingerprint) {
+    if (!record.requestHash().equals(fingerprint)) {
+      throw new ApiException(
+          422,
+          ErrorType.IDEMPOTENCY_ERROR,
+          "idempotency_key_reused",
+          "This Idempotency-Key was already used with a different request body. Use a new key"
+              + " for a new payment.",
+          "Idempotency-Key");
+    }
+    return new Outcome(record.responseStatus(), record.responseBody(), true, record.paymentId());
+  }
+
+  private Outcome create(
+      Handle handle,
+      String merchantId,
+      String idempotencyKey,
+      String fingerprint,
+      CreatePaymentRequest request,
+      String correlationId) {
+    PaymentDao payments = handle.attach(PaymentDao.class);
+    String paymentId = PaymentIds.newPaymentId();
+    payments.create(
+        new Payment(
+            paymentId,
+            merchantId,
+            request.amount(),
+            request.currency(),
+            request.paymentMethod(),
+            request.description(),
+            json(request.metadata()),
+            PaymentStatus.INITIATED,
+            null,
+            null,
+            null,
+            correlationId,
+            null,
+            null));
+    Payment stored = payments.findById(paymentId).orElseThrow();
+
+    EventEnvelope event =
+        new EventEnvelope(
+            PaymentIds.newEventId(),
+            EventType.PAYMENT_INITIATED,
+            clock.instant(),
+            correlationId,
+            new PaymentEventData(
+                paymentId,
+                merchantId,
+                stored.amount(),
+                stored.currency(),
+                PaymentStatus.INITIATED,
+                null,
+                null,
+                null));
+    handle
+        .attach(OutboxDao.class)
+        .insert(
+            event.id(),
+            event.type().wireName(),
+            paymentId,
+            correlationId,
+            json(event));
+
+    String body = json(PaymentResponse.from(stored, mapper));
+    Instant now = clock.instant();
+    handle
+        .attach(IdempotencyDao.class)
+        .insert(
+            new IdempotencyRecord(
+                merchantId,
+                idempotencyKey,
+                fingerprint,
+                201,
+                body,
+                paymentId,
+                now,
+                now.plus(idempotencyTtl)));
+    return new Outcome(201, body, false, paymentId);
+  }
+
+  private String json(Object value) {
+    try {
+      return mapper.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package io.durapay.api.payments;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.auth.Auth;
+import io.durapay.api.api.PaymentList;
+import io.durapay.api.api.PaymentResponse;
+import io.durapay.api.auth.AuthenticatedMerchant;
+import io.durapay.api.errors.ApiException;
+import io.durapay.api.http.CorrelationIdFilter;
+import io.durapay.api.outbox.OutboxRelay;
+import io.durapay.contracts.PaymentStatus;
+import io.durapay.store.Payment;
+import io.durapay.store.PaymentDao;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/** {@code /v1/payments}: initiate, read and list a merchant's payments. */
+@Path("/v1/payments")
+@Produces(MediaType.APPLICATION_JSON)
+public class PaymentsResource {
+  public static final int MAX_BODY_BYTES = 64 * 1024;
+  private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+  private static final int DEFAULT_LIMIT = 10;
+
+  private final PaymentInitiator initiator;
+  private final PaymentRequestParser parser;
+  private final PaymentDao payments;
+  private final ObjectMapper mapper;
+  private final OutboxRelay relay;
+
+  public PaymentsResource(
+      PaymentInitiator initiator,
+      PaymentRequestParser parser,
+      PaymentDao payments,
+      ObjectMapper mapper,
+      OutboxRelay relay) {
+    this.initiator = initiator;
+    this.parser = parser;
+    this.payments = payments;
+    this.mapper = mapper;
+    this.relay = relay;
+  }
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response create(
+      @Auth AuthenticatedMerchant merchant,
+      @HeaderParam("Idempotency-Key") String idempotencyKey,
+      @Context ContainerRequestContext request,
+      InputStream body)
+      throws IOException {
+    checkIdempotencyKey(idempotencyKey);
+    CreatePaymentRequest parsed = parser.parse(readBody(body));
+    PaymentInitiator.Outcome outcome =
+        initiator.initiate(
+            merchant.id(), idempotencyKey, parsed, CorrelationIdFilter.correlationId(request));
+    if (!outcome.replayed() && relay != null) {
+      relay.wakeUp();
+    }
+    Response.ResponseBuilder response =
+        Response.status(outcome.status()).entity(outcome.body()).type(MediaType.APPLICATION_JSON);
+    if (outcome.replayed()) {
+      response.header("Idempotent-Replayed", "true");
+    }
+    return response.build();
+  }
+
+  @GET
+  @Path("/{id}")
+  public PaymentResponse get(@Auth AuthenticatedMerchant merchant, @PathParam("id") String id) {
+    return PaymentResponse.from(findOwn(merchant, id, "id"), mapper);
+  }
+
+  @GET
+  public PaymentList list(
+      @Auth AuthenticatedMerchant merchant,
+      @QueryParam("status") String status,
+      @QueryParam("limit") String limit,
+      @QueryParam("startingAfter") String startingAfter) {
+    PaymentStatus statusFilter = status == null ? null : parseStatus(status);
+    int pageSize = limit == null ? DEFAULT_LIMIT : parseLimit(limit);
+    if (startingAfter != null) {
+      findOwn(merchant, startingAfter, "startingAfter");
+    }
+    List<Payment> page = payments.list(merchant.id(), statusFilter, startingAfter, pageSize + 1);
+    boolean hasMore = page.size() > pageSize;
+    return new PaymentList(
+        page.stream().limit(pageSize).map(p -> PaymentResponse.from(p, mapper)).toList(), hasMore);
+  }
+
+  /** A payment of this merchant; another merchant's payment is reported as missing, never as forbidden. */
+  private Payment findOwn(AuthenticatedMerchant merchant, String id, String param) {
+    if (!PaymentIds.isPaymentId(id)) {
+      throw ApiException.notFound("No such payment: '" + abbreviate(id) + "'", param);
+    }
+    return payments
+        .findByIdForMerchant(id, merchant.id())
+        .orElseThrow(() -> ApiException.notFound("No such payment: '" + id + "'", param));
+  }
+
+  private static void checkIdempotencyKey(String key) {
+    if (key == null || key.isEmpty()) {
+      throw ApiException.invalid(
+          "missing_idempotency_key",
+          "The Idempotency-Key header is required: send a unique value (for example a UUID) per"
+              + " payment, and the same value when you retry it.",
+          "Idempotency-Key");
+    }
+    if (key.length() > MAX_IDEMPOTENCY_KEY_LENGTH
+        || key.codePoints().anyMatch(c -> c < 0x20 || c > 0x7e)) {
+      throw ApiException.invalid(
+          "invalid_idempotency_key",
+          "The Idempotency-Key header must be 1 to 255 printable ASCII characters.",
+          "Idempotency-Key");
+    }
+  }
+
+  private static byte[] readBody(InputStream body) throws IOException {
+    byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
+    if (bytes.length > MAX_BODY_BYTES) {
+      throw ApiException.payloadTooLarge(MAX_BODY_BYTES);
+    }
+    return bytes;
+  }
+
+  private static PaymentStatus parseStatus(String status) {
+    return PaymentStatus.parse(status)
+        .orElseThrow(
+            () ->
+                ApiException.invalid(
+                    "invalid_status",
+                    "status must be one of initiated, processing, completed, failed, cancelled.",
+                    "status"));
+  }
+
+  private static int parseLimit(String limit) {
+    try {
+      int value = Integer.parseInt(limit);
+      if (value >= 1 && value <= 100) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below with the same message as an out-of-range number.
+    }
+    throw ApiException.invalid("invalid_limit", "limit must be an integer from 1 to 100.", "limit");
+  }
+
+  private static String abbreviate(String text) {
+    String printable = text.replaceAll("[^\\x20-\\x7e]", "?");
+    return printable.length() <= 40 ? printable : printable.substring(0, 40) + "…";
+  }
+}

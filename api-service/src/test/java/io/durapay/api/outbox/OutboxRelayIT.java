@@ -1,0 +1,163 @@
+package io.durapay.api.outbox;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.codahale.metrics.MetricRegistry;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.dropwizard.util.Duration;
+import io.durapay.store.OutboxDao;
+import io.durapay.store.testing.PostgresExtension;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The relay against real PostgreSQL and SNS's wire protocol (WireMock), through an outage. */
+class OutboxRelayIT {
+  private static final String PUBLISH_OK =
+      "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult>"
+          + "<MessageId>m-1</MessageId></PublishResult></PublishResponse>";
+  private static final String INTERNAL_ERROR =
+      "<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><Error><Type>Receiver</Type>"
+          + "<Code>InternalError</Code><Message>down</Message></Error><RequestId>r</RequestId>"
+          + "</ErrorResponse>";
+
+  @RegisterExtension
+  @Order(0)
+  static final WireMockExtension SNS =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  @RegisterExtension
+  @Order(1)
+  static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  private SnsEventPublisher publisher;
+
+  @BeforeEach
+  void setUp() {
+    POSTGRES.jdbi().useHandle(h -> h.execute("DELETE FROM outbox"));
+    SNS.resetAll();
+    SnsFactory sns = new SnsFactory();
+    sns.setEndpoint(SNS.baseUrl());
+    sns.setAccessKeyId("AKIATEST");
+    sns.setSecretAccessKey("relay-test-secret");
+    publisher = sns.build();
+  }
+
+  @AfterEach
+  void tearDown() {
+    publisher.close();
+  }
+
+  private OutboxRelay relay() {
+    OutboxFactory settings = new OutboxFactory();
+    settings.setBatchSize(10);
+    settings.setPollInterval(Duration.milliseconds(20));
+    settings.setInitialBackoff(Duration.milliseconds(20));
+    settings.setMaxBackoff(Duration.milliseconds(200));
+    return new OutboxRelay(POSTGRES.jdbi(), publisher, settings, new MetricRegistry());
+  }
+
+  private static void insertEvents(int count) {
+    OutboxDao outbox = POSTGRES.jdbi().onDemand(OutboxDao.class);
+    for (int i = 0; i < count; i++) {
+      String eventId = "evt_" + i;
+      outbox.insert(eventId, "payment.initiated", "pay_" + i, "corr-" + i,
+          "{\"id\":\"" + eventId + "\",\"type\":\"payment.initiated\"}");
+    }
+  }
+
+  /** Event ids SNS accepted (answered 200), with how many times each. */
+  private static Map<String, Long> acceptedEventIds() {
+    return SNS.getAllServeEvents().stream()
+        .filter(e -> e.getResponse().getStatus() == 200)
+        .map(OutboxRelayIT::messageOf)
+        .map(m -> m.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"))
+        .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+  }
+
+  private static String messageOf(ServeEvent event) {
+    return Arrays.stream(event.getRequest().getBodyAsString().split("&"))
+        .filter(p -> p.startsWith("Message="))
+        .map(p -> URLDecoder.decode(p.substring("Message=".length()), StandardCharsets.UTF_8))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void afterAnOutageEveryEventIsPublishedExactlyOnce() throws Exception {
+    SNS.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(500).withBody(INTERNAL_ERROR)));
+    insertEvents(35);
+    OutboxRelay relay = relay();
+    relay.start();
+    try {
+      // SNS is down: the relay keeps trying, backing off, and loses nothing.
+      await().atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> SNS.getAllServeEvents().size() >= 4);
+      OutboxDao outbox = POSTGRES.jdbi().onDemand(OutboxDao.class);
+      assertThat(outbox.countPending()).isEqualTo(35);
+
+      SNS.resetMappings();
+      SNS.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(200).withBody(PUBLISH_OK)));
+
+      await().atMost(java.time.Duration.ofSeconds(15)).until(() -> outbox.countPending() == 0);
+      Map<String, Long> accepted = acceptedEventIds();
+      assertThat(accepted).hasSize(35);
+      assertThat(accepted.values()).allMatch(times -> times == 1);
+      List<Integer> attempts = POSTGRES.jdbi().withHandle(
+          h -> h.select("SELECT attempts FROM outbox WHERE event_id = 'evt_0'").mapTo(Integer.class).list());
+      assertThat(attempts.get(0)).isGreaterThan(1);
+    } finally {
+      relay.stop();
+    }
+  }
+
+  @Test
+  void twoRelaysShareTheWorkWithoutPublishingAnythingTwice() throws Exception {
+    SNS.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(200).withBody(PUBLISH_OK)));
+    insertEvents(120);
+    OutboxRelay first = relay();
+    OutboxRelay second = relay();
+    first.start();
+    second.start();
+    try {
+      OutboxDao outbox = POSTGRES.jdbi().onDemand(OutboxDao.class);
+      await().atMost(java.time.Duration.ofSeconds(20)).until(() -> outbox.countPending() == 0);
+
+      Map<String, Long> accepted = acceptedEventIds();
+      assertThat(accepted.keySet())
+          .containsExactlyInAnyOrderElementsOf(
+              IntStream.range(0, 120).mapToObj(i -> "evt_" + i).toList());
+      assertThat(accepted.values()).allMatch(times -> times == 1);
+    } finally {
+      first.stop();
+      second.stop();
+    }
+  }
+
+  @Test
+  void backoffDoublesUpToTheCap() {
+    OutboxRelay relay = relay();
+
+    assertThat(relay.backoff(1)).isEqualTo(java.time.Duration.ofMillis(20));
+    assertThat(relay.backoff(2)).isEqualTo(java.time.Duration.ofMillis(40));
+    assertThat(relay.backoff(4)).isEqualTo(java.time.Duration.ofMillis(160));
+    assertThat(relay.backoff(5)).isEqualTo(java.time.Duration.ofMillis(200));
+    assertThat(relay.backoff(500)).isEqualTo(java.time.Duration.ofMillis(200));
+  }
+}

@@ -100,3 +100,22 @@ CREATE TABLE outbox (
   last_error      text
 );
 CREATE INDEX outbox_pending_idx ON outbox (id) WHERE published_at IS NULL;
+
+--changeset durapay:006-webhook-deliveries
+-- One row per delivery attempt of a webhook; the merchant deduplicates on event_id.
+CREATE TABLE webhook_deliveries (
+  id            bigserial   PRIMARY KEY,
+  event_id      text        NOT NULL,
+  payment_id    text        NOT NULL REFERENCES payments (id),
+  merchant_id   text        NOT NULL REFERENCES merchants (id),
+  event_type    text        NOT NULL,
+  attempt       integer     NOT NULL CHECK (attempt >= 1),
+  url           text,
+  status_code   integer,
+  -- delivered | retrying | rejected | refused | gone | undeliverable | skipped
+  outcome       text        NOT NULL,
+  error         text,
+  attempted_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX webhook_deliveries_event_idx ON webhook_deliveries (event_id, id);
+CREATE INDEX webhook_deliveries_payment_idx ON webhook_deliveries (payment_id, id);

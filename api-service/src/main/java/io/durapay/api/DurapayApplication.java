@@ -40,6 +40,10 @@ import io.durapay.api.payments.OpenApiResource;
 import io.durapay.api.payments.PaymentInitiator;
 import io.durapay.api.payments.PaymentRequestParser;
 import io.durapay.api.payments.PaymentsResource;
+import io.durapay.api.workflows.PaymentWorkflowResource;
+import io.durapay.api.workflows.PaymentWorkflows;
+import io.dropwizard.lifecycle.Managed;
+import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.durapay.store.IdempotencyDao;
 import io.durapay.store.MerchantDao;
 import io.durapay.store.OutboxDao;
@@ -178,5 +182,20 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
             mapper,
             relay));
     jersey.register(new OpenApiResource());
+
+    // The connection is lazy: the API starts and takes payments while Temporal is unreachable.
+    WorkflowServiceStubs stubs = config.getTemporal().connect(null);
+    environment.lifecycle().manage(new Managed() {
+      @Override
+      public void stop() throws InterruptedException {
+        stubs.shutdown();
+        stubs.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    });
+    jersey.register(
+        new PaymentWorkflowResource(
+            jdbi.onDemand(PaymentDao.class),
+            new PaymentWorkflows(config.getTemporal().client(stubs), config.getTemporal().getTaskQueue()),
+            mapper));
   }
 }

@@ -6,6 +6,7 @@ import io.dropwizard.db.DataSourceFactory;
 import io.durapay.api.outbox.OutboxFactory;
 import io.durapay.api.outbox.SnsFactory;
 import io.durapay.api.payments.PaymentsFactory;
+import io.durapay.api.workflows.TemporalClientFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
@@ -19,6 +20,8 @@ public class DurapayConfiguration extends Configuration {
   @Valid @NotNull private OutboxFactory outbox = new OutboxFactory();
 
   @Valid @NotNull private SnsFactory sns = new SnsFactory();
+
+  @Valid @NotNull private TemporalClientFactory temporal = new TemporalClientFactory();
 
   /** Run the schema migrations when the server starts (off when an operator runs them). */
   private boolean migrateOnStart = true;
@@ -61,6 +64,16 @@ public class DurapayConfiguration extends Configuration {
   @JsonProperty
   public void setSns(SnsFactory sns) {
     this.sns = sns;
+  }
+
+  @JsonProperty
+  public TemporalClientFactory getTemporal() {
+    return temporal;
+  }
+
+  @JsonProperty
+  public void setTemporal(TemporalClientFactory temporal) {
+    this.temporal = temporal;
   }
 
   @JsonProperty

@@ -1,19 +1,12 @@
 package io.durapay.api;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import io.durapay.api.merchants.MerchantOnboarding;
 import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
-import io.durapay.store.MerchantDao;
+import io.durapay.api.testing.TestApp;
 import io.durapay.store.testing.PostgresExtension;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -41,11 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadRequestsIT {
   @RegisterExtension
   @Order(0)
-  static final WireMockExtension SNS =
-      WireMockExtension.newInstance()
-          .options(wireMockConfig().dynamicPort())
-          .resetOnEachTest(false)
-          .build();
+  static final WireMockExtension SNS = TestApp.sns();
 
   @RegisterExtension
   @Order(1)
@@ -53,25 +42,16 @@ class BadRequestsIT {
 
   @RegisterExtension
   @Order(2)
-  static final DropwizardAppExtension<DurapayConfiguration> APP =
-      new DropwizardAppExtension<>(
-          DurapayApplication.class,
-          ResourceHelpers.resourceFilePath("test-config.yml"),
-          ConfigOverride.config("database.url", POSTGRES::jdbcUrl),
-          ConfigOverride.config("database.user", POSTGRES::user),
-          ConfigOverride.config("database.password", POSTGRES::password),
-          ConfigOverride.config("sns.endpoint", () -> SNS.baseUrl()));
+  static final DropwizardAppExtension<DurapayConfiguration> APP = TestApp.app(POSTGRES, SNS);
 
   private static ApiClient api;
   private static String apiKey;
 
   @BeforeAll
   static void setUp() {
-    SNS.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(200)
-        .withBody(PaymentsApiIT.PUBLISH_OK)));
+    TestApp.acceptPublishes(SNS);
     api = new ApiClient(APP.getLocalPort());
-    apiKey = new MerchantOnboarding(POSTGRES.jdbi().onDemand(MerchantDao.class))
-        .create("Bad requests shop", null, null).apiKey();
+    apiKey = TestApp.onboarding(POSTGRES).create("Bad requests shop", null, null).apiKey();
   }
 
   /** One bad request: how to send it, and the status and {@code param} it must get. */

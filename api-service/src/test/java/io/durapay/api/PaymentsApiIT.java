@@ -1,23 +1,18 @@
 package io.durapay.api;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.durapay.api.merchants.MerchantOnboarding;
 import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
-import io.durapay.store.MerchantDao;
+import io.durapay.api.testing.TestApp;
 import io.durapay.store.testing.PostgresExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -37,18 +32,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The whole API over real HTTP, on real PostgreSQL, publishing to SNS (WireMock on the wire). */
 class PaymentsApiIT {
-  static final String PUBLISH_OK =
-      "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult>"
-          + "<MessageId>7a1e6c0e-0000-4000-8000-000000000001</MessageId></PublishResult>"
-          + "<ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></PublishResponse>";
-
   @RegisterExtension
   @Order(0)
-  static final WireMockExtension SNS =
-      WireMockExtension.newInstance()
-          .options(wireMockConfig().dynamicPort())
-          .resetOnEachTest(false)
-          .build();
+  static final WireMockExtension SNS = TestApp.sns();
 
   @RegisterExtension
   @Order(1)
@@ -56,14 +42,7 @@ class PaymentsApiIT {
 
   @RegisterExtension
   @Order(2)
-  static final DropwizardAppExtension<DurapayConfiguration> APP =
-      new DropwizardAppExtension<>(
-          DurapayApplication.class,
-          ResourceHelpers.resourceFilePath("test-config.yml"),
-          ConfigOverride.config("database.url", POSTGRES::jdbcUrl),
-          ConfigOverride.config("database.user", POSTGRES::user),
-          ConfigOverride.config("database.password", POSTGRES::password),
-          ConfigOverride.config("sns.endpoint", () -> SNS.baseUrl()));
+  static final DropwizardAppExtension<DurapayConfiguration> APP = TestApp.app(POSTGRES, SNS);
 
   private static ApiClient api;
   private static String apiKey;
@@ -71,7 +50,7 @@ class PaymentsApiIT {
 
   @BeforeAll
   static void setUp() {
-    SNS.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(200).withBody(PUBLISH_OK)));
+    TestApp.acceptPublishes(SNS);
     api = new ApiClient(APP.getLocalPort());
     var merchant = onboarding().create("Acme Coffee", "https://merchant.example/webhooks", null);
     apiKey = merchant.apiKey();
@@ -79,7 +58,7 @@ class PaymentsApiIT {
   }
 
   static MerchantOnboarding onboarding() {
-    return new MerchantOnboarding(POSTGRES.jdbi().onDemand(MerchantDao.class));
+    return TestApp.onboarding(POSTGRES);
   }
 
   static String body(long amount) {

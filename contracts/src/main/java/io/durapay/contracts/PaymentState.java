@@ -1,5 +1,7 @@
 package io.durapay.contracts;
 
+import java.util.Map;
+
 /**
  * The live state of a running payment workflow, answered by its query.
  *
@@ -10,6 +12,9 @@ package io.durapay.contracts;
  * @param charged whether the gateway has confirmed a charge (so cancelling now means a refund)
  * @param gatewayReference the gateway's reference once charged
  * @param failureCode why the payment failed, once it has
+ * @param lastError the last error a step reported, if any
+ * @param attempts activity attempts per step, where the step reports them
+ * @param build the worker build running the workflow ({@code v1}, {@code v2})
  */
 public record PaymentState(
     String paymentId,
@@ -18,4 +23,7 @@ public record PaymentState(
     boolean cancelRequested,
     boolean charged,
     String gatewayReference,
-    String failureCode) {}
+    String failureCode,
+    String lastError,
+    Map<String, Integer> attempts,
+    String build) {}

@@ -67,13 +67,16 @@ class ContractsJsonTest {
                 PAYMENT_ID, MERCHANT_ID, 4999, "EUR", "pm_card_visa", CORRELATION_ID)),
         arguments(
             "payment-result-completed.json",
-            new PaymentResult(PAYMENT_ID, COMPLETED, CHARGE, null, null)),
+            new PaymentResult(PAYMENT_ID, COMPLETED, CHARGE, null, null, "completed")),
         arguments(
             "payment-result-failed.json",
-            new PaymentResult(DECLINED_PAYMENT_ID, FAILED, null, "card_declined", DECLINED)),
+            new PaymentResult(
+                DECLINED_PAYMENT_ID, FAILED, null, "card_declined", DECLINED, "declined")),
         arguments(
             "payment-state.json",
-            new PaymentState(PAYMENT_ID, COMPLETED, "notifying", false, true, CHARGE, null)),
+            new PaymentState(
+                PAYMENT_ID, COMPLETED, "notifying", false, true, CHARGE, null,
+                "gateway answered 503", java.util.Map.of("charging", 3), "v1")),
         arguments(
             "cancel-request.json",
             new CancelRequest("Customer asked to cancel the order", MERCHANT_ID)),
@@ -94,7 +97,7 @@ class ContractsJsonTest {
                 "evt_01JDQ8ZRWX4Y5Z6A7B8C9D0EFG",
                 EventType.PAYMENT_COMPLETED,
                 CORRELATION_ID)),
-        arguments("charge-result.json", new ChargeResult(CHARGE, 4999, "EUR")),
+        arguments("charge-result.json", new ChargeResult(CHARGE, 4999, "EUR", 3)),
         arguments("refund-result.json", new RefundResult("re_3QJb7yLkdIwHu7ix0Q1W2eRt", true)),
         arguments("transition-result.json", new TransitionResult(true, PROCESSING)),
         arguments("webhook-result.json", new WebhookResult(true, 2, 200, "delivered")),

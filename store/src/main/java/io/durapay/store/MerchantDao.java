@@ -34,6 +34,13 @@ public interface MerchantDao {
   @SqlUpdate("UPDATE merchants SET webhook_secret = :secret, updated_at = now() WHERE id = :id")
   boolean rotateWebhookSecret(@Bind("id") String id, @Bind("secret") String secret);
 
+  /** Stops webhook deliveries to the merchant (its endpoint answered 410 Gone). */
+  @SqlUpdate("""
+      UPDATE merchants SET webhook_disabled_at = now(), updated_at = now()
+      WHERE id = :id AND webhook_disabled_at IS NULL
+      """)
+  boolean disableWebhooks(@Bind("id") String id);
+
   /** Sets the webhook URL and re-enables deliveries to it. Returns false for an unknown id. */
   @SqlUpdate("""
       UPDATE merchants SET webhook_url = :url, webhook_disabled_at = NULL, updated_at = now()

@@ -4,6 +4,8 @@ import io.durapay.api.api.ErrorResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.sql.SQLException;
 import java.util.UUID;
 import org.jdbi.v3.core.ConnectionException;
@@ -11,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last resort. A database that cannot be reached is a 503 the caller may retry (nothing was
+ * The last resort. A database (or Temporal) that cannot be reached is a 503 the caller may retry (nothing was
  * written: the transaction never committed); anything else is a 500 with an id to quote, logged
  * with its stack trace. Neither body says more than that.
  */
@@ -20,8 +22,8 @@ public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwabl
 
   @Override
   public Response toResponse(Throwable e) {
-    if (isDatabaseUnavailable(e)) {
-      LOG.warn("database unavailable: {}", e.toString());
+    if (isDependencyUnavailable(e)) {
+      LOG.warn("dependency unavailable: {}", e.toString());
       return Response.status(503)
           .type(MediaType.APPLICATION_JSON_TYPE)
           .header("Retry-After", "1")
@@ -47,8 +49,14 @@ public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwabl
         .build();
   }
 
-  private static boolean isDatabaseUnavailable(Throwable e) {
+  private static boolean isDependencyUnavailable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
+      // Temporal (for cancel and timeline) unreachable or too slow.
+      if (t instanceof StatusRuntimeException grpc
+          && (grpc.getStatus().getCode() == Status.Code.UNAVAILABLE
+              || grpc.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED)) {
+        return true;
+      }
       if (t instanceof ConnectionException) {
         return true;
       }

@@ -38,6 +38,7 @@ public class PaymentsResource {
   private final PaymentInitiator initiator;
   private final PaymentRequestParser parser;
   private final PaymentDao payments;
+  private final OwnPayments own;
   private final ObjectMapper mapper;
   private final OutboxRelay relay;
 
@@ -50,6 +51,7 @@ public class PaymentsResource {
     this.initiator = initiator;
     this.parser = parser;
     this.payments = payments;
+    this.own = new OwnPayments(payments);
     this.mapper = mapper;
     this.relay = relay;
   }
@@ -81,7 +83,7 @@ public class PaymentsResource {
   @GET
   @Path("/{id}")
   public PaymentResponse get(@Auth AuthenticatedMerchant merchant, @PathParam("id") String id) {
-    return PaymentResponse.from(findOwn(merchant, id, "id"), mapper);
+    return PaymentResponse.from(own.find(merchant, id, "id"), mapper);
   }
 
   @GET
@@ -93,22 +95,12 @@ public class PaymentsResource {
     PaymentStatus statusFilter = status == null ? null : parseStatus(status);
     int pageSize = limit == null ? DEFAULT_LIMIT : parseLimit(limit);
     if (startingAfter != null) {
-      findOwn(merchant, startingAfter, "startingAfter");
+      own.find(merchant, startingAfter, "startingAfter");
     }
     List<Payment> page = payments.list(merchant.id(), statusFilter, startingAfter, pageSize + 1);
     boolean hasMore = page.size() > pageSize;
     return new PaymentList(
         page.stream().limit(pageSize).map(p -> PaymentResponse.from(p, mapper)).toList(), hasMore);
-  }
-
-  /** A payment of this merchant; another merchant's payment is reported as missing, never as forbidden. */
-  private Payment findOwn(AuthenticatedMerchant merchant, String id, String param) {
-    if (!PaymentIds.isPaymentId(id)) {
-      throw ApiException.notFound("No such payment: '" + abbreviate(id) + "'", param);
-    }
-    return payments
-        .findByIdForMerchant(id, merchant.id())
-        .orElseThrow(() -> ApiException.notFound("No such payment: '" + id + "'", param));
   }
 
   private static void checkIdempotencyKey(String key) {
@@ -156,10 +148,5 @@ public class PaymentsResource {
       // Reported below with the same message as an out-of-range number.
     }
     throw ApiException.invalid("invalid_limit", "limit must be an integer from 1 to 100.", "limit");
-  }
-
-  private static String abbreviate(String text) {
-    String printable = text.replaceAll("[^\\x20-\\x7e]", "?");
-    return printable.length() <= 40 ? printable : printable.substring(0, 40) + "…";
   }
 }

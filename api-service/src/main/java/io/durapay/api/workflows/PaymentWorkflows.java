@@ -1,0 +1,104 @@
+package io.durapay.api.workflows;
+
+import io.durapay.contracts.CancelRequest;
+import io.durapay.contracts.PaymentRequest;
+import io.durapay.contracts.PaymentState;
+import io.durapay.contracts.PaymentWorkflow;
+import io.durapay.contracts.WorkflowIds;
+import io.durapay.store.Payment;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.BatchRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.WorkflowExecutionHistory;
+import java.util.Optional;
+
+/** The API's side of the payment workflows: cancel signals, live state and history. */
+public final class PaymentWorkflows {
+  private final WorkflowClient client;
+  private final String taskQueue;
+
+  public PaymentWorkflows(WorkflowClient client, String taskQueue) {
+    this.client = client;
+    this.taskQueue = taskQueue;
+  }
+
+  /** What became of a cancel request. */
+  public enum CancelOutcome {
+    SIGNALLED,
+    ALREADY_CLOSED
+  }
+
+  /**
+   * Signals the payment's workflow to cancel, starting it with the signal already delivered when
+   * it does not exist yet (its {@code payment.initiated} event may still be on its way): either
+   * way the cancel cannot be lost, and a later start by the bridge finds the workflow there.
+   */
+  public CancelOutcome cancel(Payment payment, CancelRequest request) {
+    PaymentWorkflow workflow =
+        client.newWorkflowStub(
+            PaymentWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(WorkflowIds.forPayment(payment.id()))
+                .setTaskQueue(taskQueue)
+                .setWorkflowIdReusePolicy(
+                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                .build());
+    BatchRequest batch = client.newSignalWithStartRequest();
+    batch.add(workflow::process, requestFor(payment));
+    batch.add(workflow::cancel, request);
+    try {
+      client.signalWithStart(batch);
+      return CancelOutcome.SIGNALLED;
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      // A closed workflow with this id: the payment already reached its end.
+      return CancelOutcome.ALREADY_CLOSED;
+    }
+  }
+
+  /** The live state, when the workflow exists and a worker answers in time. */
+  public Optional<PaymentState> state(String paymentId) {
+    try {
+      return Optional.of(
+          client.newWorkflowStub(PaymentWorkflow.class, WorkflowIds.forPayment(paymentId)).state());
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The workflow's history; empty when there is no workflow (yet). Temporal errors propagate. */
+  public Optional<WorkflowExecutionHistory> history(String paymentId) {
+    try {
+      return Optional.of(client.fetchHistory(WorkflowIds.forPayment(paymentId)));
+    } catch (RuntimeException e) {
+      if (isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private static boolean isNotFound(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof WorkflowNotFoundException
+          || (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public static PaymentRequest requestFor(Payment payment) {
+    return new PaymentRequest(
+        payment.id(),
+        payment.merchantId(),
+        payment.amount(),
+        payment.currency(),
+        payment.paymentMethod(),
+        payment.correlationId());
+  }
+}

@@ -1,0 +1,623 @@
+package io.durapay.api;
+
+import static java.util.Map.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.durapay.api.errors.ErrorType;
+import io.durapay.api.merchants.NewMerchantCredentials;
+import io.durapay.api.testing.ApiClient;
+import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.api.testing.TestApp;
+import io.durapay.contracts.PaymentStatus;
+import io.durapay.contracts.StatusChange;
+import io.durapay.contracts.TransitionResult;
+import io.durapay.store.IdempotencyDao;
+import io.durapay.store.PaymentDao;
+import io.durapay.store.testing.PostgresExtension;
+import jakarta.ws.rs.Path;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.model.Resource;
+import org.glassfish.jersey.server.model.ResourceMethod;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The OpenAPI description and the running app agree: every documented operation is served, every
+ * documented error can be provoked and has the documented body, and nothing is served that is not
+ * documented. A new operation or status in either place fails here until both say the same.
+ */
+class OpenApiIT {
+  @RegisterExtension
+  @Order(0)
+  static final WireMockExtension SNS = TestApp.sns();
+
+  @RegisterExtension
+  @Order(1)
+  static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  @RegisterExtension
+  @Order(2)
+  static final DropwizardAppExtension<DurapayConfiguration> APP = TestApp.app(POSTGRES, SNS);
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> HTTP_METHODS =
+      List.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+  /** Well formed, but no such payment exists. */
+  private static final String UNKNOWN_PAYMENT_ID = "pay_01JDQ3Z6V8K3M9W2X4Y5Z6A7B8";
+  private static final String PAYMENT_BODY =
+      "{\"amount\":1999,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\","
+          + "\"description\":\"OpenAPI check\",\"metadata\":{\"orderId\":\"7\"}}";
+
+  private static ApiClient api;
+  private static NewMerchantCredentials merchant;
+  private static String paymentId;
+  private static JsonNode spec;
+
+  /** A valid body for each operation that requires one, by operationId. */
+  private static final Map<String, String> BODIES = Map.of("createPayment", PAYMENT_BODY);
+
+  /**
+   * How to provoke each documented error status other than 401 (which every secured operation
+   * answers to a request without a key), by "operationId status".
+   */
+  private static final Map<String, Function<Operation, Reply>> PROVOCATIONS =
+      Map.ofEntries(
+          // Everything right but the required Idempotency-Key.
+          entry("createPayment 400", op -> call(op).json(PAYMENT_BODY).send()),
+          entry("createPayment 409", OpenApiIT::whileAnotherRequestHoldsTheKey),
+          entry("createPayment 413", op -> call(op).header("Idempotency-Key", newKey())
+              .json("{\"description\":\"" + "x".repeat(70_000) + "\"}").send()),
+          entry("createPayment 415", op -> call(op).header("Idempotency-Key", newKey())
+              .body(PAYMENT_BODY.getBytes(StandardCharsets.UTF_8), "text/plain").send()),
+          entry("createPayment 422", OpenApiIT::reuseTheKeyWithAnotherBody),
+          entry("listPayments 400", op -> call(op, "?limit=0").send()),
+          entry("listPayments 404", op -> call(op, "?startingAfter=" + UNKNOWN_PAYMENT_ID).send()),
+          entry("getPayment 404", op -> at(op, UNKNOWN_PAYMENT_ID).send()),
+          entry("cancelPayment 404", op -> at(op, UNKNOWN_PAYMENT_ID).send()),
+          entry("cancelPayment 409", op -> at(op, finalPayment()).send()),
+          entry("getPaymentTimeline 404", op -> at(op, UNKNOWN_PAYMENT_ID).send()));
+
+  /** Documented errors this test does not provoke, with the reason; the rest must be provoked. */
+  private static final Map<String, String> NOT_PROVOKED =
+      Map.of(
+          "createPayment 503", "needs PostgreSQL down",
+          "cancelPayment 503", "needs Temporal down (see NEED_TEMPORAL)",
+          "getPaymentTimeline 503", "needs Temporal down (see NEED_TEMPORAL)");
+
+  /**
+   * Operations that call Temporal, which this test does not run: they succeed, or fail with the
+   * documented 503 — either way the route is there and the request reached it.
+   */
+  private static final Set<String> NEED_TEMPORAL = Set.of("cancelPayment", "getPaymentTimeline");
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    TestApp.acceptPublishes(SNS);
+    api = new ApiClient(APP.getLocalPort());
+    merchant = TestApp.onboarding(POSTGRES).create("OpenAPI shop", null, null);
+    Reply created =
+        api.request("POST", "/v1/payments").bearer(merchant.apiKey())
+            .header("Idempotency-Key", newKey()).json(PAYMENT_BODY).send();
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    paymentId = created.json().get("id").asText();
+    spec = YAML.readTree(api.request("GET", "/v1/openapi.yaml").send().body());
+  }
+
+  @Test
+  void servesItsDescriptionWithoutAKey() throws IOException {
+    Reply reply = api.request("GET", "/v1/openapi.yaml").send();
+
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.header("Content-Type")).startsWith("application/yaml");
+    JsonNode document = YAML.readTree(reply.body());
+    assertThat(document.path("openapi").asText()).startsWith("3.");
+    assertThat(operations()).extracting(Operation::id)
+        .contains("createPayment", "listPayments", "getPayment", "getOpenApi");
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyDocumentedOperationIsServed() {
+    return operations().stream().map(op -> dynamicTest(op.toString(), () -> {
+      Reply reply = validRequest(op, true).send();
+
+      if (NEED_TEMPORAL.contains(op.id()) && reply.status() == 503) {
+        assertThat(reply.error("code")).isEqualTo("service_unavailable");
+      } else {
+        assertThat(reply.status())
+            .as("%s must answer a valid request with a success: %s", op, reply.body())
+            .isBetween(200, 299);
+      }
+      assertThat(op.statuses()).contains(String.valueOf(reply.status()));
+      assertMatchesDocumentedResponse(op, reply);
+    }));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everySecuredOperationRefusesARequestWithoutAKey() {
+    return operations().stream().filter(Operation::secured).map(op -> dynamicTest(op.toString(), () -> {
+      assertThat(op.statuses()).as("%s documents 401", op).contains("401");
+
+      Reply reply = withoutKey(op);
+
+      assertThat(reply.status()).as("%s: %s", op, reply.body()).isEqualTo(401);
+      assertMatchesDocumentedResponse(op, reply);
+    }));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyDocumentedErrorIsAnsweredWithTheDocumentedBody() {
+    return operations().stream()
+        .flatMap(op -> op.statuses().stream().filter(s -> s.compareTo("400") >= 0)
+            .map(status -> dynamicTest(op + " " + status, () -> {
+              String key = op.id() + " " + status;
+              Assumptions.assumeFalse(NOT_PROVOKED.containsKey(key), () -> NOT_PROVOKED.get(key));
+              Function<Operation, Reply> provocation =
+                  status.equals("401") ? OpenApiIT::withoutKey : PROVOCATIONS.get(key);
+              assertThat(provocation)
+                  .as("no way to provoke %s: add one to PROVOCATIONS, or a reason to NOT_PROVOKED", key)
+                  .isNotNull();
+
+              Reply reply = provocation.apply(op);
+
+              assertThat(reply.status()).as("%s: %s", key, reply.body())
+                  .isEqualTo(Integer.parseInt(status));
+              assertMatchesDocumentedResponse(op, reply);
+            })));
+  }
+
+  @Test
+  void everyProvokedStatusIsDocumented() {
+    Set<String> documented = new TreeSet<>();
+    operations().forEach(op -> op.statuses().forEach(s -> documented.add(op.id() + " " + s)));
+
+    assertThat(documented).containsAll(PROVOCATIONS.keySet()).containsAll(NOT_PROVOKED.keySet());
+  }
+
+  @Test
+  void everyErrorIsDocumentedWithTheErrorSchema() {
+    List<String> otherwise = new ArrayList<>();
+    for (Operation op : operations()) {
+      for (String status : op.statuses()) {
+        if (status.compareTo("400") < 0) {
+          continue;
+        }
+        JsonNode schema = op.response(status).path("content").path("application/json").path("schema");
+        if (!schema.path("$ref").asText().equals("#/components/schemas/Error")) {
+          otherwise.add(op + " " + status);
+        }
+      }
+    }
+
+    assertThat(otherwise).isEmpty();
+    JsonNode error = resolve(spec.at("/components/schemas/Error/properties/error"));
+    assertThat(error.path("required")).extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder("type", "code", "message", "param");
+    // The documented types are exactly the ones the code can send.
+    assertThat(error.at("/properties/type/enum")).extracting(JsonNode::asText)
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(ErrorType.values()).map(ErrorType::wireName).toList());
+  }
+
+  @Test
+  void theAppServesNoRouteThatIsNotDocumented() {
+    Set<String> documented = new TreeSet<>();
+    operations().forEach(op -> documented.add(op.method() + " " + op.path()));
+
+    Set<String> served = servedRoutes();
+
+    assertThat(served).containsExactlyInAnyOrderElementsOf(documented);
+  }
+
+  // ---- The description, read as data.
+
+  /** One documented operation: a method on a path. */
+  record Operation(String method, String path, JsonNode node, JsonNode pathItem) {
+    String id() {
+      return node.path("operationId").asText(method + " " + path);
+    }
+
+    /** Whether a key is required: the operation's own {@code security}, else the document's. */
+    boolean secured() {
+      JsonNode security = node.has("security") ? node.get("security") : spec.path("security");
+      if (security.isEmpty()) {
+        return false;
+      }
+      // "security: [{}]" makes authentication optional.
+      for (JsonNode requirement : security) {
+        if (requirement.isEmpty()) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    List<String> statuses() {
+      List<String> statuses = new ArrayList<>();
+      node.path("responses").fieldNames().forEachRemaining(statuses::add);
+      assertThat(statuses).as("%s: only explicit status codes are checked here", this)
+          .allMatch(s -> s.matches("[1-5][0-9][0-9]"));
+      return statuses;
+    }
+
+    JsonNode response(String status) {
+      return resolve(node.path("responses").path(status));
+    }
+
+    List<JsonNode> parameters() {
+      List<JsonNode> parameters = new ArrayList<>();
+      pathItem.path("parameters").forEach(p -> parameters.add(resolve(p)));
+      node.path("parameters").forEach(p -> parameters.add(resolve(p)));
+      return parameters;
+    }
+
+    @Override
+    public String toString() {
+      return id() + " (" + method + " " + path + ")";
+    }
+  }
+
+  static List<Operation> operations() {
+    List<Operation> operations = new ArrayList<>();
+    spec.path("paths").fields().forEachRemaining(path -> {
+      for (String method : HTTP_METHODS) {
+        if (path.getValue().has(method)) {
+          operations.add(new Operation(method.toUpperCase(Locale.ROOT), path.getKey(),
+              path.getValue().get(method), path.getValue()));
+        }
+      }
+    });
+    return operations;
+  }
+
+  /** Follows local {@code $ref}s ("#/components/..."). */
+  static JsonNode resolve(JsonNode node) {
+    JsonNode resolved = node;
+    for (int hops = 0; resolved.has("$ref"); hops++) {
+      assertThat(hops).as("$ref cycle at %s", node).isLessThan(20);
+      String ref = resolved.get("$ref").asText();
+      assertThat(ref).as("only local references are supported").startsWith("#/");
+      resolved = spec.at(ref.substring(1));
+      assertThat(resolved.isMissingNode()).as("unresolvable %s", ref).isFalse();
+    }
+    return resolved;
+  }
+
+  // ---- Requests.
+
+  /**
+   * A request the description says is valid: its path parameters, required headers and body
+   * filled in, and the key when the operation is secured and {@code withKey}.
+   */
+  static ApiClient.Request validRequest(Operation op, boolean withKey) {
+    Map<String, String> pathValues = new LinkedHashMap<>();
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (JsonNode parameter : op.parameters()) {
+      String name = parameter.path("name").asText();
+      boolean required = parameter.path("required").asBoolean(false);
+      switch (parameter.path("in").asText()) {
+        case "path" -> pathValues.put(name, pathSample(name));
+        case "header" -> {
+          if (required) {
+            headers.put(name, headerSample(name));
+          }
+        }
+        default -> assertThat(required).as("no sample for the required parameter %s", name).isFalse();
+      }
+    }
+    ApiClient.Request request = api.request(op.method(), fill(op.path(), pathValues));
+    headers.forEach(request::header);
+    JsonNode body = resolve(op.node().path("requestBody"));
+    if (body.path("required").asBoolean(false)) {
+      String json = BODIES.get(op.id());
+      assertThat(json).as("no sample body for %s: add one to BODIES", op).isNotNull();
+      String mediaType = body.path("content").fieldNames().next();
+      // The sample must be valid by the description too, or the two disagree.
+      assertMatches(body.path("content").path(mediaType).path("schema"), json, op + " sample body");
+      request.body(json.getBytes(StandardCharsets.UTF_8), mediaType);
+    }
+    if (withKey && op.secured()) {
+      request.bearer(merchant.apiKey());
+    }
+    return request;
+  }
+
+  static String pathSample(String name) {
+    assertThat(name).as("no sample for the path parameter %s", name).isEqualTo("id");
+    return paymentId;
+  }
+
+  static String headerSample(String name) {
+    assertThat(name).as("no sample for the required header %s", name).isEqualTo("Idempotency-Key");
+    return newKey();
+  }
+
+  /** The operation on the sample payment, with the key and an optional query. */
+  static ApiClient.Request call(Operation op, String... query) {
+    String path = fill(op.path(), Map.of("id", paymentId)) + String.join("", query);
+    return api.request(op.method(), path).bearer(merchant.apiKey());
+  }
+
+  /** The operation on the payment {@code id}, with the key. */
+  static ApiClient.Request at(Operation op, String id) {
+    return api.request(op.method(), fill(op.path(), Map.of("id", id))).bearer(merchant.apiKey());
+  }
+
+  /** A new payment of the merchant, already cancelled. */
+  static String finalPayment() {
+    Reply created = api.request("POST", "/v1/payments").bearer(merchant.apiKey())
+        .header("Idempotency-Key", newKey()).json(PAYMENT_BODY).send();
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String id = created.json().get("id").asText();
+    TransitionResult result = POSTGRES.jdbi().withExtension(PaymentDao.class, dao -> dao.transition(
+        new StatusChange(id, PaymentStatus.CANCELLED, "cancelled by the test", null, null, null,
+            null))).orElseThrow();
+    assertThat(result.applied()).isTrue();
+    return id;
+  }
+
+  static Reply withoutKey(Operation op) {
+    return validRequest(op, false).send();
+  }
+
+  static String fill(String template, Map<String, String> values) {
+    String path = template;
+    for (Map.Entry<String, String> value : values.entrySet()) {
+      path = path.replace("{" + value.getKey() + "}", value.getValue());
+    }
+    assertThat(path).as("path parameters left unfilled").doesNotContain("{");
+    return path;
+  }
+
+  /** Stands in for a first request with the key still running: it holds the key's lock. */
+  static Reply whileAnotherRequestHoldsTheKey(Operation op) {
+    String key = newKey();
+    return holdingIdempotencyKey(key,
+        () -> call(op).header("Idempotency-Key", key).json(PAYMENT_BODY).send());
+  }
+
+  static Reply holdingIdempotencyKey(String key, Supplier<Reply> call) {
+    try (Handle handle = POSTGRES.jdbi().open()) {
+      handle.begin();
+      assertThat(handle.attach(IdempotencyDao.class).tryLock(merchant.merchantId(), key)).isTrue();
+      try {
+        return call.get();
+      } finally {
+        handle.rollback();
+      }
+    }
+  }
+
+  static Reply reuseTheKeyWithAnotherBody(Operation op) {
+    String key = newKey();
+    Reply first = call(op).header("Idempotency-Key", key).json(PAYMENT_BODY).send();
+    assertThat(first.status()).as(first.body()).isEqualTo(201);
+    return call(op).header("Idempotency-Key", key)
+        .json(PAYMENT_BODY.replace("1999", "2000")).send();
+  }
+
+  static String newKey() {
+    return UUID.randomUUID().toString();
+  }
+
+  // ---- Responses against the documented schemas.
+
+  static void assertMatchesDocumentedResponse(Operation op, Reply reply) {
+    String status = String.valueOf(reply.status());
+    JsonNode content = op.response(status).path("content");
+    if (content.isEmpty()) {
+      assertThat(reply.body()).as("%s %s documents no body", op, status).isEmpty();
+      return;
+    }
+    String mediaType = content.fieldNames().next();
+    assertThat(reply.header("Content-Type")).as("%s %s", op, status).startsWith(mediaType);
+    if (mediaType.equals("application/json")) {
+      assertMatches(content.path(mediaType).path("schema"), reply.body(), op + " " + status);
+    }
+  }
+
+  static void assertMatches(JsonNode schema, String json, String what) {
+    List<String> problems = new ArrayList<>();
+    try {
+      check(schema, JSON.readTree(json), "$", problems);
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + json, e);
+    }
+    assertThat(problems).as("%s does not match its schema: %s", what, json).isEmpty();
+  }
+
+  /**
+   * The parts of OpenAPI 3.0 schemas the description uses. Stricter than the standard in one
+   * way: a property the schema does not list is reported even without
+   * {@code additionalProperties: false}, so an undocumented field fails here too.
+   */
+  static void check(JsonNode schemaOrRef, JsonNode value, String at, List<String> problems) {
+    JsonNode schema = resolve(schemaOrRef);
+    if (value.isNull()) {
+      if (!schema.path("nullable").asBoolean(false)) {
+        problems.add(at + " is null");
+      }
+      return;
+    }
+    if (schema.has("enum") && !contains(schema.get("enum"), value)) {
+      problems.add(at + " = " + value + " is not one of " + schema.get("enum"));
+    }
+    switch (schema.path("type").asText("")) {
+      case "object" -> checkObject(schema, value, at, problems);
+      case "array" -> {
+        if (!value.isArray()) {
+          problems.add(at + " is not an array");
+        } else {
+          for (int i = 0; i < value.size(); i++) {
+            check(schema.path("items"), value.get(i), at + "[" + i + "]", problems);
+          }
+        }
+      }
+      case "string" -> checkString(schema, value, at, problems);
+      case "integer" -> {
+        if (!value.isIntegralNumber()) {
+          problems.add(at + " is not an integer");
+        } else if (schema.has("minimum") && value.asLong() < schema.get("minimum").asLong()) {
+          problems.add(at + " is below " + schema.get("minimum"));
+        } else if (schema.has("maximum") && value.asLong() > schema.get("maximum").asLong()) {
+          problems.add(at + " is above " + schema.get("maximum"));
+        }
+      }
+      case "boolean" -> {
+        if (!value.isBoolean()) {
+          problems.add(at + " is not a boolean");
+        }
+      }
+      case "number" -> {
+        if (!value.isNumber()) {
+          problems.add(at + " is not a number");
+        }
+      }
+      default -> problems.add(at + ": the schema has no type this check knows: " + schema);
+    }
+  }
+
+  private static void checkObject(JsonNode schema, JsonNode value, String at, List<String> problems) {
+    if (!value.isObject()) {
+      problems.add(at + " is not an object");
+      return;
+    }
+    schema.path("required").forEach(name -> {
+      if (!value.has(name.asText())) {
+        problems.add(at + "." + name.asText() + " is missing");
+      }
+    });
+    if (schema.has("maxProperties") && value.size() > schema.get("maxProperties").asInt()) {
+      problems.add(at + " has more than " + schema.get("maxProperties") + " properties");
+    }
+    JsonNode properties = schema.path("properties");
+    JsonNode additional = schema.path("additionalProperties");
+    value.fields().forEachRemaining(field -> {
+      String path = at + "." + field.getKey();
+      if (properties.has(field.getKey())) {
+        check(properties.get(field.getKey()), field.getValue(), path, problems);
+      } else if (additional.isObject()) {
+        check(additional, field.getValue(), path, problems);
+      } else {
+        problems.add(path + " is not documented");
+      }
+    });
+  }
+
+  private static void checkString(JsonNode schema, JsonNode value, String at, List<String> problems) {
+    if (!value.isTextual()) {
+      problems.add(at + " is not a string");
+      return;
+    }
+    String text = value.asText();
+    int length = text.codePointCount(0, text.length());
+    if (schema.has("maxLength") && length > schema.get("maxLength").asInt()) {
+      problems.add(at + " is longer than " + schema.get("maxLength"));
+    }
+    if (schema.has("minLength") && length < schema.get("minLength").asInt()) {
+      problems.add(at + " is shorter than " + schema.get("minLength"));
+    }
+    if (schema.has("pattern") && !Pattern.compile(schema.get("pattern").asText()).matcher(text).find()) {
+      problems.add(at + " does not match " + schema.get("pattern"));
+    }
+    if (schema.path("format").asText().equals("date-time")) {
+      try {
+        OffsetDateTime.parse(text);
+      } catch (DateTimeParseException e) {
+        problems.add(at + " is not a date-time: " + text);
+      }
+    }
+  }
+
+  private static boolean contains(JsonNode values, JsonNode value) {
+    for (JsonNode candidate : values) {
+      if (candidate.equals(value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- What Jersey serves.
+
+  /**
+   * Every resource method Jersey knows, as "METHOD /path": the registered root resources (classes,
+   * instances and programmatic ones) walked through Jersey's own resource model, sub-resources
+   * and locators included. HEAD and OPTIONS, which Jersey adds to every route, are not listed.
+   */
+  static Set<String> servedRoutes() {
+    ResourceConfig config = APP.getEnvironment().jersey().getResourceConfig();
+    List<Resource> roots = new ArrayList<>(config.getResources());
+    Stream.concat(config.getClasses().stream(), config.getInstances().stream().map(Object::getClass))
+        .filter(type -> type.isAnnotationPresent(Path.class))
+        .distinct()
+        .map(Resource::from)
+        .forEach(roots::add);
+    String prefix = APP.getEnvironment().jersey().getUrlPattern().replaceAll("/\\*$", "");
+    Set<String> routes = new TreeSet<>();
+    roots.forEach(root -> collect(root, prefix, routes, 0));
+    return routes;
+  }
+
+  private static void collect(Resource resource, String parent, Set<String> routes, int depth) {
+    String path = normalise(parent + "/" + (resource.getPath() == null ? "" : resource.getPath()));
+    for (ResourceMethod method : resource.getResourceMethods()) {
+      routes.add(method.getHttpMethod() + " " + path);
+    }
+    for (Resource child : resource.getChildResources()) {
+      collect(child, path, routes, depth);
+    }
+    ResourceMethod locator = resource.getResourceLocator();
+    if (locator != null) {
+      Resource located =
+          depth < 5 ? Resource.from(locator.getInvocable().getRawResponseType()) : null;
+      if (located == null) {
+        // What it locates is only known at run time: undocumentable here, so it must fail.
+        routes.add("LOCATOR " + path);
+      } else {
+        for (ResourceMethod method : located.getResourceMethods()) {
+          routes.add(method.getHttpMethod() + " " + path);
+        }
+        for (Resource child : located.getChildResources()) {
+          collect(child, path, routes, depth + 1);
+        }
+      }
+    }
+  }
+
+  /** "/v1//payments/{id: [A-Z]+}/" becomes "/v1/payments/{id}". */
+  private static String normalise(String path) {
+    String clean =
+        path.replaceAll("/+", "/").replaceAll("\\{\\s*([^}:\\s]+)\\s*(:[^}]*)?}", "{$1}");
+    return clean.length() > 1 && clean.endsWith("/") ? clean.substring(0, clean.length() - 1) : clean;
+  }
+}

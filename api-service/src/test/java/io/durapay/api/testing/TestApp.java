@@ -1,0 +1,66 @@
+package io.durapay.api.testing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.ResourceHelpers;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.durapay.api.DurapayApplication;
+import io.durapay.api.DurapayConfiguration;
+import io.durapay.api.merchants.MerchantOnboarding;
+import io.durapay.store.MerchantDao;
+import io.durapay.store.testing.PostgresExtension;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The whole API as the integration tests run it: {@code test-config.yml} on free ports, the test
+ * class's own PostgreSQL database, and WireMock standing in for SNS. Register the three extensions
+ * in that order: SNS, PostgreSQL, then the app.
+ */
+public final class TestApp {
+  /** What SNS answers to a successful Publish. */
+  public static final String PUBLISH_OK =
+      "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult>"
+          + "<MessageId>7a1e6c0e-0000-4000-8000-000000000001</MessageId></PublishResult>"
+          + "<ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></PublishResponse>";
+
+  private TestApp() {}
+
+  /** WireMock on a free port, its stubs kept for every test of the class. */
+  public static WireMockExtension sns() {
+    return WireMockExtension.newInstance()
+        .options(wireMockConfig().dynamicPort())
+        .resetOnEachTest(false)
+        .build();
+  }
+
+  /** The app on {@code postgres}, publishing to {@code sns}, with any further overrides. */
+  public static DropwizardAppExtension<DurapayConfiguration> app(
+      PostgresExtension postgres, WireMockExtension sns, ConfigOverride... overrides) {
+    List<ConfigOverride> all = new ArrayList<>();
+    all.add(ConfigOverride.config("database.url", postgres::jdbcUrl));
+    all.add(ConfigOverride.config("database.user", postgres::user));
+    all.add(ConfigOverride.config("database.password", postgres::password));
+    all.add(ConfigOverride.config("sns.endpoint", sns::baseUrl));
+    all.addAll(List.of(overrides));
+    return new DropwizardAppExtension<>(
+        DurapayApplication.class,
+        ResourceHelpers.resourceFilePath("test-config.yml"),
+        all.toArray(ConfigOverride[]::new));
+  }
+
+  /** SNS accepts every Publish. */
+  public static void acceptPublishes(WireMockExtension sns) {
+    sns.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(200).withBody(PUBLISH_OK)));
+  }
+
+  /** Onboards merchants straight into the test database. */
+  public static MerchantOnboarding onboarding(PostgresExtension postgres) {
+    return new MerchantOnboarding(postgres.jdbi().onDemand(MerchantDao.class));
+  }
+}

@@ -1,0 +1,239 @@
+package io.durapay.api.workflows;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.durapay.api.DurapayConfiguration;
+import io.durapay.api.testing.ApiClient;
+import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.api.testing.TestApp;
+import io.durapay.contracts.CancelRequest;
+import io.durapay.contracts.ChargeResult;
+import io.durapay.contracts.PaymentActivities;
+import io.durapay.contracts.PaymentRequest;
+import io.durapay.contracts.PaymentResult;
+import io.durapay.contracts.PaymentState;
+import io.durapay.contracts.PaymentStatus;
+import io.durapay.contracts.PaymentWorkflow;
+import io.durapay.contracts.RefundResult;
+import io.durapay.contracts.StatusChange;
+import io.durapay.contracts.TaskQueues;
+import io.durapay.contracts.TransitionResult;
+import io.durapay.contracts.WebhookNotification;
+import io.durapay.contracts.WebhookResult;
+import io.durapay.contracts.WorkflowIds;
+import io.durapay.store.PaymentDao;
+import io.durapay.store.testing.PostgresExtension;
+import io.durapay.store.testing.TemporalTestServer;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.worker.Worker;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Cancel and timeline over real HTTP against a port-bound Temporal test server. The workflow here
+ * is a stand-in that waits for the cancel signal: the real workflows are tested in the worker
+ * modules; this test is about what the API asks of Temporal and what it shows.
+ */
+class PaymentWorkflowApiIT {
+  @RegisterExtension
+  @Order(0)
+  static final WireMockExtension SNS = TestApp.sns();
+
+  @RegisterExtension
+  @Order(1)
+  static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  @RegisterExtension
+  @Order(2)
+  static final TemporalTestServer TEMPORAL = new TemporalTestServer();
+
+  @RegisterExtension
+  @Order(3)
+  static final DropwizardAppExtension<DurapayConfiguration> APP =
+      TestApp.app(POSTGRES, SNS, ConfigOverride.config("temporal.target", TEMPORAL::target));
+
+  private static ApiClient api;
+  private static String apiKey;
+
+  /** Waits for the cancel signal after one activity, then ends cancelled. */
+  public static class WaitForCancelWorkflow implements PaymentWorkflow {
+    private final PaymentActivities activities =
+        Workflow.newActivityStub(
+            PaymentActivities.class,
+            ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(5)).build());
+    private CancelRequest cancel;
+    private String paymentId;
+
+    @Override
+    public PaymentResult process(PaymentRequest request) {
+      paymentId = request.paymentId();
+      activities.validatePayment(request);
+      Workflow.await(() -> cancel != null);
+      return new PaymentResult(paymentId, PaymentStatus.CANCELLED, null, null, cancel.reason(), "cancelled");
+    }
+
+    @Override
+    public void cancel(CancelRequest request) {
+      cancel = request;
+    }
+
+    @Override
+    public PaymentState state() {
+      return new PaymentState(paymentId, PaymentStatus.PROCESSING, cancel == null ? "waiting" : "cancelling",
+          cancel != null, false, null, null, null, Map.of(), "test");
+    }
+  }
+
+  /** Only validatePayment is called. */
+  public static class NoopActivities implements PaymentActivities {
+    @Override
+    public void validatePayment(PaymentRequest request) {}
+
+    @Override
+    public TransitionResult updatePaymentStatus(StatusChange change) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public ChargeResult processPaymentWithGateway(PaymentRequest request) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public RefundResult compensatePayment(PaymentRequest request) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public WebhookResult sendWebhookNotification(WebhookNotification notification) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  @BeforeAll
+  static void setUp() {
+    TestApp.acceptPublishes(SNS);
+    api = new ApiClient(APP.getLocalPort());
+    apiKey = TestApp.onboarding(POSTGRES).create("Workflow shop", null, null).apiKey();
+    var workers = TEMPORAL.newWorkerFactory();
+    Worker worker = workers.newWorker(TaskQueues.PAYMENTS_V1);
+    worker.registerWorkflowImplementationTypes(WaitForCancelWorkflow.class);
+    worker.registerActivitiesImplementations(new NoopActivities());
+    workers.start();
+  }
+
+  private String createPayment() {
+    return api.request("POST", "/v1/payments").bearer(apiKey)
+        .header("Idempotency-Key", UUID.randomUUID().toString())
+        .json("{\"amount\":500,\"currency\":\"USD\",\"paymentMethod\":\"pm_card_visa\"}")
+        .send().json().get("id").asText();
+  }
+
+  /** Starts the workflow as the bridge does. */
+  private static PaymentWorkflow startWorkflow(String paymentId) {
+    PaymentWorkflow workflow =
+        TEMPORAL.client().newWorkflowStub(
+            PaymentWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(WorkflowIds.forPayment(paymentId))
+                .setTaskQueue(TaskQueues.PAYMENTS_V1)
+                .build());
+    var payment = POSTGRES.jdbi().onDemand(PaymentDao.class).findById(paymentId).orElseThrow();
+    WorkflowClient.start(workflow::process, PaymentWorkflows.requestFor(payment));
+    return workflow;
+  }
+
+  private static PaymentResult resultOf(String paymentId) throws Exception {
+    return TEMPORAL.client().newUntypedWorkflowStub(WorkflowIds.forPayment(paymentId))
+        .getResultAsync(PaymentResult.class).get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void cancelSignalsTheRunningWorkflowAndTheTimelineShowsIt() throws Exception {
+    String id = createPayment();
+    startWorkflow(id);
+
+    Reply cancel = api.request("POST", "/v1/payments/" + id + "/cancel").bearer(apiKey).send();
+
+    assertThat(cancel.status()).isEqualTo(202);
+    assertThat(cancel.json().get("id").asText()).isEqualTo(id);
+    PaymentResult result = resultOf(id);
+    assertThat(result.status()).isEqualTo(PaymentStatus.CANCELLED);
+    assertThat(result.failureMessage()).isEqualTo("requested by the merchant over the API");
+
+    Reply timeline = api.request("GET", "/v1/payments/" + id + "/timeline").bearer(apiKey).send();
+    assertThat(timeline.status()).isEqualTo(200);
+    JsonNode workflow = timeline.json().get("workflow");
+    assertThat(workflow.get("workflowId").asText()).isEqualTo("payment-" + id);
+    assertThat(workflow.get("taskQueue").asText()).isEqualTo(TaskQueues.PAYMENTS_V1);
+    assertThat(workflow.get("execution").asText()).isEqualTo("completed");
+    assertThat(workflow.get("activities").get(0).get("name").asText()).isEqualTo("ValidatePayment");
+    assertThat(workflow.get("activities").get(0).get("outcome").asText()).isEqualTo("completed");
+    assertThat(workflow.get("activities").get(0).get("attempts").asInt()).isEqualTo(1);
+    assertThat(workflow.get("signals").get(0).get("name").asText()).isEqualTo("cancel");
+    assertThat(workflow.get("state").get("build").asText()).isEqualTo("test");
+    assertThat(timeline.json().get("statusHistory").get(0).get("to").asText()).isEqualTo("initiated");
+  }
+
+  @Test
+  void cancelBeforeAnyWorkflowStartsOneWithTheCancelAlreadyDelivered() throws Exception {
+    String id = createPayment();
+
+    Reply cancel = api.request("POST", "/v1/payments/" + id + "/cancel").bearer(apiKey).send();
+
+    assertThat(cancel.status()).isEqualTo(202);
+    assertThat(resultOf(id).status()).isEqualTo(PaymentStatus.CANCELLED);
+    // A later start by the bridge finds the workflow there and starts nothing new.
+    WorkflowStub stub = TEMPORAL.client().newUntypedWorkflowStub(WorkflowIds.forPayment(id));
+    assertThat(stub.describe().getWorkflowExecutionInfo().getTaskQueue())
+        .isEqualTo(TaskQueues.PAYMENTS_V1);
+  }
+
+  @Test
+  void aFinalPaymentCannotBeCancelled() {
+    String id = createPayment();
+    POSTGRES.jdbi().onDemand(PaymentDao.class).transition(
+        new StatusChange(id, PaymentStatus.FAILED, "test", "card_declined", "declined", null, "run"));
+
+    Reply cancel = api.request("POST", "/v1/payments/" + id + "/cancel").bearer(apiKey).send();
+
+    assertThat(cancel.status()).isEqualTo(409);
+    assertThat(cancel.error("code")).isEqualTo("payment_final");
+  }
+
+  @Test
+  void theTimelineOfAPaymentWithoutAWorkflowSaysSo() {
+    String id = createPayment();
+
+    Reply timeline = api.request("GET", "/v1/payments/" + id + "/timeline").bearer(apiKey).send();
+
+    assertThat(timeline.status()).isEqualTo(200);
+    assertThat(timeline.json().get("workflow").isNull()).isTrue();
+    assertThat(timeline.json().get("status").asText()).isEqualTo("initiated");
+  }
+
+  @Test
+  void anotherMerchantCannotCancelOrSeeTheTimeline() {
+    String id = createPayment();
+    String otherKey = TestApp.onboarding(POSTGRES).create("Other", null, null).apiKey();
+
+    assertThat(api.request("POST", "/v1/payments/" + id + "/cancel").bearer(otherKey).send().status())
+        .isEqualTo(404);
+    assertThat(api.request("GET", "/v1/payments/" + id + "/timeline").bearer(otherKey).send().status())
+        .isEqualTo(404);
+  }
+}

@@ -1,0 +1,157 @@
+package io.durapay.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.durapay.store.testing.PostgresExtension;
+import java.time.Duration;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class OutboxDaoTest {
+  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  private OutboxDao outbox;
+
+  @BeforeEach
+  void setUp() {
+    POSTGRES.jdbi().useHandle(h -> h.execute("DELETE FROM outbox"));
+    outbox = POSTGRES.jdbi().onDemand(OutboxDao.class);
+  }
+
+  @Test
+  void locksPendingEventsOldestFirstUpToTheLimit() {
+    insert("evt_1", "evt_2", "evt_3");
+
+    List<OutboxEvent> batch = lockPending(2);
+
+    assertThat(batch).extracting(OutboxEvent::eventId).containsExactly("evt_1", "evt_2");
+    OutboxEvent first = batch.get(0);
+    assertThat(first.eventType()).isEqualTo("payment.initiated");
+    assertThat(first.aggregateId()).isEqualTo("pay_evt_1");
+    assertThat(first.correlationId()).isEqualTo("corr-evt_1");
+    assertThat(first.payload()).isEqualTo("{\"id\":\"evt_1\"}");
+    assertThat(first.createdAt()).isNotNull();
+    assertThat(first.publishedAt()).isNull();
+    assertThat(first.attempts()).isZero();
+    assertThat(first.lastError()).isNull();
+    assertThat(lockPending(10)).extracting(OutboxEvent::eventId)
+        .containsExactly("evt_1", "evt_2", "evt_3");
+  }
+
+  @Test
+  void anEventIdIsStoredOnce() {
+    insert("evt_once");
+
+    assertThatThrownBy(() -> insert("evt_once"))
+        .isInstanceOf(UnableToExecuteStatementException.class)
+        .hasMessageContaining("outbox_event_id_key");
+    assertThat(outbox.countPending()).isEqualTo(1);
+  }
+
+  @Test
+  void rowsLockedByOneRelayAreSkippedByAnotherWithoutWaiting() {
+    insert("evt_a", "evt_b", "evt_c", "evt_d");
+    try (Handle relay1 = POSTGRES.jdbi().open();
+        Handle relay2 = POSTGRES.jdbi().open()) {
+      // Without SKIP LOCKED the second relay would wait for the first; fail instead of hanging.
+      relay2.execute("SET lock_timeout = '2s'");
+      relay1.begin();
+      relay2.begin();
+
+      List<OutboxEvent> claimed1 = relay1.attach(OutboxDao.class).lockPending(2);
+      List<OutboxEvent> claimed2 = relay2.attach(OutboxDao.class).lockPending(10);
+
+      assertThat(claimed1).extracting(OutboxEvent::eventId).containsExactly("evt_a", "evt_b");
+      assertThat(claimed2).extracting(OutboxEvent::eventId).containsExactly("evt_c", "evt_d");
+
+      relay2.rollback();
+      relay1.attach(OutboxDao.class).markPublished(List.of(claimed1.get(0).id()));
+      relay1.commit();
+
+      // Once the first relay is done, what it claimed but did not publish is back in play.
+      relay2.begin();
+      assertThat(relay2.attach(OutboxDao.class).lockPending(10))
+          .extracting(OutboxEvent::eventId)
+          .containsExactly("evt_b", "evt_c", "evt_d");
+      relay2.rollback();
+    }
+  }
+
+  @Test
+  void publishedEventsLeaveThePendingSet() {
+    insert("evt_p1", "evt_p2", "evt_p3");
+    List<OutboxEvent> pending = lockPending(10);
+
+    int marked = outbox.markPublished(List.of(pending.get(0).id(), pending.get(2).id()));
+
+    assertThat(marked).isEqualTo(2);
+    assertThat(outbox.countPending()).isEqualTo(1);
+    assertThat(lockPending(10)).extracting(OutboxEvent::eventId).containsExactly("evt_p2");
+    OutboxEvent published = outbox.findByAggregateId("pay_evt_p1").get(0);
+    assertThat(published.publishedAt()).isNotNull();
+    assertThat(published.attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailureCountsTheAttemptKeepsTheErrorAndLeavesTheEventPending() {
+    insert("evt_f");
+    long id = lockPending(1).get(0).id();
+
+    outbox.recordFailure(id, "SNS: 500 InternalError");
+    outbox.recordFailure(id, "SNS: connect timed out");
+
+    OutboxEvent failed = outbox.findByAggregateId("pay_evt_f").get(0);
+    assertThat(failed.attempts()).isEqualTo(2);
+    assertThat(failed.lastError()).isEqualTo("SNS: connect timed out");
+    assertThat(failed.publishedAt()).isNull();
+    assertThat(outbox.countPending()).isEqualTo(1);
+
+    outbox.markPublished(List.of(id));
+
+    OutboxEvent published = outbox.findByAggregateId("pay_evt_f").get(0);
+    assertThat(published.attempts()).isEqualTo(3);
+    assertThat(published.lastError()).isNull();
+    assertThat(outbox.countPending()).isZero();
+  }
+
+  @Test
+  void theOldestPendingEventsAgeIsReportedAndNothingWhenNoneIsPending() {
+    assertThat(outbox.countPending()).isZero();
+    assertThat(outbox.oldestPendingAge()).isEmpty();
+
+    insert("evt_old", "evt_new");
+    POSTGRES.jdbi().useHandle(h -> h.execute(
+        "UPDATE outbox SET created_at = now() - interval '90 seconds' WHERE event_id = 'evt_old'"));
+
+    assertThat(outbox.countPending()).isEqualTo(2);
+    assertThat(outbox.oldestPendingAge().orElseThrow())
+        .isBetween(Duration.ofSeconds(90), Duration.ofSeconds(120));
+
+    outbox.markPublished(List.of(outbox.findByAggregateId("pay_evt_old").get(0).id()));
+
+    assertThat(outbox.countPending()).isEqualTo(1);
+    assertThat(outbox.oldestPendingAge().orElseThrow()).isLessThan(Duration.ofSeconds(30));
+
+    outbox.markPublished(List.of(outbox.findByAggregateId("pay_evt_new").get(0).id()));
+
+    assertThat(outbox.countPending()).isZero();
+    assertThat(outbox.oldestPendingAge()).isEmpty();
+  }
+
+  private void insert(String... eventIds) {
+    for (String eventId : eventIds) {
+      outbox.insert(eventId, "payment.initiated", "pay_" + eventId, "corr-" + eventId,
+          "{\"id\":\"" + eventId + "\"}");
+    }
+  }
+
+  /** lockPending in a transaction of its own, the way a relay calls it. */
+  private static List<OutboxEvent> lockPending(int limit) {
+    return POSTGRES.jdbi().inTransaction(h -> h.attach(OutboxDao.class).lockPending(limit));
+  }
+}

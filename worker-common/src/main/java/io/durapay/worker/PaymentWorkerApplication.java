@@ -1,0 +1,97 @@
+package io.durapay.worker;
+
+import com.codahale.metrics.health.HealthCheck;
+import com.uber.m3.tally.RootScopeBuilder;
+import com.uber.m3.tally.Scope;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.lifecycle.Managed;
+import io.durapay.contracts.PaymentWorkflow;
+import io.durapay.store.Store;
+import io.durapay.worker.activities.PaymentActivitiesImpl;
+import io.durapay.worker.temporal.PaymentWorker;
+import io.durapay.worker.temporal.PrometheusServlet;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.temporal.common.reporter.MicrometerClientStatsReporter;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * A payment worker process: one workflow build on its task queue, with the activities, a health
+ * check for Temporal and the database on the admin port, and Prometheus metrics (the SDK's own
+ * included) at {@code /prometheus}. Both worker builds run this; they differ only in the workflow
+ * class and default task queue.
+ */
+public class PaymentWorkerApplication extends Application<WorkerConfiguration> {
+  private final String name;
+  private final Class<? extends PaymentWorkflow> workflowImplementation;
+
+  public PaymentWorkerApplication(String name, Class<? extends PaymentWorkflow> workflowImplementation) {
+    this.name = name;
+    this.workflowImplementation = workflowImplementation;
+  }
+
+  @Override
+  public String getName() {
+    return name;
+  }
+
+  @Override
+  public void initialize(Bootstrap<WorkerConfiguration> bootstrap) {
+    bootstrap.setConfigurationSourceProvider(
+        new SubstitutingSourceProvider(
+            bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+  }
+
+  @Override
+  public void run(WorkerConfiguration config, Environment environment) {
+    Jdbi jdbi =
+        Store.configure(new JdbiFactory().build(environment, config.getDatabase(), "postgresql"));
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Scope scope =
+        new RootScopeBuilder()
+            .reporter(new MicrometerClientStatsReporter(registry))
+            .reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
+    environment.admin().addServlet("prometheus", new PrometheusServlet(registry)).addMapping("/prometheus");
+
+    WorkflowServiceStubs stubs = config.getTemporal().connect(scope);
+    environment.lifecycle().manage(new Managed() {
+      @Override
+      public void stop() throws Exception {
+        stubs.shutdown();
+        stubs.awaitTermination(5, TimeUnit.SECONDS);
+        scope.close();
+      }
+    });
+    environment.healthChecks().register("temporal", new HealthCheck() {
+      @Override
+      protected Result check() {
+        stubs.healthCheck();
+        return Result.healthy(config.getTemporal().getTarget());
+      }
+    });
+
+    PaymentActivitiesImpl activities =
+        new PaymentActivitiesImpl(
+            jdbi,
+            config.getGateway().build(),
+            config.getWebhooks().build(),
+            environment.getObjectMapper());
+    // Registered last so it stops first: polling ends before the connection closes.
+    environment
+        .lifecycle()
+        .manage(
+            new PaymentWorker(
+                config.getTemporal().client(stubs),
+                config.getTemporal(),
+                workflowImplementation,
+                activities));
+  }
+}

@@ -1,0 +1,58 @@
+package io.durapay.worker;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.db.DataSourceFactory;
+import io.durapay.worker.gateway.GatewayFactory;
+import io.durapay.worker.temporal.TemporalFactory;
+import io.durapay.worker.webhook.WebhookFactory;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+/** A worker's configuration; see {@code worker-v1/config.yml} for each setting's variable. */
+public class WorkerConfiguration extends Configuration {
+  @Valid @NotNull private DataSourceFactory database = new DataSourceFactory();
+  @Valid @NotNull private TemporalFactory temporal = new TemporalFactory();
+  @Valid @NotNull private GatewayFactory gateway = new GatewayFactory();
+  @Valid @NotNull private WebhookFactory webhooks = new WebhookFactory();
+
+  @JsonProperty
+  public DataSourceFactory getDatabase() {
+    return database;
+  }
+
+  @JsonProperty
+  public void setDatabase(DataSourceFactory database) {
+    this.database = database;
+  }
+
+  @JsonProperty
+  public TemporalFactory getTemporal() {
+    return temporal;
+  }
+
+  @JsonProperty
+  public void setTemporal(TemporalFactory temporal) {
+    this.temporal = temporal;
+  }
+
+  @JsonProperty
+  public GatewayFactory getGateway() {
+    return gateway;
+  }
+
+  @JsonProperty
+  public void setGateway(GatewayFactory gateway) {
+    this.gateway = gateway;
+  }
+
+  @JsonProperty
+  public WebhookFactory getWebhooks() {
+    return webhooks;
+  }
+
+  @JsonProperty
+  public void setWebhooks(WebhookFactory webhooks) {
+    this.webhooks = webhooks;
+  }
+}

@@ -1,0 +1,207 @@
+package io.durapay.worker.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import okhttp3.FormBody;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Charges and refunds payments through a Stripe-compatible gateway. Every failure is a {@link
+ * GatewayException} saying whether a retry can help; retries are safe because every write carries
+ * an idempotency key derived from the payment id. Thread-safe.
+ */
+public final class GatewayClient {
+
+  private static final String ALREADY_REFUNDED = "charge_already_refunded";
+
+  private final OkHttpClient http;
+  private final HttpUrl baseUrl;
+  private final String secretKey;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public GatewayClient(OkHttpClient http, String baseUrl, String secretKey) {
+    this.http = requireNonNull(http, "http");
+    this.baseUrl = HttpUrl.get(requireNonNull(baseUrl, "baseUrl"));
+    if (secretKey == null || secretKey.isBlank()) {
+      throw new IllegalArgumentException("the gateway secret key is not set");
+    }
+    this.secretKey = secretKey;
+  }
+
+  /**
+   * Creates and confirms a PaymentIntent. Idempotent: the payment id is the idempotency key, so a
+   * repeated call gets the first call's intent back instead of charging again.
+   *
+   * @throws PaymentDeclinedException when the payment method is refused or needs authentication
+   * @throws GatewayRejectedException when the gateway rejects the request itself
+   * @throws GatewayRetryableException when the outcome is unknown or the gateway is unavailable
+   */
+  public GatewayCharge charge(
+      String paymentId, long amount, String currency, String paymentMethod) {
+    FormBody form =
+        new FormBody.Builder()
+            .add("amount", Long.toString(amount))
+            .add("currency", currency.toLowerCase(Locale.ROOT))
+            .add("payment_method", paymentMethod)
+            .add("confirm", "true")
+            .add("metadata[payment_id]", paymentId)
+            .build();
+    Request request = post("v1/payment_intents", form, paymentId);
+    JsonNode intent = call(request);
+    String status = required(request, intent, "status");
+    return switch (status) {
+      case "succeeded" -> toCharge(request, intent);
+      case "requires_payment_method" -> {
+        GatewayError error = GatewayError.from(intent.path("last_payment_error"));
+        throw new PaymentDeclinedException(
+            error.declineCodeOr("card_declined"), what(request) + ": " + status + error.describe());
+      }
+      case "requires_action" ->
+          throw new PaymentDeclinedException(
+              "authentication_required",
+              what(request) + ": " + status + " (the customer must authenticate)");
+      default ->
+          throw new GatewayRetryableException(
+              "intent_" + status, what(request) + ": payment intent is " + status, null, null);
+    };
+  }
+
+  /**
+   * Refunds a PaymentIntent in full. Idempotent: the key is {@code refund-<paymentId>}, and an
+   * intent that is already refunded counts as refunded, so compensation may run any number of
+   * times.
+   */
+  public GatewayRefund refund(String paymentId, String paymentIntentId) {
+    FormBody form = new FormBody.Builder().add("payment_intent", paymentIntentId).build();
+    Request request = post("v1/refunds", form, "refund-" + paymentId);
+    try {
+      JsonNode refund = call(request);
+      return new GatewayRefund(
+          required(request, refund, "id"), required(request, refund, "status"));
+    } catch (GatewayRejectedException e) {
+      if (ALREADY_REFUNDED.equals(e.code())) {
+        return new GatewayRefund(null, "succeeded");
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The succeeded PaymentIntent created for this payment, if any: how compensation learns whether a
+   * charge whose answer was lost moved money. The gateway's search index may lag a new intent by up
+   * to a minute, so an empty answer right after a charge is not proof that nothing was charged.
+   */
+  public Optional<GatewayCharge> findByPaymentId(String paymentId) {
+    // The search language quotes with ' and escapes with \, so both are escaped in the value.
+    String quoted = paymentId.replace("\\", "\\\\").replace("'", "\\'");
+    HttpUrl url =
+        baseUrl
+            .newBuilder()
+            .addPathSegments("v1/payment_intents/search")
+            .addQueryParameter("query", "metadata['payment_id']:'" + quoted + "'")
+            .build();
+    Request request = authorized(url).get().build();
+    JsonNode data = call(request).path("data");
+    if (!data.isArray()) {
+      throw malformed(request, "a search result without a data list");
+    }
+    for (JsonNode intent : data) {
+      // Checked again here: a gateway that ignored the query must not make us refund another
+      // payment.
+      boolean ours = paymentId.equals(intent.path("metadata").path("payment_id").asText());
+      if (ours && "succeeded".equals(intent.path("status").asText())) {
+        return Optional.of(toCharge(request, intent));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Request post(String path, FormBody form, String idempotencyKey) {
+    HttpUrl url = baseUrl.newBuilder().addPathSegments(path).build();
+    return authorized(url).header("Idempotency-Key", idempotencyKey).post(form).build();
+  }
+
+  private Request.Builder authorized(HttpUrl url) {
+    return new Request.Builder().url(url).header("Authorization", "Bearer " + secretKey);
+  }
+
+  /** Sends the request and returns the JSON object of a 2xx answer; anything else is thrown. */
+  private JsonNode call(Request request) {
+    try (Response response = http.newCall(request).execute()) {
+      // A gateway may echo the key in an error ("Invalid API key: sk_…"); nothing read keeps it.
+      String body = response.body().string().replace(secretKey, "[redacted]");
+      if (!response.isSuccessful()) {
+        throw GatewayError.fromBody(json, body)
+            .toException(
+                what(request),
+                response.code(),
+                RetryAfter.parse(response.header("Retry-After"), Instant.now()));
+      }
+      return jsonObject(request, body);
+    } catch (IOException e) {
+      // The request may or may not have reached the gateway; the idempotency key makes a retry
+      // safe.
+      String code = e instanceof InterruptedIOException ? "timeout" : "io_error";
+      throw new GatewayRetryableException(
+          code, what(request) + ": no answer from the gateway (" + e + ")", null, e);
+    }
+  }
+
+  private JsonNode jsonObject(Request request, String body) {
+    try {
+      JsonNode node = json.readTree(body);
+      if (node != null && node.isObject()) {
+        return node;
+      }
+    } catch (JsonProcessingException e) {
+      throw new GatewayRetryableException(
+          "malformed_response", what(request) + ": HTTP 2xx with a body that is not JSON", null, e);
+    }
+    throw malformed(request, "a body that is not a JSON object");
+  }
+
+  private GatewayCharge toCharge(Request request, JsonNode intent) {
+    if (!intent.path("amount").canConvertToExactIntegral()) {
+      throw malformed(request, "a payment intent without an integer amount");
+    }
+    return new GatewayCharge(
+        required(request, intent, "id"),
+        required(request, intent, "status"),
+        intent.path("amount").longValue(),
+        required(request, intent, "currency"));
+  }
+
+  private String required(Request request, JsonNode node, String field) {
+    JsonNode value = node.path(field);
+    if (!value.isTextual() || value.asText().isBlank()) {
+      throw malformed(request, "no " + field + " in the body");
+    }
+    return value.asText();
+  }
+
+  private static GatewayRetryableException malformed(Request request, String problem) {
+    return new GatewayRetryableException(
+        "malformed_response", what(request) + ": HTTP 2xx with " + problem, null, null);
+  }
+
+  /** The request as messages name it: method and path, never headers, query or body. */
+  private static String what(Request request) {
+    return request.method() + " " + request.url().encodedPath();
+  }
+
+  @Override
+  public String toString() {
+    return "GatewayClient{baseUrl=" + baseUrl + "}";
+  }
+}

@@ -1,0 +1,62 @@
+package io.durapay.worker.temporal;
+
+import io.dropwizard.lifecycle.Managed;
+import io.durapay.contracts.PaymentActivities;
+import io.durapay.contracts.PaymentWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Temporal worker polling one task queue with one workflow implementation and the activities.
+ * Several processes may run it on the same queue at once. On stop it stops polling, lets in-flight
+ * tasks finish up to the grace period, then abandons the rest (Temporal retries them elsewhere).
+ */
+public final class PaymentWorker implements Managed {
+  private static final Logger LOG = LoggerFactory.getLogger(PaymentWorker.class);
+
+  private final WorkerFactory factory;
+  private final String taskQueue;
+  private final long gracePeriodMillis;
+
+  public PaymentWorker(
+      WorkflowClient client,
+      TemporalFactory settings,
+      Class<? extends PaymentWorkflow> workflowImplementation,
+      PaymentActivities activities) {
+    this.factory = WorkerFactory.newInstance(client);
+    this.taskQueue = settings.getTaskQueue();
+    this.gracePeriodMillis = settings.getShutdownGracePeriod().toMilliseconds();
+    Worker worker =
+        factory.newWorker(
+            taskQueue,
+            WorkerOptions.newBuilder()
+                .setMaxConcurrentActivityExecutionSize(settings.getMaxConcurrentActivities())
+                .setMaxConcurrentWorkflowTaskExecutionSize(settings.getMaxConcurrentWorkflowTasks())
+                .build());
+    worker.registerWorkflowImplementationTypes(workflowImplementation);
+    worker.registerActivitiesImplementations(activities);
+  }
+
+  @Override
+  public void start() {
+    factory.start();
+    LOG.info("worker polling task queue {}", taskQueue);
+  }
+
+  @Override
+  public void stop() throws InterruptedException {
+    LOG.info("worker stopping: no new tasks; waiting up to {} ms for in-flight ones", gracePeriodMillis);
+    factory.shutdown();
+    factory.awaitTermination(gracePeriodMillis, TimeUnit.MILLISECONDS);
+    if (!factory.isTerminated()) {
+      LOG.warn("in-flight tasks did not finish in time; abandoning them to be retried elsewhere");
+      factory.shutdownNow();
+      factory.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.durapay.worker.temporal;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import io.durapay.contracts.TemporalConnection;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * The worker's Temporal settings: the connection (inherited), the task queue this build polls,
+ * and how hard the worker may work.
+ */
+public class TemporalFactory extends TemporalConnection {
+
+  /** The task queue this worker polls; each build has its own. */
+  @NotBlank private String taskQueue;
+
+  @Min(1)
+  private int maxConcurrentActivities = 50;
+
+  @Min(1)
+  private int maxConcurrentWorkflowTasks = 20;
+
+  /** How long a stopping worker lets in-flight activities finish before it abandons them. */
+  @NotNull private Duration shutdownGracePeriod = Duration.seconds(20);
+
+  @JsonProperty
+  public String getTaskQueue() {
+    return taskQueue;
+  }
+
+  @JsonProperty
+  public void setTaskQueue(String taskQueue) {
+    this.taskQueue = taskQueue;
+  }
+
+  @JsonProperty
+  public int getMaxConcurrentActivities() {
+    return maxConcurrentActivities;
+  }
+
+  @JsonProperty
+  public void setMaxConcurrentActivities(int maxConcurrentActivities) {
+    this.maxConcurrentActivities = maxConcurrentActivities;
+  }
+
+  @JsonProperty
+  public int getMaxConcurrentWorkflowTasks() {
+    return maxConcurrentWorkflowTasks;
+  }
+
+  @JsonProperty
+  public void setMaxConcurrentWorkflowTasks(int maxConcurrentWorkflowTasks) {
+    this.maxConcurrentWorkflowTasks = maxConcurrentWorkflowTasks;
+  }
+
+  @JsonProperty
+  public Duration getShutdownGracePeriod() {
+    return shutdownGracePeriod;
+  }
+
+  @JsonProperty
+  public void setShutdownGracePeriod(Duration shutdownGracePeriod) {
+    this.shutdownGracePeriod = shutdownGracePeriod;
+  }
+}

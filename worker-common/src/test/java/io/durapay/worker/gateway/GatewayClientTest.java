@@ -1,0 +1,493 @@
+package io.durapay.worker.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.stream.Collectors.toMap;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.SocketTimeoutException;
+import java.net.URLDecoder;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class GatewayClientTest {
+
+  private static final String SECRET = "sk_test_durapay+Secret/Never=Log-This";
+  private static final String INTENTS = "/v1/payment_intents";
+  private static final String REFUNDS = "/v1/refunds";
+  private static final String SEARCH = "/v1/payment_intents/search";
+
+  @RegisterExtension
+  static final WireMockExtension gateway =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  private GatewayClient client;
+
+  @BeforeEach
+  void createClient() {
+    client = clientWithReadTimeout(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void chargeCreatesAndConfirmsAnIntentKeyedByThePaymentId() {
+    gateway.stubFor(post(INTENTS).willReturn(okJson(intent("pi_1", "succeeded", "pay_1"))));
+
+    GatewayCharge charge = client.charge("pay_1", 1250, "EUR", "pm_card_visa");
+
+    assertThat(charge).isEqualTo(new GatewayCharge("pi_1", "succeeded", 1250, "eur"));
+    LoggedRequest request = onlyRequest();
+    assertThat(request.getMethod().getName()).isEqualTo("POST");
+    assertThat(request.getUrl()).isEqualTo(INTENTS);
+    assertThat(request.getHeader("Authorization")).isEqualTo("Bearer " + SECRET);
+    assertThat(request.getHeader("Idempotency-Key")).isEqualTo("pay_1");
+    assertThat(request.getHeader("Content-Type")).startsWith("application/x-www-form-urlencoded");
+    assertThat(form(request))
+        .containsOnly(
+            Map.entry("amount", "1250"),
+            Map.entry("currency", "eur"),
+            Map.entry("payment_method", "pm_card_visa"),
+            Map.entry("confirm", "true"),
+            Map.entry("metadata[payment_id]", "pay_1"));
+  }
+
+  @Test
+  void repeatingAChargeRepeatsItsIdempotencyKey() {
+    gateway.stubFor(post(INTENTS).willReturn(okJson(intent("pi_1", "succeeded", "pay_1"))));
+
+    client.charge("pay_1", 1250, "eur", "pm_card_visa");
+    client.charge("pay_1", 1250, "eur", "pm_card_visa");
+    client.charge("pay_2", 1250, "eur", "pm_card_visa");
+
+    assertThat(requests())
+        .extracting(request -> request.getHeader("Idempotency-Key"))
+        .containsExactly("pay_1", "pay_1", "pay_2");
+  }
+
+  @Test
+  void aCardDeclineIsNotRetryable() {
+    gateway.stubFor(
+        post(INTENTS)
+            .willReturn(
+                errorBody(
+                        402,
+                        field("type", "card_error")
+                            + field("code", "card_declined")
+                            + field("decline_code", "insufficient_funds")
+                            + field("message", "Your card has insufficient funds."))
+                    .withHeader("Retry-After", "5")));
+
+    GatewayException e = chargeFailure();
+
+    assertThat(e).isInstanceOf(PaymentDeclinedException.class);
+    assertThat(e.code()).isEqualTo("insufficient_funds");
+    assertThat(e.retryable()).isFalse();
+    assertThat(e.retryAfter()).isEmpty();
+    assertThat(e.getMessage())
+        .contains("POST /v1/payment_intents", "HTTP 402", "Your card has insufficient funds.");
+  }
+
+  @Test
+  void aCardErrorTypeIsADeclineWhateverTheStatus() {
+    gateway.stubFor(
+        post(INTENTS)
+            .willReturn(error(400, "card_error", "expired_card", "Your card has expired.")));
+
+    GatewayException e = chargeFailure();
+
+    assertThat(e).isInstanceOf(PaymentDeclinedException.class);
+    assertThat(e.code()).isEqualTo("expired_card");
+  }
+
+  @ParameterizedTest(name = "HTTP {0} {1} is rejected with code {2}")
+  @CsvSource({
+    "400, parameter_missing, parameter_missing",
+    "401,                  , http_401",
+    "403,                  , http_403",
+    "404, resource_missing , resource_missing"
+  })
+  void requestErrorsAreRejectedWithoutRetry(int status, String gatewayCode, String expectedCode) {
+    gateway.stubFor(
+        post(INTENTS).willReturn(error(status, "invalid_request_error", gatewayCode, "No.")));
+
+    GatewayException e = chargeFailure();
+
+    assertThat(e).isInstanceOf(GatewayRejectedException.class);
+    assertThat(((GatewayRejectedException) e).status()).isEqualTo(status);
+    assertThat(e.code()).isEqualTo(expectedCode);
+    assertThat(e.retryable()).isFalse();
+    assertThat(e.getMessage()).contains("HTTP " + status, "invalid_request_error", "No.");
+  }
+
+  @ParameterizedTest(name = "HTTP {0} with Retry-After [{1}] waits {2}s")
+  @CsvSource({
+    "409, 7,   7",
+    "429, 7,   7",
+    "500,  ,    ",
+    "502, 0,   0",
+    "503, 120, 120",
+    "503, soon, "
+  })
+  void busyOrFailingGatewaysAreRetryable(int status, String retryAfter, Long expectedSeconds) {
+    ResponseDefinitionBuilder response = error(status, "api_error", null, "Try later.");
+    if (retryAfter != null) {
+      response.withHeader("Retry-After", retryAfter);
+    }
+    gateway.stubFor(post(INTENTS).willReturn(response));
+
+    GatewayException e = chargeFailure();
+
+    assertThat(e).isInstanceOf(GatewayRetryableException.class);
+    assertThat(e.retryable()).isTrue();
+    assertThat(e.code()).isEqualTo("http_" + status);
+    assertThat(e.retryAfter())
+        .isEqualTo(Optional.ofNullable(expectedSeconds).map(Duration::ofSeconds));
+    assertThat(e.getMessage()).contains("HTTP " + status, "Try later.");
+  }
+
+  @Test
+  void retryAfterMayBeAnHttpDate() {
+    String inOneMinute =
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            Instant.now().plusSeconds(60).atOffset(ZoneOffset.UTC));
+    gateway.stubFor(
+        post(INTENTS)
+            .willReturn(aResponse().withStatus(503).withHeader("Retry-After", inOneMinute)));
+
+    GatewayException e = chargeFailure();
+
+    // The date has whole seconds, and a little time passes before the client reads it.
+    assertThat(e.retryAfter())
+        .hasValueSatisfying(
+            wait -> assertThat(wait).isBetween(Duration.ofSeconds(50), Duration.ofSeconds(60)));
+  }
+
+  @Test
+  void anErrorPageThatIsNotJsonStillMapsByStatus() {
+    gateway.stubFor(
+        post(INTENTS).willReturn(aResponse().withStatus(502).withBody("<html>Bad Gateway</html>")));
+
+    GatewayException e = chargeFailure();
+
+    assertThat(e).isInstanceOf(GatewayRetryableException.class);
+    assertThat(e.code()).isEqualTo("http_502");
+  }
+
+  @ParameterizedTest(name = "{0} with last error [{1}, {2}] -> {3}")
+  @CsvSource({
+    "requires_payment_method, card_declined, insufficient_funds, insufficient_funds",
+    "requires_payment_method, expired_card,                    , expired_card",
+    "requires_payment_method,              ,                   , card_declined",
+    "requires_action,                      ,                   , authentication_required"
+  })
+  void anIntentNeedingAnotherPaymentMethodIsDeclined(
+      String status, String errorCode, String declineCode, String expectedCode) {
+    String lastError =
+        "{\"type\":\"card_error\""
+            + field("code", errorCode)
+            + field("decline_code", declineCode)
+            + "}";
+    gateway.stubFor(post(INTENTS).willReturn(okJson(intentWithLastError(status, lastError))));
+
+    GatewayException e = chargeFailure();
+
+    assertThat(e).isInstanceOf(PaymentDeclinedException.class);
+    assertThat(e.code()).isEqualTo(expectedCode);
+    assertThat(e.getMessage()).contains(status);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"processing", "requires_capture", "requires_confirmation", "canceled"})
+  void anIntentInAnyOtherStateIsRetryable(String status) {
+    gateway.stubFor(post(INTENTS).willReturn(okJson(intentWithLastError(status, "null"))));
+
+    GatewayException e = chargeFailure();
+
+    assertThat(e).isInstanceOf(GatewayRetryableException.class);
+    assertThat(e.code()).isEqualTo("intent_" + status);
+  }
+
+  @ParameterizedTest(name = "HTTP 200 with [{0}] is retryable")
+  @ValueSource(
+      strings = {
+        "",
+        "not json",
+        "{\"id\":\"pi_1\",",
+        "[]",
+        "{\"id\":\"pi_1\",\"status\":\"succeeded\",\"currency\":\"eur\"}",
+        "{\"id\":\"pi_1\",\"status\":\"succeeded\",\"amount\":\"lots\",\"currency\":\"eur\"}",
+        "{\"status\":\"succeeded\",\"amount\":1250,\"currency\":\"eur\"}"
+      })
+  void anAnswerWeCannotReadIsRetryable(String body) {
+    gateway.stubFor(
+        post(INTENTS)
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(body)));
+
+    GatewayException e = chargeFailure();
+
+    assertThat(e).isInstanceOf(GatewayRetryableException.class);
+    assertThat(e.code()).isEqualTo("malformed_response");
+  }
+
+  @Test
+  void aResetConnectionIsRetryable() {
+    gateway.stubFor(
+        post(INTENTS).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+    GatewayException e = chargeFailure();
+
+    assertThat(e).isInstanceOf(GatewayRetryableException.class);
+    assertThat(e.code()).isEqualTo("io_error");
+    assertThat(e.getCause()).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void anAnswerSlowerThanTheReadTimeoutIsRetryable() {
+    gateway.stubFor(
+        post(INTENTS)
+            .willReturn(okJson(intent("pi_1", "succeeded", "pay_1")).withFixedDelay(2_000)));
+    client = clientWithReadTimeout(Duration.ofMillis(300));
+
+    GatewayException e = chargeFailure();
+
+    assertThat(e).isInstanceOf(GatewayRetryableException.class);
+    assertThat(e.code()).isEqualTo("timeout");
+    assertThat(e.getCause()).isInstanceOf(SocketTimeoutException.class);
+  }
+
+  static Stream<Arguments> failuresThatMightLeakTheKey() {
+    return Stream.of(
+        Arguments.of(
+            "401 echoing the key",
+            error(401, "invalid_request_error", null, "Invalid API Key provided: " + SECRET)),
+        Arguments.of("402 echoing the key", error(402, "card_error", SECRET, SECRET)),
+        Arguments.of(
+            "500 page echoing the key", aResponse().withStatus(500).withBody("<p>" + SECRET)),
+        Arguments.of("200 unreadable, echoing the key", okJson("{\"" + SECRET)),
+        Arguments.of("connection reset", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("failuresThatMightLeakTheKey")
+  void noFailureRevealsTheSecretKey(String scenario, ResponseDefinitionBuilder response) {
+    gateway.stubFor(post(INTENTS).willReturn(response));
+
+    GatewayException e = chargeFailure();
+
+    StringWriter trace = new StringWriter();
+    e.printStackTrace(new PrintWriter(trace));
+    assertThat(e.getMessage())
+        .doesNotContain(SECRET, "Bearer")
+        .contains("POST /v1/payment_intents");
+    assertThat(e.toString()).doesNotContain(SECRET);
+    assertThat(trace.toString()).doesNotContain(SECRET, "Bearer", "pm_card_visa");
+    assertThat(client.toString()).doesNotContain(SECRET);
+  }
+
+  @Test
+  void refundSendsTheIntentWithAKeyDerivedFromThePayment() {
+    gateway.stubFor(
+        post(REFUNDS)
+            .willReturn(okJson("{\"id\":\"re_1\",\"status\":\"succeeded\",\"amount\":1250}")));
+
+    GatewayRefund refund = client.refund("pay_1", "pi_1");
+
+    assertThat(refund).isEqualTo(new GatewayRefund("re_1", "succeeded"));
+    LoggedRequest request = onlyRequest();
+    assertThat(request.getMethod().getName()).isEqualTo("POST");
+    assertThat(request.getUrl()).isEqualTo(REFUNDS);
+    assertThat(request.getHeader("Authorization")).isEqualTo("Bearer " + SECRET);
+    assertThat(request.getHeader("Idempotency-Key")).isEqualTo("refund-pay_1");
+    assertThat(form(request)).containsOnly(Map.entry("payment_intent", "pi_1"));
+  }
+
+  @Test
+  void refundingARefundedIntentSucceeds() {
+    gateway.stubFor(
+        post(REFUNDS)
+            .willReturn(
+                error(
+                    400,
+                    "invalid_request_error",
+                    "charge_already_refunded",
+                    "Charge ch_1 has already been refunded.")));
+
+    assertThat(client.refund("pay_1", "pi_1")).isEqualTo(new GatewayRefund(null, "succeeded"));
+  }
+
+  @Test
+  void otherRefundRejectionsAreStillFailures() {
+    gateway.stubFor(
+        post(REFUNDS)
+            .willReturn(
+                error(404, "invalid_request_error", "resource_missing", "No such intent.")));
+
+    GatewayRejectedException e =
+        catchThrowableOfType(GatewayRejectedException.class, () -> client.refund("pay_1", "pi_x"));
+
+    assertThat(e.code()).isEqualTo("resource_missing");
+    assertThat(e.getMessage()).contains("POST /v1/refunds", "HTTP 404");
+  }
+
+  @Test
+  void findByPaymentIdReturnsTheSucceededIntentOfThatPayment() {
+    gateway.stubFor(
+        get(urlPathEqualTo(SEARCH))
+            .willReturn(
+                okJson(
+                    search(
+                        intent("pi_0", "requires_payment_method", "pay_1"),
+                        intent("pi_9", "succeeded", "pay_other"),
+                        intent("pi_1", "succeeded", "pay_1")))));
+
+    Optional<GatewayCharge> found = client.findByPaymentId("pay_1");
+
+    assertThat(found).contains(new GatewayCharge("pi_1", "succeeded", 1250, "eur"));
+    LoggedRequest request = onlyRequest();
+    assertThat(request.getMethod().getName()).isEqualTo("GET");
+    assertThat(request.getHeader("Authorization")).isEqualTo("Bearer " + SECRET);
+    assertThat(request.queryParameter("query").firstValue())
+        .isEqualTo("metadata['payment_id']:'pay_1'");
+    assertThat(request.getUrl()).startsWith(SEARCH + "?query=").doesNotContain("'", "[", " ");
+  }
+
+  @Test
+  void findByPaymentIdEscapesQuotesInTheId() {
+    gateway.stubFor(get(urlPathEqualTo(SEARCH)).willReturn(okJson(search())));
+
+    client.findByPaymentId("it's");
+
+    assertThat(onlyRequest().queryParameter("query").firstValue())
+        .isEqualTo("metadata['payment_id']:'it\\'s'");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("searchesWithoutAChargeOfPay1")
+  void findByPaymentIdIsEmptyWithoutASucceededIntentOfThatPayment(String scenario, String body) {
+    gateway.stubFor(get(urlPathEqualTo(SEARCH)).willReturn(okJson(body)));
+
+    assertThat(client.findByPaymentId("pay_1")).isEmpty();
+  }
+
+  static Stream<Arguments> searchesWithoutAChargeOfPay1() {
+    return Stream.of(
+        Arguments.of("no intents", search()),
+        Arguments.of(
+            "only a failed intent", search(intent("pi_0", "requires_payment_method", "pay_1"))),
+        Arguments.of("another payment's intent", search(intent("pi_9", "succeeded", "pay_other"))));
+  }
+
+  @Test
+  void aFailedSearchIsNotAnEmptyAnswer() {
+    gateway.stubFor(get(urlPathEqualTo(SEARCH)).willReturn(aResponse().withStatus(503)));
+
+    GatewayException e =
+        catchThrowableOfType(GatewayException.class, () -> client.findByPaymentId("pay_1"));
+
+    assertThat(e).isInstanceOf(GatewayRetryableException.class);
+    assertThat(e.getMessage()).contains("GET /v1/payment_intents/search", "HTTP 503");
+  }
+
+  private GatewayClient clientWithReadTimeout(Duration readTimeout) {
+    OkHttpClient http = new OkHttpClient.Builder().readTimeout(readTimeout).build();
+    return new GatewayClient(http, gateway.baseUrl(), SECRET);
+  }
+
+  private GatewayException chargeFailure() {
+    return catchThrowableOfType(
+        GatewayException.class, () -> client.charge("pay_1", 1250, "eur", "pm_card_visa"));
+  }
+
+  private static List<LoggedRequest> requests() {
+    return gateway.findAll(anyRequestedFor(anyUrl()));
+  }
+
+  private static LoggedRequest onlyRequest() {
+    List<LoggedRequest> requests = requests();
+    assertThat(requests).hasSize(1);
+    return requests.get(0);
+  }
+
+  private static Map<String, String> form(LoggedRequest request) {
+    return Arrays.stream(request.getBodyAsString().split("&"))
+        .map(pair -> pair.split("=", 2))
+        .collect(
+            toMap(
+                pair -> URLDecoder.decode(pair[0], UTF_8),
+                pair -> URLDecoder.decode(pair[1], UTF_8)));
+  }
+
+  private static String intent(String id, String status, String paymentId) {
+    return "{\"id\":\""
+        + id
+        + "\",\"object\":\"payment_intent\",\"status\":\""
+        + status
+        + "\",\"amount\":1250,\"currency\":\"eur\",\"metadata\":{\"payment_id\":\""
+        + paymentId
+        + "\"}}";
+  }
+
+  private static String intentWithLastError(String status, String lastPaymentError) {
+    return "{\"id\":\"pi_1\",\"status\":\""
+        + status
+        + "\",\"amount\":1250,\"currency\":\"eur\",\"last_payment_error\":"
+        + lastPaymentError
+        + "}";
+  }
+
+  private static String search(String... intents) {
+    return "{\"object\":\"search_result\",\"data\":["
+        + String.join(",", intents)
+        + "],\"has_more\":false}";
+  }
+
+  private static ResponseDefinitionBuilder error(
+      int status, String type, String code, String message) {
+    return errorBody(status, field("type", type) + field("code", code) + field("message", message));
+  }
+
+  private static ResponseDefinitionBuilder errorBody(int status, String errorFields) {
+    return aResponse()
+        .withStatus(status)
+        .withHeader("Content-Type", "application/json")
+        .withBody("{\"error\":{" + errorFields.substring(1) + "}}");
+  }
+
+  private static String field(String name, String value) {
+    return value == null ? "" : ",\"" + name + "\":\"" + value + "\"";
+  }
+}

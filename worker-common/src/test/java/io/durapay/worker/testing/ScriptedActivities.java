@@ -1,0 +1,165 @@
+package io.durapay.worker.testing;
+
+import io.durapay.contracts.ChargeResult;
+import io.durapay.contracts.EventType;
+import io.durapay.contracts.PaymentActivities;
+import io.durapay.contracts.PaymentRequest;
+import io.durapay.contracts.PaymentStatus;
+import io.durapay.contracts.RefundResult;
+import io.durapay.contracts.StatusChange;
+import io.durapay.contracts.TransitionResult;
+import io.durapay.contracts.WebhookNotification;
+import io.durapay.contracts.WebhookResult;
+import io.durapay.worker.activities.FailureTypes;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Activities for workflow tests, scripted per test: how many times the gateway fails first,
+ * whether it declines, which steps block until the test releases them. It records every call, so
+ * a test asserts what the workflow did (charges, refunds, status changes, webhooks).
+ */
+public final class ScriptedActivities implements PaymentActivities {
+  public final List<StatusChange> statusChanges = Collections.synchronizedList(new ArrayList<>());
+  public final List<EventType> webhooks = Collections.synchronizedList(new ArrayList<>());
+  public final List<String> webhookEventIds = Collections.synchronizedList(new ArrayList<>());
+  public final AtomicInteger chargeCalls = new AtomicInteger();
+  public final AtomicInteger refunds = new AtomicInteger();
+
+  private volatile int gatewayFailuresBeforeSuccess;
+  private volatile String declineCode;
+  private volatile PaymentStatus failTransitionTo;
+  private volatile boolean webhookAlwaysFails;
+  private volatile Gate validateGate;
+  private volatile Gate chargeGate;
+  private volatile Gate webhookGate;
+
+  /** A step that signals when it starts and waits for the test to release it. */
+  public static final class Gate {
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    public void awaitStarted() throws InterruptedException {
+      if (!started.await(20, TimeUnit.SECONDS)) {
+        throw new AssertionError("the step never started");
+      }
+    }
+
+    public void release() {
+      released.countDown();
+    }
+
+    void pass() {
+      started.countDown();
+      try {
+        if (!released.await(20, TimeUnit.SECONDS)) {
+          throw new AssertionError("the test never released the step");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  public ScriptedActivities gatewayFailsFirst(int times) {
+    this.gatewayFailuresBeforeSuccess = times;
+    return this;
+  }
+
+  public ScriptedActivities gatewayDeclines(String code) {
+    this.declineCode = code;
+    return this;
+  }
+
+  public ScriptedActivities transitionFailsFor(PaymentStatus to) {
+    this.failTransitionTo = to;
+    return this;
+  }
+
+  public ScriptedActivities webhookAlwaysFails() {
+    this.webhookAlwaysFails = true;
+    return this;
+  }
+
+  public Gate holdValidation() {
+    validateGate = new Gate();
+    return validateGate;
+  }
+
+  public Gate holdCharge() {
+    chargeGate = new Gate();
+    return chargeGate;
+  }
+
+  public Gate holdWebhook() {
+    webhookGate = new Gate();
+    return webhookGate;
+  }
+
+  public List<PaymentStatus> statuses() {
+    synchronized (statusChanges) {
+      return statusChanges.stream().map(StatusChange::to).toList();
+    }
+  }
+
+  @Override
+  public void validatePayment(PaymentRequest request) {
+    if (validateGate != null) {
+      validateGate.pass();
+    }
+  }
+
+  @Override
+  public TransitionResult updatePaymentStatus(StatusChange change) {
+    if (change.to() == failTransitionTo) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the database refused the change", FailureTypes.PAYMENT_INVALID, "store_error");
+    }
+    statusChanges.add(change);
+    return new TransitionResult(true, change.to());
+  }
+
+  @Override
+  public ChargeResult processPaymentWithGateway(PaymentRequest request) {
+    chargeCalls.incrementAndGet();
+    if (chargeGate != null) {
+      chargeGate.pass();
+    }
+    int attempt = Activity.getExecutionContext().getInfo().getAttempt();
+    if (declineCode != null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "Your card has insufficient funds.", FailureTypes.PAYMENT_DECLINED, declineCode);
+    }
+    if (attempt <= gatewayFailuresBeforeSuccess) {
+      throw ApplicationFailure.newFailure(
+          "gateway answered 503 (attempt " + attempt + ")", FailureTypes.GATEWAY_UNAVAILABLE);
+    }
+    return new ChargeResult("pi_" + request.paymentId(), request.amount(), request.currency(), attempt);
+  }
+
+  @Override
+  public RefundResult compensatePayment(PaymentRequest request) {
+    refunds.incrementAndGet();
+    return new RefundResult("re_" + request.paymentId(), true);
+  }
+
+  @Override
+  public WebhookResult sendWebhookNotification(WebhookNotification notification) {
+    if (webhookGate != null) {
+      webhookGate.pass();
+    }
+    webhookEventIds.add(notification.eventId());
+    if (webhookAlwaysFails) {
+      throw ApplicationFailure.newFailure("merchant answered 500", FailureTypes.WEBHOOK_NOT_DELIVERED);
+    }
+    webhooks.add(notification.type());
+    return new WebhookResult(true, Activity.getExecutionContext().getInfo().getAttempt(), 200, "delivered");
+  }
+}

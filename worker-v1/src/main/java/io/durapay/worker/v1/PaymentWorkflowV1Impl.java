@@ -1,0 +1,247 @@
+package io.durapay.worker.v1;
+
+import io.durapay.contracts.CancelRequest;
+import io.durapay.contracts.ChargeResult;
+import io.durapay.contracts.EventType;
+import io.durapay.contracts.PaymentActivities;
+import io.durapay.contracts.PaymentRequest;
+import io.durapay.contracts.PaymentResult;
+import io.durapay.contracts.PaymentState;
+import io.durapay.contracts.PaymentStatus;
+import io.durapay.contracts.PaymentWorkflow;
+import io.durapay.contracts.StatusChange;
+import io.durapay.contracts.WebhookNotification;
+import io.durapay.contracts.WebhookResult;
+import io.durapay.worker.activities.FailureTypes;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+
+/**
+ * v1 of the payment workflow (the blue build; frozen once v2 exists): validate, mark processing,
+ * charge, mark completed, notify. On a failure it refunds whatever may have been charged, marks
+ * the payment failed and notifies. A cancel signal is honoured between steps: before the charge
+ * nothing is charged; after it the charge is refunded.
+ */
+public class PaymentWorkflowV1Impl implements PaymentWorkflow {
+  private static final Logger LOG = Workflow.getLogger(PaymentWorkflowV1Impl.class);
+  static final String BUILD = "v1";
+
+  /** Database steps: quick, and safe to retry for a while (a restarting database). */
+  private final PaymentActivities store =
+      Workflow.newActivityStub(
+          PaymentActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofSeconds(10))
+              .setRetryOptions(
+                  RetryOptions.newBuilder()
+                      .setInitialInterval(Duration.ofSeconds(1))
+                      .setBackoffCoefficient(2)
+                      .setMaximumInterval(Duration.ofSeconds(30))
+                      .setMaximumAttempts(10)
+                      .setDoNotRetry(FailureTypes.PAYMENT_INVALID)
+                      .build())
+              .build());
+
+  /** The charge: at most 3 attempts, as the original design asks; a decline is final. */
+  private final PaymentActivities gateway =
+      Workflow.newActivityStub(
+          PaymentActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofSeconds(30))
+              .setRetryOptions(
+                  RetryOptions.newBuilder()
+                      .setInitialInterval(Duration.ofSeconds(1))
+                      .setBackoffCoefficient(2)
+                      .setMaximumInterval(Duration.ofSeconds(30))
+                      .setMaximumAttempts(3)
+                      .setDoNotRetry(FailureTypes.PAYMENT_DECLINED, FailureTypes.GATEWAY_REJECTED)
+                      .build())
+              .build());
+
+  /** Refunds must eventually happen: many attempts over a long time before a human is needed. */
+  private final PaymentActivities refunds =
+      Workflow.newActivityStub(
+          PaymentActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofSeconds(30))
+              .setScheduleToCloseTimeout(Duration.ofDays(3))
+              .setRetryOptions(
+                  RetryOptions.newBuilder()
+                      .setInitialInterval(Duration.ofSeconds(1))
+                      .setBackoffCoefficient(2)
+                      .setMaximumInterval(Duration.ofMinutes(10))
+                      .setMaximumAttempts(0)
+                      .setDoNotRetry(FailureTypes.GATEWAY_REJECTED)
+                      .build())
+              .build());
+
+  /** Webhooks: retried with backoff; the activity records the last attempt as undeliverable. */
+  private final PaymentActivities webhooks =
+      Workflow.newActivityStub(
+          PaymentActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofSeconds(15))
+              .setRetryOptions(
+                  RetryOptions.newBuilder()
+                      .setInitialInterval(Duration.ofSeconds(1))
+                      .setBackoffCoefficient(2)
+                      .setMaximumInterval(Duration.ofMinutes(1))
+                      .setMaximumAttempts(8)
+                      .build())
+              .build());
+
+  private String paymentId;
+  private PaymentStatus status = PaymentStatus.INITIATED;
+  private String step = "starting";
+  private boolean cancelRequested;
+  private String cancelReason;
+  private boolean charged;
+  private String gatewayReference;
+  private String failureCode;
+  private String lastError;
+  private final Map<String, Integer> attempts = new LinkedHashMap<>();
+
+  @Override
+  public PaymentResult process(PaymentRequest request) {
+    paymentId = request.paymentId();
+    try {
+      step = "validating";
+      store.validatePayment(request);
+      if (cancelRequested) {
+        return cancel(request);
+      }
+      step = "processing";
+      moveTo(request, PaymentStatus.PROCESSING, "workflow started processing", null, null);
+      if (cancelRequested) {
+        return cancel(request);
+      }
+      step = "charging";
+      ChargeResult charge = gateway.processPaymentWithGateway(request);
+      charged = true;
+      gatewayReference = charge.gatewayReference();
+      attempts.put("charging", charge.attempts());
+      if (cancelRequested) {
+        return cancel(request);
+      }
+      step = "completing";
+      moveTo(request, PaymentStatus.COMPLETED, "charged at the gateway", null, null);
+      notifyMerchant(request, EventType.PAYMENT_COMPLETED);
+      step = "done";
+      return new PaymentResult(paymentId, status, gatewayReference, null, null, "completed");
+    } catch (ActivityFailure e) {
+      return fail(request, e);
+    }
+  }
+
+  @Override
+  public void cancel(CancelRequest request) {
+    if (!status.isFinal()) {
+      cancelRequested = true;
+      cancelReason = request == null || request.reason() == null ? "cancelled" : request.reason();
+    }
+  }
+
+  @Override
+  public PaymentState state() {
+    return new PaymentState(
+        paymentId, status, step, cancelRequested, charged, gatewayReference, failureCode,
+        lastError, Map.copyOf(attempts), BUILD);
+  }
+
+  private PaymentResult cancel(PaymentRequest request) {
+    step = "cancelling";
+    if (charged) {
+      refunds.compensatePayment(request);
+    }
+    moveTo(request, PaymentStatus.CANCELLED, "cancel requested: " + cancelReason, null, null);
+    notifyMerchant(request, EventType.PAYMENT_CANCELLED);
+    step = "done";
+    return new PaymentResult(
+        paymentId, status, gatewayReference, null, null,
+        charged ? "cancelled_refunded" : "cancelled");
+  }
+
+  /** Compensates outside any cancellation, so a failure is always recorded and refunded. */
+  private PaymentResult fail(PaymentRequest request, ActivityFailure failure) {
+    failureCode = failureCode(failure);
+    String message = failureMessage(failure);
+    lastError = message;
+    LOG.warn("payment {} failed at step {}: {}", paymentId, step, failureCode);
+    // A charge that failed for any reason but a decline may still have gone through (a timeout
+    // after the gateway charged): the compensation looks the charge up and refunds it if found.
+    boolean mayBeCharged = charged || ("charging".equals(step) && !isDecline(failure));
+    String failedAt = step;
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              step = "compensating";
+              if (mayBeCharged) {
+                refunds.compensatePayment(request);
+              }
+              moveTo(request, PaymentStatus.FAILED, "failed while " + failedAt, failureCode, message);
+              notifyMerchant(request, EventType.PAYMENT_FAILED);
+              step = "done";
+            })
+        .run();
+    String outcome = isDecline(failure) ? "declined" : mayBeCharged ? "failed_refunded" : "failed";
+    return new PaymentResult(
+        paymentId, PaymentStatus.FAILED, gatewayReference, failureCode, message, outcome);
+  }
+
+  private void moveTo(
+      PaymentRequest request, PaymentStatus to, String cause, String code, String message) {
+    store.updatePaymentStatus(
+        new StatusChange(
+            request.paymentId(), to, cause, code, message, gatewayReference,
+            Workflow.getInfo().getRunId()));
+    status = to;
+  }
+
+  /** A webhook that cannot be delivered never fails the payment. */
+  private void notifyMerchant(PaymentRequest request, EventType type) {
+    String eventId = "evt_" + Workflow.randomUUID().toString().replace("-", "");
+    try {
+      step = "notifying";
+      WebhookResult result =
+          webhooks.sendWebhookNotification(
+              new WebhookNotification(request.paymentId(), eventId, type, request.correlationId()));
+      attempts.put("notifying", result.attempts());
+    } catch (ActivityFailure e) {
+      lastError = failureMessage(e);
+      LOG.warn("webhook {} for payment {} not delivered: {}", type.wireName(), paymentId, e.getMessage());
+    }
+  }
+
+  private static boolean isDecline(ActivityFailure failure) {
+    return failure.getCause() instanceof ApplicationFailure app
+        && FailureTypes.PAYMENT_DECLINED.equals(app.getType());
+  }
+
+  private static String failureCode(ActivityFailure failure) {
+    if (failure.getCause() instanceof ApplicationFailure app) {
+      if (app.getDetails().getSize() > 0) {
+        return app.getDetails().get(0, String.class);
+      }
+      return FailureTypes.codeFor(app.getType());
+    }
+    if (failure.getCause() instanceof TimeoutFailure) {
+      return "timeout";
+    }
+    return "processing_error";
+  }
+
+  private static String failureMessage(ActivityFailure failure) {
+    Throwable cause = failure.getCause();
+    if (cause instanceof ApplicationFailure app) {
+      return app.getOriginalMessage();
+    }
+    return cause == null ? failure.getMessage() : cause.getMessage();
+  }
+}

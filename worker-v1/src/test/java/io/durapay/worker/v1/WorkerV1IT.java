@@ -1,0 +1,246 @@
+package io.durapay.worker.v1;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.standardwebhooks.Webhook;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.ResourceHelpers;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.durapay.contracts.PaymentRequest;
+import io.durapay.contracts.PaymentStatus;
+import io.durapay.contracts.PaymentWorkflow;
+import io.durapay.contracts.WorkflowIds;
+import io.durapay.store.Merchant;
+import io.durapay.store.MerchantDao;
+import io.durapay.store.Payment;
+import io.durapay.store.PaymentDao;
+import io.durapay.store.WebhookDeliveryDao;
+import io.durapay.store.testing.PostgresExtension;
+import io.durapay.store.testing.TemporalTestServer;
+import io.durapay.worker.WorkerConfiguration;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The v1 worker process as deployed (the Dropwizard application WorkerV1 runs) against a
+ * port-bound Temporal test server, real PostgreSQL, and WireMock as the gateway and the merchant's
+ * webhook endpoint.
+ */
+class WorkerV1IT {
+  private static final String TASK_QUEUE = "worker-v1-it";
+  private static final String WEBHOOK_SECRET =
+      "whsec_" + Base64.getEncoder().encodeToString("worker-it-webhook-key-32-bytes!!".getBytes(StandardCharsets.US_ASCII));
+  private static final AtomicInteger IDS = new AtomicInteger();
+
+  @RegisterExtension
+  @Order(0)
+  static final WireMockExtension GATEWAY =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).resetOnEachTest(false).build();
+
+  @RegisterExtension
+  @Order(1)
+  static final WireMockExtension MERCHANT =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).resetOnEachTest(false).build();
+
+  @RegisterExtension
+  @Order(2)
+  static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  @RegisterExtension
+  @Order(3)
+  static final TemporalTestServer TEMPORAL = new TemporalTestServer();
+
+  @RegisterExtension
+  @Order(4)
+  static final DropwizardAppExtension<WorkerConfiguration> WORKER =
+      new DropwizardAppExtension<>(
+          WorkerV1.class,
+          ResourceHelpers.resourceFilePath("worker-test-config.yml"),
+          ConfigOverride.config("database.url", POSTGRES::jdbcUrl),
+          ConfigOverride.config("database.user", POSTGRES::user),
+          ConfigOverride.config("database.password", POSTGRES::password),
+          ConfigOverride.config("temporal.target", TEMPORAL::target),
+          ConfigOverride.config("temporal.taskQueue", TASK_QUEUE),
+          ConfigOverride.config("gateway.baseUrl", GATEWAY::baseUrl));
+
+  private static Merchant merchant;
+
+  @BeforeAll
+  static void setUp() {
+    merchant =
+        new Merchant("mer_worker_it", "Worker IT shop", "keyid_worker_it", new byte[32],
+            MERCHANT.baseUrl() + "/hooks", WEBHOOK_SECRET, null, null, null, null);
+    POSTGRES.jdbi().onDemand(MerchantDao.class).insert(merchant);
+    MERCHANT.stubFor(post(urlEqualTo("/hooks")).willReturn(ok()));
+
+    GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents"))
+        .withRequestBody(containing("payment_method=pm_card_visa"))
+        .willReturn(okJson(intent("pi_visa", "succeeded"))));
+    GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents"))
+        .withRequestBody(containing("payment_method=pm_card_chargeDeclined"))
+        .willReturn(aResponse().withStatus(402).withHeader("Content-Type", "application/json")
+            .withBody("{\"error\":{\"type\":\"card_error\",\"code\":\"card_declined\","
+                + "\"decline_code\":\"insufficient_funds\",\"message\":\"Your card has insufficient funds.\"}}")));
+    // Fails twice with 500, then succeeds: the retry must reuse the idempotency key.
+    String flaky = "flaky";
+    GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents"))
+        .withRequestBody(containing("payment_method=pm_card_flaky"))
+        .inScenario(flaky).whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(aResponse().withStatus(500)).willSetStateTo("failed-once"));
+    GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents"))
+        .withRequestBody(containing("payment_method=pm_card_flaky"))
+        .inScenario(flaky).whenScenarioStateIs("failed-once")
+        .willReturn(aResponse().withStatus(503)).willSetStateTo("failed-twice"));
+    GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents"))
+        .withRequestBody(containing("payment_method=pm_card_flaky"))
+        .inScenario(flaky).whenScenarioStateIs("failed-twice")
+        .willReturn(okJson(intent("pi_flaky", "succeeded"))));
+    GATEWAY.stubFor(get(urlPathEqualTo("/v1/payment_intents/search"))
+        .willReturn(okJson("{\"object\":\"search_result\",\"data\":[]}")));
+  }
+
+  private static String intent(String id, String status) {
+    return "{\"id\":\"" + id + "\",\"object\":\"payment_intent\",\"status\":\"" + status
+        + "\",\"amount\":2500,\"currency\":\"eur\"}";
+  }
+
+  private static Payment newPayment(String token) {
+    String id = String.format("pay_WORKERIT%017d", IDS.incrementAndGet());
+    Payment payment = new Payment(id, merchant.id(), 2500, "EUR", token, null, "{}",
+        PaymentStatus.INITIATED, null, null, null, "corr-" + id, null, null);
+    POSTGRES.jdbi().onDemand(PaymentDao.class).create(payment);
+    return payment;
+  }
+
+  /** Starts the workflow as the bridge does. */
+  private static void start(Payment payment) {
+    PaymentWorkflow workflow =
+        TEMPORAL.client().newWorkflowStub(
+            PaymentWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(WorkflowIds.forPayment(payment.id()))
+                .setTaskQueue(TASK_QUEUE)
+                .build());
+    WorkflowClient.start(workflow::process, new PaymentRequest(payment.id(), payment.merchantId(),
+        payment.amount(), payment.currency(), payment.paymentMethod(), payment.correlationId()));
+  }
+
+  private static Payment awaitFinal(Payment payment) {
+    PaymentDao payments = POSTGRES.jdbi().onDemand(PaymentDao.class);
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> payments.findById(payment.id()).orElseThrow().status().isFinal());
+    return payments.findById(payment.id()).orElseThrow();
+  }
+
+  private static List<LoggedRequest> chargesFor(Payment payment) {
+    return GATEWAY.findAll(com.github.tomakehurst.wiremock.client.WireMock
+        .postRequestedFor(urlEqualTo("/v1/payment_intents"))
+        .withRequestBody(containing("metadata%5Bpayment_id%5D=" + payment.id())));
+  }
+
+  private static List<LoggedRequest> webhooksFor(Payment payment) {
+    return MERCHANT.findAll(com.github.tomakehurst.wiremock.client.WireMock
+        .postRequestedFor(urlEqualTo("/hooks")).withRequestBody(containing(payment.id())));
+  }
+
+  @Test
+  void aPaymentIsChargedOnceCompletedAndTheMerchantGetsASignedWebhook() throws Exception {
+    Payment payment = newPayment("pm_card_visa");
+
+    start(payment);
+    Payment done = awaitFinal(payment);
+
+    assertThat(done.status()).isEqualTo(PaymentStatus.COMPLETED);
+    assertThat(done.gatewayReference()).isEqualTo("pi_visa");
+    List<LoggedRequest> charges = chargesFor(payment);
+    assertThat(charges).hasSize(1);
+    assertThat(charges.get(0).getHeader("Idempotency-Key")).isEqualTo(payment.id());
+    assertThat(charges.get(0).getHeader("Authorization")).isEqualTo("Bearer sk_test_never_logged_4f7c2a");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !webhooksFor(payment).isEmpty());
+    LoggedRequest webhook = webhooksFor(payment).get(0);
+    assertThat(webhook.getBodyAsString()).contains("\"type\":\"payment.completed\"").contains("pi_visa");
+    // The merchant verifies the signature with the reference implementation.
+    new Webhook(WEBHOOK_SECRET).verify(webhook.getBodyAsString(), HttpHeaders.of(Map.of(
+        "webhook-id", List.of(webhook.getHeader("webhook-id")),
+        "webhook-timestamp", List.of(webhook.getHeader("webhook-timestamp")),
+        "webhook-signature", List.of(webhook.getHeader("webhook-signature"))), (a, b) -> true));
+    assertThat(POSTGRES.jdbi().onDemand(WebhookDeliveryDao.class).forPayment(payment.id()))
+        .extracting(d -> d.outcome()).containsExactly("delivered");
+    assertThat(POSTGRES.jdbi().onDemand(PaymentDao.class).history(payment.id()))
+        .extracting(h -> h.toStatus())
+        .containsExactly(PaymentStatus.INITIATED, PaymentStatus.PROCESSING, PaymentStatus.COMPLETED);
+  }
+
+  @Test
+  void gatewayRetriesReuseThePaymentsOneIdempotencyKey() {
+    Payment payment = newPayment("pm_card_flaky");
+
+    start(payment);
+    Payment done = awaitFinal(payment);
+
+    assertThat(done.status()).isEqualTo(PaymentStatus.COMPLETED);
+    List<LoggedRequest> charges = chargesFor(payment);
+    assertThat(charges).hasSize(3);
+    assertThat(charges).extracting(r -> r.getHeader("Idempotency-Key")).containsOnly(payment.id());
+  }
+
+  @Test
+  void aDeclinedPaymentFailsWithItsDeclineCodeAndIsNotRefunded() {
+    Payment payment = newPayment("pm_card_chargeDeclined");
+
+    start(payment);
+    Payment done = awaitFinal(payment);
+
+    assertThat(done.status()).isEqualTo(PaymentStatus.FAILED);
+    assertThat(done.failureCode()).isEqualTo("insufficient_funds");
+    assertThat(chargesFor(payment)).hasSize(1);
+    assertThat(GATEWAY.findAll(com.github.tomakehurst.wiremock.client.WireMock
+        .postRequestedFor(urlEqualTo("/v1/refunds")))).isEmpty();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !webhooksFor(payment).isEmpty());
+    assertThat(webhooksFor(payment).get(0).getBodyAsString()).contains("\"type\":\"payment.failed\"");
+  }
+
+  @Test
+  void noPaymentIsEverChargedUnderTwoKeys() {
+    List<Payment> batch =
+        List.of(newPayment("pm_card_visa"), newPayment("pm_card_visa"), newPayment("pm_card_chargeDeclined"));
+    batch.forEach(WorkerV1IT::start);
+    batch.forEach(WorkerV1IT::awaitFinal);
+
+    // Across every charge request the gateway received, one key per payment, the payment's own.
+    Map<String, List<String>> keysByPayment = GATEWAY.findAll(
+            com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo("/v1/payment_intents")))
+        .stream()
+        .collect(java.util.stream.Collectors.groupingBy(
+            r -> r.getBodyAsString().replaceAll(".*metadata%5Bpayment_id%5D=([^&]+).*", "$1"),
+            java.util.stream.Collectors.mapping(r -> r.getHeader("Idempotency-Key"),
+                java.util.stream.Collectors.toList())));
+    assertThat(keysByPayment.keySet()).containsAll(batch.stream().map(Payment::id).toList());
+    keysByPayment.forEach((paymentId, keys) -> assertThat(keys).containsOnly(paymentId));
+  }
+}

@@ -123,7 +123,7 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
         environment.lifecycle().scheduledExecutorService("idempotency-purger").threads(1).build();
     long purgeEvery = config.getPayments().getIdempotencyPurgeInterval().toMilliseconds();
     purgeScheduler.scheduleWithFixedDelay(
-        new IdempotencyPurger(jdbi.onDemand(IdempotencyDao.class), clock),
+        new IdempotencyPurger(jdbi.onDemand(IdempotencyDao.class)),
         purgeEvery,
         purgeEvery,
         TimeUnit.MILLISECONDS);

@@ -13,7 +13,6 @@ import io.durapay.api.testing.ApiClient.Reply;
 import io.durapay.api.testing.TestApp;
 import io.durapay.store.IdempotencyDao;
 import io.durapay.store.testing.PostgresExtension;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -106,7 +105,7 @@ class IdempotencyExpiryIT {
     String liveKey = UUID.randomUUID().toString();
     String liveId = id(create(liveKey, body(400)));
 
-    new IdempotencyPurger(records, Clock.systemUTC()).run();
+    new IdempotencyPurger(records).run();
 
     assertThat(keysOfMerchant()).contains(liveKey).doesNotContain(expiredKey);
     assertThat(countWhere("idempotency_records", "expires_at <= now()")).isZero();

@@ -1,6 +1,5 @@
 package io.durapay.store;
 
-import java.time.Instant;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
@@ -25,20 +24,24 @@ public interface IdempotencyDao {
       """)
   Optional<IdempotencyRecord> findLive(@Bind("merchantId") String merchantId, @Bind("key") String key);
 
-  /** Stores a record, replacing an expired one for the same key that was not purged yet. */
+  /**
+   * Stores a record that expires {@code ttlMillis} from now, replacing an expired one for the same
+   * key that was not purged yet. Expiry is computed and compared on the database's clock only.
+   * The record's {@code createdAt} and {@code expiresAt} are ignored.
+   */
   @SqlUpdate("""
       INSERT INTO idempotency_records (merchant_id, idempotency_key, request_hash, response_status,
                                        response_body, payment_id, expires_at)
       VALUES (:merchantId, :idempotencyKey, :requestHash, :responseStatus, :responseBody, :paymentId,
-              :expiresAt)
+              now() + :ttlMillis * interval '1 millisecond')
       ON CONFLICT (merchant_id, idempotency_key) DO UPDATE
         SET request_hash = EXCLUDED.request_hash, response_status = EXCLUDED.response_status,
             response_body = EXCLUDED.response_body, payment_id = EXCLUDED.payment_id,
             created_at = now(), expires_at = EXCLUDED.expires_at
         WHERE idempotency_records.expires_at <= now()
       """)
-  int insert(@BindMethods IdempotencyRecord record);
+  int insert(@BindMethods IdempotencyRecord record, @Bind("ttlMillis") long ttlMillis);
 
-  @SqlUpdate("DELETE FROM idempotency_records WHERE expires_at <= :now")
-  int purgeExpired(@Bind("now") Instant now);
+  @SqlUpdate("DELETE FROM idempotency_records WHERE expires_at <= now()")
+  int purgeExpired();
 }

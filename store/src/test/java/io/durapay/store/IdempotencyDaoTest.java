@@ -70,8 +70,8 @@ class IdempotencyDaoTest {
   void findLiveReturnsTheStoredResponseAndIgnoresExpiredRecords() {
     Payment payment = createPayment();
     Instant now = Instant.now();
-    records.insert(record("live", "hash-live", payment.id(), now.plus(Duration.ofHours(1))));
-    records.insert(record("expired", "hash-expired", null, now.minus(Duration.ofMinutes(1))));
+    records.insert(record("live", "hash-live", payment.id()), Duration.ofHours(1).toMillis());
+    records.insert(record("expired", "hash-expired", null), -Duration.ofMinutes(1).toMillis());
 
     IdempotencyRecord live = records.findLive(merchant.id(), "live").orElseThrow();
     assertThat(live.requestHash()).isEqualTo("hash-live");
@@ -88,42 +88,42 @@ class IdempotencyDaoTest {
   @Test
   void insertReplacesAnExpiredRecordButNeverALiveOne() {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    records.insert(record("reused", "old-hash", null, now.minus(Duration.ofMinutes(1))));
+    records.insert(record("reused", "old-hash", null), -Duration.ofMinutes(1).toMillis());
 
-    int replaced = records.insert(record("reused", "new-hash", null, now.plus(Duration.ofHours(1))));
+    int replaced = records.insert(record("reused", "new-hash", null), Duration.ofHours(1).toMillis());
 
     assertThat(replaced).isEqualTo(1);
     assertThat(records.findLive(merchant.id(), "reused").orElseThrow().requestHash())
         .isEqualTo("new-hash");
 
     int overwritten =
-        records.insert(record("reused", "third-hash", null, now.plus(Duration.ofHours(2))));
+        records.insert(record("reused", "third-hash", null), Duration.ofHours(2).toMillis());
 
     assertThat(overwritten).isZero();
     IdempotencyRecord kept = records.findLive(merchant.id(), "reused").orElseThrow();
     assertThat(kept.requestHash()).isEqualTo("new-hash");
-    assertThat(kept.expiresAt()).isEqualTo(now.plus(Duration.ofHours(1)));
+    assertThat(kept.expiresAt()).isBetween(now.plus(Duration.ofMinutes(59)), now.plus(Duration.ofMinutes(61)));
     assertThat(POSTGRES.count("idempotency_records")).isEqualTo(1);
   }
 
   @Test
   void purgeDeletesExpiredRecordsOnly() {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    records.insert(record("expired-long-ago", "h1", null, now.minus(Duration.ofDays(2))));
-    records.insert(record("expired-just-now", "h2", null, now));
-    records.insert(record("live", "h3", null, now.plus(Duration.ofSeconds(30))));
+    records.insert(record("expired-long-ago", "h1", null), -Duration.ofDays(2).toMillis());
+    records.insert(record("expired-just-now", "h2", null), 0);
+    records.insert(record("live", "h3", null), Duration.ofSeconds(30).toMillis());
 
-    int purged = records.purgeExpired(now);
+    int purged = records.purgeExpired();
 
     assertThat(purged).isEqualTo(2);
     assertThat(keys()).containsExactly("live");
-    assertThat(records.purgeExpired(now)).isZero();
+    assertThat(records.purgeExpired()).isZero();
     assertThat(records.findLive(merchant.id(), "live")).isPresent();
   }
 
-  private IdempotencyRecord record(String key, String hash, String paymentId, Instant expiresAt) {
+  private IdempotencyRecord record(String key, String hash, String paymentId) {
     return new IdempotencyRecord(
-        merchant.id(), key, hash, 201, "{\"body\":\"" + hash + "\"}", paymentId, null, expiresAt);
+        merchant.id(), key, hash, 201, "{\"body\":\"" + hash + "\"}", paymentId, null, null);
   }
 
   private List<String> keys() {

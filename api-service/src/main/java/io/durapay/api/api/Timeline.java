@@ -9,14 +9,16 @@ import java.util.List;
 /**
  * What an operator needs about one payment: its stored status history, the workflow's live
  * state, and a readable summary of the workflow history — what ran, when, with how many attempts,
- * which signals arrived, and which task queue (build) ran it.
+ * which signals arrived, and which task queue (build) ran it. {@code workflowError} says why the
+ * workflow part is missing when Temporal could not be asked.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Timeline(
     String paymentId,
     String status,
     List<StatusEntry> statusHistory,
-    Workflow workflow) {
+    Workflow workflow,
+    String workflowError) {
 
   /** One recorded status change. */
   public record StatusEntry(

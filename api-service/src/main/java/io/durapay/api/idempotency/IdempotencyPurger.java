@@ -1,7 +1,6 @@
 package io.durapay.api.idempotency;
 
 import io.durapay.store.IdempotencyDao;
-import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,17 +9,15 @@ public final class IdempotencyPurger implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(IdempotencyPurger.class);
 
   private final IdempotencyDao records;
-  private final Clock clock;
 
-  public IdempotencyPurger(IdempotencyDao records, Clock clock) {
+  public IdempotencyPurger(IdempotencyDao records) {
     this.records = records;
-    this.clock = clock;
   }
 
   @Override
   public void run() {
     try {
-      int purged = records.purgeExpired(clock.instant());
+      int purged = records.purgeExpired();
       if (purged > 0) {
         LOG.info("purged {} expired idempotency records", purged);
       }

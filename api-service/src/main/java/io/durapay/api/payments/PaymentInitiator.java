@@ -107,7 +107,7 @@ public final class PaymentInitiator {
             correlationId,
             null,
             null));
-    Payment stored = payments.findById(paymentId).orElseThrow();
+    Payment created = payments.findById(paymentId).orElseThrow();
 
     EventEnvelope event =
         new EventEnvelope(
@@ -118,8 +118,8 @@ public final class PaymentInitiator {
             new PaymentEventData(
                 paymentId,
                 merchantId,
-                stored.amount(),
-                stored.currency(),
+                created.amount(),
+                created.currency(),
                 PaymentStatus.INITIATED,
                 null,
                 null,
@@ -133,20 +133,17 @@ public final class PaymentInitiator {
             correlationId,
             json(event));
 
-    String body = json(PaymentResponse.from(stored, mapper));
-    Instant now = clock.instant();
-    handle
+    String body = json(PaymentResponse.from(created, mapper));
+    int recorded = handle
         .attach(IdempotencyDao.class)
         .insert(
             new IdempotencyRecord(
-                merchantId,
-                idempotencyKey,
-                fingerprint,
-                201,
-                body,
-                paymentId,
-                now,
-                now.plus(idempotencyTtl)));
+                merchantId, idempotencyKey, fingerprint, 201, body, paymentId, null, null),
+            idempotencyTtl.toMillis());
+    if (recorded != 1) {
+      // Unreachable while the key's lock is held; if it ever happens, store nothing at all.
+      throw new IllegalStateException("idempotency record for the key was not stored");
+    }
     return new Outcome(201, body, false, paymentId);
   }
 

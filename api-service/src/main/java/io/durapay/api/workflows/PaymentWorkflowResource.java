@@ -19,11 +19,14 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code /v1/payments/{id}/cancel} and {@code /v1/payments/{id}/timeline}. */
-@Path("/v1/payments/{id}")
+@Path("/v1/payments")
 @Produces(MediaType.APPLICATION_JSON)
 public class PaymentWorkflowResource {
+  private static final Logger LOG = LoggerFactory.getLogger(PaymentWorkflowResource.class);
   private final OwnPayments own;
   private final PaymentDao payments;
   private final PaymentWorkflows workflows;
@@ -42,7 +45,7 @@ public class PaymentWorkflowResource {
    * payment is already final.
    */
   @POST
-  @Path("/cancel")
+  @Path("/{id}/cancel")
   public Response cancel(@Auth AuthenticatedMerchant merchant, @PathParam("id") String id) {
     Payment payment = own.find(merchant, id, "id");
     if (payment.status().isFinal()) {
@@ -57,16 +60,23 @@ public class PaymentWorkflowResource {
   }
 
   @GET
-  @Path("/timeline")
+  @Path("/{id}/timeline")
   public Timeline timeline(@Auth AuthenticatedMerchant merchant, @PathParam("id") String id) {
     Payment payment = own.find(merchant, id, "id");
     var history = payments.history(id).stream().map(PaymentWorkflowResource::statusEntry).toList();
-    Timeline.Workflow workflow =
-        workflows
-            .history(id)
-            .map(h -> TimelineSummary.of(h, workflows.state(id).orElse(null)))
-            .orElse(null);
-    return new Timeline(payment.id(), payment.status().wireName(), history, workflow);
+    try {
+      Timeline.Workflow workflow =
+          workflows
+              .history(id)
+              .map(h -> TimelineSummary.of(h, workflows.state(id).orElse(null)))
+              .orElse(null);
+      return new Timeline(payment.id(), payment.status().wireName(), history, workflow, null);
+    } catch (RuntimeException e) {
+      // Temporal unreachable: the stored history is still worth showing.
+      LOG.warn("timeline of {}: workflow history unavailable: {}", id, e.toString());
+      return new Timeline(payment.id(), payment.status().wireName(), history, null,
+          "The workflow service is unreachable; only the stored status history is shown.");
+    }
   }
 
   private static ApiException alreadyFinal(Payment payment) {

@@ -20,8 +20,9 @@ public class TemporalClientFactory extends TemporalConnection {
 
   @Override
   protected void customize(WorkflowServiceStubsOptions.Builder options) {
-    // A query needs a worker to answer; without one the timeline should not hang.
+    // A query needs a worker to answer; without one (or without Temporal) requests must not hang.
     options.setRpcQueryTimeout(Duration.ofMillis(queryTimeoutMillis));
+    options.setRpcTimeout(Duration.ofMillis(queryTimeoutMillis));
   }
 
   @JsonProperty

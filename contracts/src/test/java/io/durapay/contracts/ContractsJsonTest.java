@@ -64,7 +64,7 @@ class ContractsJsonTest {
         arguments(
             "payment-request.json",
             new PaymentRequest(
-                PAYMENT_ID, MERCHANT_ID, 4999, "EUR", "pm_card_visa", CORRELATION_ID)),
+                PAYMENT_ID, MERCHANT_ID, 4999, "EUR", CORRELATION_ID)),
         arguments(
             "payment-result-completed.json",
             new PaymentResult(PAYMENT_ID, COMPLETED, CHARGE, null, null, "completed")),

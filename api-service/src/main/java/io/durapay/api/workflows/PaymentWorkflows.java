@@ -98,7 +98,6 @@ public final class PaymentWorkflows {
         payment.merchantId(),
         payment.amount(),
         payment.currency(),
-        payment.paymentMethod(),
         payment.correlationId());
   }
 }

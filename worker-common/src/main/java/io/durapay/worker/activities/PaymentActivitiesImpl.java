@@ -104,14 +104,19 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
 
   /**
    * Idempotent at the gateway: every attempt sends {@code Idempotency-Key: <paymentId>}, so a retry
-   * after a lost response returns the first charge instead of making a second.
+   * after a lost response returns the first charge instead of making a second. The amount and the
+   * payment-method token are read from the store, never taken from the workflow input.
    */
   @Override
   public ChargeResult processPaymentWithGateway(PaymentRequest request) {
+    Payment payment =
+        payments
+            .findById(request.paymentId())
+            .orElseThrow(() -> invalid("payment_not_found", "no payment " + request.paymentId()));
     try {
       GatewayCharge charge =
           gateway.charge(
-              request.paymentId(), request.amount(), request.currency(), request.paymentMethod());
+              payment.id(), payment.amount(), payment.currency(), payment.paymentMethod());
       return new ChargeResult(
           charge.id(),
           charge.amount(),

@@ -32,7 +32,7 @@ class PaymentWorkflowV1Test {
           .build();
 
   private static final PaymentRequest REQUEST =
-      new PaymentRequest("pay_test", "mer_test", 2500, "EUR", "pm_card_visa", "corr-1");
+      new PaymentRequest("pay_test", "mer_test", 2500, "EUR", "corr-1");
 
   private final ScriptedActivities activities = new ScriptedActivities();
 

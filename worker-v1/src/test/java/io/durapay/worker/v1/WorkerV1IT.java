@@ -146,7 +146,7 @@ class WorkerV1IT {
                 .setTaskQueue(TASK_QUEUE)
                 .build());
     WorkflowClient.start(workflow::process, new PaymentRequest(payment.id(), payment.merchantId(),
-        payment.amount(), payment.currency(), payment.paymentMethod(), payment.correlationId()));
+        payment.amount(), payment.currency(), payment.correlationId()));
   }
 
   private static Payment awaitFinal(Payment payment) {

@@ -1,0 +1,52 @@
+package io.durapay.contracts;
+
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+
+/**
+ * Starts the workflow of a payment: id {@code payment-<paymentId>}, reuse policy REJECT_DUPLICATE,
+ * on the task queue of the current route. A workflow that already exists for the payment (a
+ * duplicate event, a redelivered message, a cancel that started it first) counts as success: one
+ * payment never gets two workflows. Used by the Lambda bridge and by the API's direct mode.
+ */
+public final class WorkflowStarter {
+
+  /** How a start ended; both are success. */
+  public enum Outcome {
+    STARTED,
+    ALREADY_STARTED
+  }
+
+  private final WorkflowClient client;
+  private final String taskQueue;
+
+  public WorkflowStarter(WorkflowClient client, String taskQueue) {
+    this.client = client;
+    this.taskQueue = taskQueue;
+  }
+
+  /** Starts the workflow; Temporal errors other than "already started" propagate. */
+  public Outcome start(PaymentRequest request) {
+    PaymentWorkflow workflow =
+        client.newWorkflowStub(
+            PaymentWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(WorkflowIds.forPayment(request.paymentId()))
+                .setTaskQueue(taskQueue)
+                .setWorkflowIdReusePolicy(
+                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                .build());
+    try {
+      WorkflowClient.start(workflow::process, request);
+      return Outcome.STARTED;
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      return Outcome.ALREADY_STARTED;
+    }
+  }
+
+  public String taskQueue() {
+    return taskQueue;
+  }
+}

@@ -33,6 +33,8 @@ import io.durapay.api.merchants.CreateMerchantTask;
 import io.durapay.api.merchants.MerchantCommand;
 import io.durapay.api.merchants.MerchantOnboarding;
 import io.durapay.api.merchants.RotateMerchantCredentialsTask;
+import io.durapay.api.outbox.DirectEventPublisher;
+import io.durapay.api.outbox.EventPublisher;
 import io.durapay.api.outbox.OutboxLagHealthCheck;
 import io.durapay.api.outbox.OutboxRelay;
 import io.durapay.api.outbox.SnsEventPublisher;
@@ -43,7 +45,9 @@ import io.durapay.api.payments.PaymentsResource;
 import io.durapay.api.workflows.PaymentWorkflowResource;
 import io.durapay.api.workflows.PaymentWorkflows;
 import io.dropwizard.lifecycle.Managed;
+import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.durapay.contracts.WorkflowStarter;
 import io.durapay.store.IdempotencyDao;
 import io.durapay.store.MerchantDao;
 import io.durapay.store.OutboxDao;
@@ -104,10 +108,20 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
             new JdbiFactory().build(environment, config.getDatabase(), dataSource, "postgresql"));
     Clock clock = Clock.systemUTC();
 
+    // The connection is lazy: the API starts and takes payments while Temporal is unreachable.
+    WorkflowServiceStubs temporal = config.getTemporal().connect(null);
+    environment.lifecycle().manage(new Managed() {
+      @Override
+      public void stop() throws InterruptedException {
+        temporal.shutdown();
+        temporal.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    });
+    WorkflowClient workflowClient = config.getTemporal().client(temporal);
+
     OutboxRelay relay = null;
     if (config.getOutbox().isRelayEnabled()) {
-      SnsEventPublisher publisher = config.getSns().build();
-      environment.lifecycle().manage(new AutoCloseableManager(publisher));
+      EventPublisher publisher = publisher(config, environment, workflowClient, mapper);
       relay = new OutboxRelay(jdbi, publisher, config.getOutbox(), environment.metrics());
       environment.lifecycle().manage(relay);
     }
@@ -128,7 +142,7 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
         purgeEvery,
         TimeUnit.MILLISECONDS);
 
-    registerHttp(config, environment, jdbi, mapper, clock, relay);
+    registerHttp(config, environment, jdbi, mapper, clock, relay, workflowClient);
 
     MerchantOnboarding onboarding = new MerchantOnboarding(jdbi.onDemand(MerchantDao.class));
     environment.admin().addTask(new CreateMerchantTask(onboarding));
@@ -140,13 +154,29 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/tasks/*");
   }
 
+  /** SNS, or in direct mode the workflow starter itself (see {@code outbox.mode}). */
+  private static EventPublisher publisher(
+      DurapayConfiguration config,
+      Environment environment,
+      WorkflowClient workflowClient,
+      ObjectMapper mapper) {
+    if (config.getOutbox().isDirect()) {
+      return new DirectEventPublisher(
+          new WorkflowStarter(workflowClient, config.getTemporal().getTaskQueue()), mapper);
+    }
+    SnsEventPublisher sns = config.getSns().build();
+    environment.lifecycle().manage(new AutoCloseableManager(sns));
+    return sns;
+  }
+
   private static void registerHttp(
       DurapayConfiguration config,
       Environment environment,
       Jdbi jdbi,
       ObjectMapper mapper,
       Clock clock,
-      OutboxRelay relay) {
+      OutboxRelay relay,
+      WorkflowClient workflowClient) {
     // Our mappers give every error, the framework's included, one JSON shape.
     if (config.getServerFactory() instanceof AbstractServerFactory server) {
       server.setRegisterDefaultExceptionMappers(false);
@@ -182,20 +212,10 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
             mapper,
             relay));
     jersey.register(new OpenApiResource());
-
-    // The connection is lazy: the API starts and takes payments while Temporal is unreachable.
-    WorkflowServiceStubs stubs = config.getTemporal().connect(null);
-    environment.lifecycle().manage(new Managed() {
-      @Override
-      public void stop() throws InterruptedException {
-        stubs.shutdown();
-        stubs.awaitTermination(5, TimeUnit.SECONDS);
-      }
-    });
     jersey.register(
         new PaymentWorkflowResource(
             jdbi.onDemand(PaymentDao.class),
-            new PaymentWorkflows(config.getTemporal().client(stubs), config.getTemporal().getTaskQueue()),
+            new PaymentWorkflows(workflowClient, config.getTemporal().getTaskQueue()),
             mapper));
   }
 }

@@ -5,12 +5,21 @@ import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 /** How the outbox relay polls, batches and backs off. */
 public class OutboxFactory {
 
   /** Run the relay in this process. Several API instances may all relay. */
   private boolean relayEnabled = true;
+
+  /**
+   * Where events go: {@code sns} (the Lambda bridge starts workflows from the queue) or {@code
+   * direct} (the relay starts workflows itself, for deployments without AWS).
+   */
+  @NotNull
+  @Pattern(regexp = "sns|direct", message = "must be sns or direct")
+  private String mode = "sns";
 
   /** How long the relay waits after finding nothing to publish. */
   @NotNull private Duration pollInterval = Duration.milliseconds(200);
@@ -28,6 +37,20 @@ public class OutboxFactory {
 
   /** The outbox health check fails when the oldest unpublished event is older than this. */
   @NotNull private Duration lagThreshold = Duration.seconds(60);
+
+  @JsonProperty
+  public String getMode() {
+    return mode;
+  }
+
+  @JsonProperty
+  public void setMode(String mode) {
+    this.mode = mode;
+  }
+
+  public boolean isDirect() {
+    return "direct".equals(mode);
+  }
 
   @JsonProperty
   public boolean isRelayEnabled() {

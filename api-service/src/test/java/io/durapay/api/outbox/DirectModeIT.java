@@ -1,0 +1,70 @@
+package io.durapay.api.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.durapay.api.DurapayConfiguration;
+import io.durapay.api.testing.ApiClient;
+import io.durapay.api.testing.TestApp;
+import io.durapay.contracts.WorkflowIds;
+import io.durapay.store.OutboxDao;
+import io.durapay.store.testing.PostgresExtension;
+import io.durapay.store.testing.TemporalTestServer;
+import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@code outbox.mode: direct}: the relay starts workflows itself, once per payment. */
+class DirectModeIT {
+  private static final String TASK_QUEUE = "direct-mode-it";
+
+  @RegisterExtension
+  @Order(0)
+  static final WireMockExtension SNS = TestApp.sns();
+
+  @RegisterExtension
+  @Order(1)
+  static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  @RegisterExtension
+  @Order(2)
+  static final TemporalTestServer TEMPORAL = new TemporalTestServer();
+
+  @RegisterExtension
+  @Order(3)
+  static final DropwizardAppExtension<DurapayConfiguration> APP =
+      TestApp.app(POSTGRES, SNS,
+          ConfigOverride.config("outbox.mode", "direct"),
+          ConfigOverride.config("temporal.target", TEMPORAL::target),
+          ConfigOverride.config("temporal.taskQueue", TASK_QUEUE));
+
+  @Test
+  void theRelayStartsOneWorkflowPerPaymentEvenWhenTheEventIsRelayedTwice() {
+    String key = TestApp.onboarding(POSTGRES).create("Direct shop", null, null).apiKey();
+    String id = new ApiClient(APP.getLocalPort()).request("POST", "/v1/payments").bearer(key)
+        .header("Idempotency-Key", UUID.randomUUID().toString())
+        .json("{\"amount\":700,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\"}")
+        .send().json().get("id").asText();
+    OutboxDao outbox = POSTGRES.jdbi().onDemand(OutboxDao.class);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> outbox.countPending() == 0);
+    var workflow = TEMPORAL.client().newUntypedWorkflowStub(WorkflowIds.forPayment(id)).describe();
+    assertThat(workflow.getWorkflowExecutionInfo().getTaskQueue()).isEqualTo(TASK_QUEUE);
+
+    // Publish-then-crash: the row is relayed again. The second start finds the workflow there.
+    POSTGRES.jdbi().useHandle(h -> h.execute("UPDATE outbox SET published_at = NULL WHERE aggregate_id = ?", id));
+    await().atMost(Duration.ofSeconds(10)).until(() -> outbox.countPending() == 0);
+    assertThat(SNS.getAllServeEvents()).isEmpty();
+    var open = TEMPORAL.client().getWorkflowServiceStubs().blockingStub().listOpenWorkflowExecutions(
+        ListOpenWorkflowExecutionsRequest.newBuilder().setNamespace("default").setMaximumPageSize(100).build());
+    assertThat(open.getExecutionsList())
+        .filteredOn(e -> e.getExecution().getWorkflowId().equals(WorkflowIds.forPayment(id)))
+        .hasSize(1);
+  }
+}

@@ -2,14 +2,15 @@ package io.durapay.store;
 
 import io.durapay.contracts.PaymentStatus;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Types;
 import javax.sql.DataSource;
+import java.util.Map;
 import liquibase.Liquibase;
+import liquibase.Scope;
+import liquibase.ui.LoggerUIService;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
-import liquibase.exception.LiquibaseException;
 import liquibase.resource.ClassLoaderResourceAccessor;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
@@ -53,10 +54,14 @@ public final class Store {
               .findCorrectDatabaseImplementation(new JdbcConnection(connection));
       try (Liquibase liquibase =
           new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(), database)) {
-        liquibase.update("");
+        // Progress goes to the log, not to standard output; and nothing is sent to Liquibase's
+        // analytics service.
+        Scope.child(
+            Map.of(
+                Scope.Attr.ui.name(), new LoggerUIService(),
+                "liquibase.analytics.enabled", false),
+            () -> liquibase.update(""));
       }
-    } catch (SQLException | LiquibaseException e) {
-      throw new IllegalStateException("database migration failed: " + e.getMessage(), e);
     } catch (Exception e) {
       throw new IllegalStateException("database migration failed: " + e.getMessage(), e);
     }

@@ -1,0 +1,137 @@
+package io.durapay.devstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A scripted run through the public REST API only: successes, a decline, a flaky gateway, a
+ * cancellation and a merchant whose webhook endpoint is down. It waits for every payment to reach
+ * a final status and reports whether each ended as expected.
+ */
+public final class Demo {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+  /** One scripted payment and what must become of it. */
+  record Scenario(String name, boolean downMerchant, String token, boolean cancel, String expected,
+      boolean webhookExpected) {}
+
+  /** What became of it. */
+  record Outcome(Scenario scenario, String paymentId, String actual, Integer attempts,
+      boolean webhookDelivered) {
+    boolean asExpected() {
+      return scenario.expected().equals(actual) && webhookDelivered == scenario.webhookExpected();
+    }
+  }
+
+  static final List<Scenario> SCENARIOS = List.of(
+      new Scenario("card succeeds", false, "pm_card_visa", false, "completed", true),
+      new Scenario("another card succeeds", false, "pm_card_visa", false, "completed", true),
+      new Scenario("card declined", false, "pm_card_chargeDeclined", false, "failed", true),
+      new Scenario("gateway fails twice, then succeeds", false, "pm_card_flaky", false, "completed", true),
+      new Scenario("cancelled while charging", false, "pm_card_slow", true, "cancelled", true),
+      new Scenario("merchant's webhook endpoint down", true, "pm_card_visa", false, "completed", false));
+
+  private final Stack stack;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  Demo(Stack stack) {
+    this.stack = stack;
+  }
+
+  /** Runs every scenario; true when all ended as expected. */
+  boolean run(PrintStream out) throws IOException, InterruptedException {
+    List<String> ids = new ArrayList<>();
+    for (Scenario scenario : SCENARIOS) {
+      String key = scenario.downMerchant() ? stack.downMerchant().apiKey() : stack.demoMerchant().apiKey();
+      String id = create(key, scenario.token());
+      if (scenario.cancel()) {
+        send(key, "POST", "/v1/payments/" + id + "/cancel", null);
+      }
+      ids.add(id);
+    }
+    List<Outcome> outcomes = new ArrayList<>();
+    for (int i = 0; i < SCENARIOS.size(); i++) {
+      outcomes.add(await(SCENARIOS.get(i), ids.get(i)));
+    }
+    print(outcomes, out);
+    return outcomes.stream().allMatch(Outcome::asExpected);
+  }
+
+  private String create(String apiKey, String token) throws IOException, InterruptedException {
+    JsonNode created = send(apiKey, "POST", "/v1/payments",
+        "{\"amount\":1999,\"currency\":\"EUR\",\"paymentMethod\":\"" + token + "\","
+            + "\"description\":\"devstack demo\"}");
+    return created.get("id").asText();
+  }
+
+  private Outcome await(Scenario scenario, String id) throws IOException, InterruptedException {
+    String key = scenario.downMerchant() ? stack.downMerchant().apiKey() : stack.demoMerchant().apiKey();
+    Instant deadline = Instant.now().plus(DEADLINE);
+    String status = "initiated";
+    while (Instant.now().isBefore(deadline)) {
+      status = send(key, "GET", "/v1/payments/" + id, null).get("status").asText();
+      boolean isFinal = status.equals("completed") || status.equals("failed") || status.equals("cancelled");
+      boolean webhookSettled = !scenario.webhookExpected() || delivered(id);
+      if (isFinal && webhookSettled) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    return new Outcome(scenario, id, status, chargeAttempts(key, id), delivered(id));
+  }
+
+  private boolean delivered(String paymentId) {
+    return stack.webhooks().deliveriesFor(paymentId).stream().anyMatch(d -> d.verified());
+  }
+
+  private Integer chargeAttempts(String apiKey, String id) throws IOException, InterruptedException {
+    JsonNode workflow = send(apiKey, "GET", "/v1/payments/" + id + "/timeline", null).get("workflow");
+    if (workflow == null || workflow.isNull()) {
+      return null;
+    }
+    for (JsonNode activity : workflow.get("activities")) {
+      if (activity.get("name").asText().equals("ProcessPaymentWithGateway")) {
+        return activity.get("attempts").isNull() ? null : activity.get("attempts").asInt();
+      }
+    }
+    return 0;
+  }
+
+  private JsonNode send(String apiKey, String method, String path, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.apiUrl() + path))
+        .timeout(Duration.ofSeconds(20))
+        .header("Authorization", "Bearer " + apiKey)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString());
+    }
+    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() >= 400) {
+      throw new IOException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return MAPPER.readTree(response.body());
+  }
+
+  private static void print(List<Outcome> outcomes, PrintStream out) {
+    String format = "%-36s %-30s %-10s %-10s %-8s %-9s %s%n";
+    out.printf(format, "scenario", "payment", "expected", "actual", "attempts", "webhook", "");
+    for (Outcome o : outcomes) {
+      out.printf(format, o.scenario().name(), o.paymentId(), o.scenario().expected(), o.actual(),
+          o.attempts() == null ? "-" : o.attempts(), o.webhookDelivered() ? "delivered" : "no",
+          o.asExpected() ? "ok" : "UNEXPECTED");
+    }
+  }
+}

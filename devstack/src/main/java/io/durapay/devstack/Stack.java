@@ -1,0 +1,321 @@
+package io.durapay.devstack;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dropwizard.testing.DropwizardTestSupport;
+import io.durapay.api.DurapayApplication;
+import io.durapay.api.DurapayConfiguration;
+import io.durapay.api.merchants.MerchantOnboarding;
+import io.durapay.bridge.EventDecoder;
+import io.durapay.bridge.PaymentEventsHandler;
+import io.durapay.contracts.TaskQueues;
+import io.durapay.contracts.WorkflowStarter;
+import io.durapay.devstack.gateway.GatewaySimulator;
+import io.durapay.devstack.sns.SnsEmulator;
+import io.durapay.devstack.sqs.SqsEventSourceMapping;
+import io.durapay.devstack.webhooks.WebhookReceiver;
+import io.durapay.store.MerchantDao;
+import io.durapay.store.Store;
+import io.durapay.worker.WorkerConfiguration;
+import io.durapay.worker.v1.WorkerV1;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.testserver.TestServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.elasticmq.NodeAddress;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The whole of durapay on loopback, in this JVM: PostgreSQL, Temporal's test server, ElasticMQ
+ * with the processing queue and its dead-letter queue, the SNS emulator, the gateway simulator,
+ * the merchant's webhook endpoint, the API, the v1 worker, and the event-source mapping that feeds
+ * SQS batches to the real Lambda handler. Closing it stops everything in reverse order.
+ */
+public final class Stack implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Stack.class);
+  static final String TOPIC = "payment-events";
+  static final String QUEUE = "payment-processing";
+  static final String DLQ = "payment-processing-dlq";
+  static final String GATEWAY_KEY = "sk_test_devstack";
+  static final String TASK_QUEUE = TaskQueues.PAYMENTS_V1;
+
+  private final Deque<AutoCloseable> closers = new ArrayDeque<>();
+  private final Map<String, Object> description = new LinkedHashMap<>();
+
+  private String jdbcUrl;
+  private Jdbi jdbi;
+  private SqsClient sqs;
+  private String queueUrl;
+  private String dlqUrl;
+  private WorkflowClient workflowClient;
+  private GatewaySimulator gateway;
+  private WebhookReceiver webhooks;
+  private DemoMerchants.Credentials demoMerchant;
+  private DemoMerchants.Credentials downMerchant;
+  private SqsEventSourceMapping eventSourceMapping;
+  private DropwizardTestSupport<DurapayConfiguration> api;
+
+  private Stack() {}
+
+  public static Stack start(StackSettings settings) throws Exception {
+    Stack stack = new Stack();
+    try {
+      stack.startAll(settings);
+      return stack;
+    } catch (Exception | Error e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startAll(StackSettings settings) throws Exception {
+    Path data = settings.dataDir().toAbsolutePath();
+    Files.createDirectories(data);
+
+    EmbeddedPostgres postgres = startPostgres(data.resolve("postgres"));
+    jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
+    Store.migrate(postgres.getPostgresDatabase());
+    jdbi = Store.jdbi(postgres.getPostgresDatabase());
+
+    int temporalPort = Ports.resolve(settings.temporalPort());
+    TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(temporalPort);
+    closers.push(temporal::close);
+    String temporalTarget = "127.0.0.1:" + temporalPort;
+    WorkflowServiceStubs stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(temporalTarget).build());
+    closers.push(() -> {
+      stubs.shutdown();
+      stubs.awaitTermination(5, TimeUnit.SECONDS);
+    });
+    workflowClient = WorkflowClient.newInstance(stubs);
+
+    int sqsPort = Ports.resolve(settings.sqsPort());
+    startSqs(sqsPort);
+
+    int snsPort = Ports.resolve(settings.snsPort());
+    SnsEmulator sns = new SnsEmulator(snsPort, sqs);
+    sns.start();
+    closers.push(sns::close);
+    String topicArn = subscribeQueueToTopic(sns.endpoint());
+
+    gateway = new GatewaySimulator(new GatewaySimulator.Settings(
+        Ports.resolve(settings.gatewayPort()), GATEWAY_KEY, 2, Duration.ofSeconds(3), Duration.ZERO));
+    gateway.start();
+    closers.push(gateway::stop);
+
+    webhooks = new WebhookReceiver(Ports.resolve(settings.webhooksPort()));
+    webhooks.start();
+    closers.push(webhooks::stop);
+
+    DemoMerchants merchants =
+        new DemoMerchants(data.resolve("merchants.json"), new MerchantOnboarding(jdbi.onDemand(MerchantDao.class)), jdbi);
+    demoMerchant = merchants.ensure("Demo merchant", webhooks.url("/hooks/demo"));
+    downMerchant = merchants.ensure("Merchant whose endpoint is down", webhooks.url("/hooks/down"));
+    webhooks.register("/hooks/demo", demoMerchant.webhookSecret());
+    webhooks.registerDown("/hooks/down");
+
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("DATABASE_URL", jdbcUrl);
+    values.put("DATABASE_USER", "postgres");
+    values.put("DATABASE_PASSWORD", "");
+    values.put("TEMPORAL_ADDRESS", temporalTarget);
+    values.put("TEMPORAL_NAMESPACE", "default");
+    values.put("TEMPORAL_TASK_QUEUE", TASK_QUEUE);
+
+    for (String worker : settings.workers()) {
+      if (!worker.equals("v1")) {
+        throw new IllegalArgumentException("unknown worker build " + worker + " (this stack has v1)");
+      }
+      Map<String, String> workerValues = new LinkedHashMap<>(values);
+      workerValues.put("WORKER_ADMIN_PORT", String.valueOf(Ports.resolve(settings.workerAdminPort())));
+      workerValues.put("GATEWAY_URL", gateway.baseUrl());
+      workerValues.put("GATEWAY_SECRET_KEY", GATEWAY_KEY);
+      workerValues.put("WEBHOOKS_ALLOW_LOOPBACK", "true");
+      Path config = ConfigTemplate.render("devstack-worker.yml", workerValues, data.resolve("worker-v1.yml"));
+      DropwizardTestSupport<WorkerConfiguration> workerApp =
+          new DropwizardTestSupport<>(WorkerV1.class, config.toString());
+      workerApp.before();
+      closers.push(workerApp::after);
+      description.put("workerV1Admin", "http://127.0.0.1:" + workerApp.getAdminPort());
+    }
+
+    Map<String, String> apiValues = new LinkedHashMap<>(values);
+    apiValues.put("API_PORT", String.valueOf(Ports.resolve(settings.apiPort())));
+    apiValues.put("ADMIN_PORT", String.valueOf(Ports.resolve(settings.adminPort())));
+    apiValues.put("SNS_ENDPOINT", sns.endpoint());
+    apiValues.put("SNS_TOPIC_ARN", topicArn);
+    apiValues.put("SNS_ACCESS_KEY_ID", "devstack");
+    apiValues.put("SNS_SECRET_ACCESS_KEY", "devstack");
+    apiValues.put("PUBLISHING_MODE", settings.publishingMode());
+    apiValues.put("OUTBOX_POLL_INTERVAL", "100ms");
+    Path apiConfig = ConfigTemplate.render("devstack-api.yml", apiValues, data.resolve("api.yml"));
+    api = new DropwizardTestSupport<>(DurapayApplication.class, apiConfig.toString());
+    api.before();
+    closers.push(api::after);
+
+    if ("sns".equals(settings.publishingMode())) {
+      PaymentEventsHandler handler =
+          new PaymentEventsHandler(new EventDecoder(), new WorkflowStarter(workflowClient, TASK_QUEUE), 10);
+      String queueArn = queueArn(queueUrl);
+      eventSourceMapping = new SqsEventSourceMapping(sqs, queueUrl, queueArn, handler, 10);
+      eventSourceMapping.start();
+      closers.push(eventSourceMapping);
+    }
+
+    describe(data, temporalTarget, sqsPort, sns.endpoint(), topicArn);
+    Files.writeString(data.resolve("devstack.json"),
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(description));
+  }
+
+  private EmbeddedPostgres startPostgres(Path dataDirectory) throws IOException {
+    LOG.info("starting PostgreSQL with data in {}", dataDirectory);
+    EmbeddedPostgres postgres =
+        EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false).start();
+    closers.push(postgres);
+    return postgres;
+  }
+
+  private void startSqs(int port) {
+    SQSRestServer server =
+        SQSRestServerBuilder.withPort(port)
+            .withInterface("127.0.0.1")
+            .withServerAddress(new NodeAddress("http", "127.0.0.1", port, ""))
+            .start();
+    server.waitUntilStarted();
+    closers.push(server::stopAndWait);
+    sqs = SqsClient.builder()
+        .endpointOverride(URI.create("http://127.0.0.1:" + port))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("devstack", "devstack")))
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .build();
+    closers.push(sqs);
+    dlqUrl = sqs.createQueue(r -> r.queueName(DLQ)).queueUrl();
+    String redrive = "{\"deadLetterTargetArn\":\"" + queueArn(dlqUrl) + "\",\"maxReceiveCount\":\"5\"}";
+    // A short visibility timeout so that a failed message is retried within seconds here; on AWS
+    // it is at least six times the function timeout (see lambda-bridge/template.yaml).
+    queueUrl = sqs.createQueue(r -> r.queueName(QUEUE).attributes(Map.of(
+        QueueAttributeName.VISIBILITY_TIMEOUT, "2",
+        QueueAttributeName.REDRIVE_POLICY, redrive))).queueUrl();
+  }
+
+  private String subscribeQueueToTopic(String snsEndpoint) {
+    try (SnsClient client = SnsClient.builder()
+        .endpointOverride(URI.create(snsEndpoint))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("devstack", "devstack")))
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .build()) {
+      String topicArn = client.createTopic(r -> r.name(TOPIC)).topicArn();
+      client.subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn(queueUrl))
+          .attributes(Map.of(
+              "RawMessageDelivery", "false",
+              "FilterPolicy", "{\"eventType\":[\"payment.initiated\"]}")));
+      return topicArn;
+    }
+  }
+
+  private String queueArn(String url) {
+    return sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+        .attributes().get(QueueAttributeName.QUEUE_ARN);
+  }
+
+  private void describe(Path data, String temporalTarget, int sqsPort, String snsEndpoint, String topicArn) {
+    description.put("dataDir", data.toString());
+    description.put("api", apiUrl());
+    description.put("openApi", apiUrl() + "/v1/openapi.yaml");
+    description.put("admin", "http://127.0.0.1:" + api.getAdminPort());
+    description.put("postgres", jdbcUrl);
+    description.put("temporal", temporalTarget);
+    description.put("sqs", Map.of("endpoint", "http://127.0.0.1:" + sqsPort, "queueUrl", queueUrl, "dlqUrl", dlqUrl));
+    description.put("sns", Map.of("endpoint", snsEndpoint, "topicArn", topicArn));
+    description.put("gateway", gateway.baseUrl());
+    description.put("webhooks", Map.of("receiver", webhooks.baseUrl(), "deliveries", webhooks.baseUrl() + "/deliveries"));
+    description.put("demoMerchant", Map.of(
+        "merchantId", demoMerchant.merchantId(),
+        "apiKey", demoMerchant.apiKey(),
+        "webhookSecret", demoMerchant.webhookSecret()));
+    description.put("downMerchant", Map.of("merchantId", downMerchant.merchantId(), "apiKey", downMerchant.apiKey()));
+  }
+
+  public String apiUrl() {
+    return "http://127.0.0.1:" + api.getLocalPort();
+  }
+
+  public Map<String, Object> description() {
+    return description;
+  }
+
+  public DemoMerchants.Credentials demoMerchant() {
+    return demoMerchant;
+  }
+
+  public DemoMerchants.Credentials downMerchant() {
+    return downMerchant;
+  }
+
+  public GatewaySimulator gateway() {
+    return gateway;
+  }
+
+  public WebhookReceiver webhooks() {
+    return webhooks;
+  }
+
+  public SqsClient sqs() {
+    return sqs;
+  }
+
+  public String queueUrl() {
+    return queueUrl;
+  }
+
+  public String dlqUrl() {
+    return dlqUrl;
+  }
+
+  public WorkflowClient workflowClient() {
+    return workflowClient;
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  @Override
+  public void close() {
+    while (!closers.isEmpty()) {
+      AutoCloseable closer = closers.pop();
+      try {
+        closer.close();
+      } catch (Exception e) {
+        LOG.warn("stopping a devstack part failed: {}", e.toString());
+      } catch (Error e) {
+        LOG.warn("stopping a devstack part failed: {}", e.toString());
+      }
+    }
+  }
+}

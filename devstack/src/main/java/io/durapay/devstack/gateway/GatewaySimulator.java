@@ -1,0 +1,112 @@
+package io.durapay.devstack.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.common.Slf4jNotifier;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A Stripe-compatible payment gateway on loopback that answers by test payment-method token, the
+ * way {@code GatewayClient} expects: {@code pm_card_visa} (and any other {@code pm_card_*})
+ * succeeds, {@code pm_card_chargeDeclined} and {@code pm_card_insufficientFunds} are declined,
+ * {@code pm_card_flaky} fails with 500 a few times per idempotency key before succeeding, and
+ * {@code pm_card_slow} succeeds late. Idempotency keys, refunds and search behave like Stripe's,
+ * and every charge and refund is recorded for tests and the demo to inspect.
+ */
+public final class GatewaySimulator {
+
+  /**
+   * How the simulator runs.
+   *
+   * @param port the port on 127.0.0.1; 0 picks a free one
+   * @param secretKey the API key requests must carry as {@code Authorization: Bearer <key>}
+   * @param flakyFailures how many 500s {@code pm_card_flaky} answers per idempotency key
+   * @param slowDelay how long {@code pm_card_slow} takes to answer
+   * @param latency added to every answer
+   */
+  public record Settings(
+      int port, String secretKey, int flakyFailures, Duration slowDelay, Duration latency) {
+
+    public Settings {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port must be 0 to 65535, not " + port);
+      }
+      if (secretKey == null || secretKey.isBlank()) {
+        throw new IllegalArgumentException("the simulator needs a secret key");
+      }
+      if (flakyFailures < 0) {
+        throw new IllegalArgumentException("flakyFailures must not be negative");
+      }
+      requireNonNegative(slowDelay, "slowDelay");
+      requireNonNegative(latency, "latency");
+    }
+
+    /** A free port, two flaky failures, a three-second slow card and no added latency. */
+    public static Settings defaults(String secretKey) {
+      return new Settings(0, secretKey, 2, Duration.ofSeconds(3), Duration.ZERO);
+    }
+
+    private static void requireNonNegative(Duration duration, String name) {
+      Objects.requireNonNull(duration, name);
+      if (duration.isNegative()) {
+        throw new IllegalArgumentException(name + " must not be negative");
+      }
+    }
+  }
+
+  private final GatewayLedger ledger;
+  private final WireMockServer server;
+
+  public GatewaySimulator(Settings settings) {
+    this.ledger = new GatewayLedger(settings.flakyFailures(), settings.slowDelay());
+    GatewayTransformer transformer =
+        new GatewayTransformer(
+            ledger, settings.secretKey(), settings.latency(), Clock.systemUTC());
+    this.server =
+        new WireMockServer(
+            wireMockConfig()
+                .bindAddress("127.0.0.1")
+                .port(settings.port())
+                .extensions(transformer)
+                // The ledger is the record; a journal of every request would only grow.
+                .disableRequestJournal()
+                .notifier(new Slf4jNotifier(false)));
+  }
+
+  public void start() {
+    server.start();
+    server.stubFor(any(anyUrl()).willReturn(aResponse().withTransformers(GatewayTransformer.NAME)));
+  }
+
+  public void stop() {
+    server.stop();
+  }
+
+  /** The API root to configure as the gateway's base URL, for example http://127.0.0.1:40123. */
+  public String baseUrl() {
+    // Not WireMock's baseUrl(): it says localhost, which may resolve to ::1 first.
+    return "http://127.0.0.1:" + server.port();
+  }
+
+  /** Every new charge, in order; replays of an idempotency key are not new charges. */
+  public List<SimulatedCharge> charges() {
+    return ledger.charges();
+  }
+
+  /** Every refund made, in order. */
+  public List<SimulatedRefund> refunds() {
+    return ledger.refunds();
+  }
+
+  /** How many authorized create-intent requests named this payment, replays and errors included. */
+  public int chargeAttempts(String paymentId) {
+    return ledger.chargeAttempts(paymentId);
+  }
+}

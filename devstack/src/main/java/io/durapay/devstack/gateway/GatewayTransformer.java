@@ -1,0 +1,123 @@
+package io.durapay.devstack.gateway;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Answers every request to the simulator from the {@link GatewayLedger}: checks the API key,
+ * routes by method and path, and adds the base latency. Written in Java rather than as templates
+ * because answers depend on what came before (idempotency keys, flaky counts, refunds).
+ */
+final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
+
+  static final String NAME = "durapay-gateway-simulator";
+
+  // The one query GatewayClient sends; the search language quotes with ' and escapes with \.
+  private static final Pattern PAYMENT_ID_QUERY =
+      Pattern.compile("metadata\\['payment_id'\\]:'((?:[^'\\\\]|\\\\.)*)'");
+
+  private final GatewayLedger ledger;
+  private final byte[] expectedAuthorization;
+  private final Duration latency;
+  private final Clock clock;
+
+  GatewayTransformer(GatewayLedger ledger, String secretKey, Duration latency, Clock clock) {
+    this.ledger = ledger;
+    this.expectedAuthorization = ("Bearer " + secretKey).getBytes(UTF_8);
+    this.latency = latency;
+    this.clock = clock;
+  }
+
+  @Override
+  public String getName() {
+    return NAME;
+  }
+
+  @Override
+  public boolean applyGlobally() {
+    return false;
+  }
+
+  @Override
+  public ResponseDefinition transform(ServeEvent serveEvent) {
+    LoggedRequest request = serveEvent.getRequest();
+    GatewayAnswer answer = authorized(request) ? route(request) : unauthorized();
+    ResponseDefinitionBuilder response =
+        ResponseDefinitionBuilder.responseDefinition()
+            .withStatus(answer.status())
+            .withHeader("Content-Type", "application/json")
+            .withBody(answer.body().toString())
+            .withFixedDelay(Math.toIntExact(latency.plus(answer.delay()).toMillis()));
+    if (answer.replayed()) {
+      response.withHeader("Idempotent-Replayed", "true");
+    }
+    return response.build();
+  }
+
+  private GatewayAnswer route(LoggedRequest request) {
+    URI url = URI.create(request.getUrl());
+    String route = request.getMethod().getName() + " " + url.getPath();
+    String key = request.getHeader("Idempotency-Key");
+    return switch (route) {
+      case "POST /v1/payment_intents" ->
+          ledger.createIntent(decode(request.getBodyAsString()), key, clock.instant());
+      case "POST /v1/refunds" ->
+          ledger.refund(decode(request.getBodyAsString()), key, clock.instant());
+      case "GET /v1/payment_intents/search" -> search(decode(url.getRawQuery()).get("query"));
+      default ->
+          GatewayAnswer.invalidRequest(
+              404, null, "Unrecognized request URL (" + route + ") in the gateway simulator.");
+    };
+  }
+
+  private GatewayAnswer search(String query) {
+    Matcher matcher = PAYMENT_ID_QUERY.matcher(query == null ? "" : query);
+    if (!matcher.matches()) {
+      return GatewayAnswer.invalidRequest(
+          400,
+          "parameter_invalid_string",
+          "The simulator only searches by metadata['payment_id']:'<id>'.");
+    }
+    return ledger.search(matcher.group(1).replaceAll("\\\\(.)", "$1"));
+  }
+
+  private boolean authorized(LoggedRequest request) {
+    String header = request.getHeader("Authorization");
+    return header != null && MessageDigest.isEqual(expectedAuthorization, header.getBytes(UTF_8));
+  }
+
+  // Never echoes the key it got: a wrong key may still be someone's real key.
+  private static GatewayAnswer unauthorized() {
+    return GatewayAnswer.error(
+        401, "authentication_error", null, null, "Invalid API Key provided.");
+  }
+
+  /** Reads {@code a=1&b=2} (a form body or a query string); the last of repeated names wins. */
+  private static Map<String, String> decode(String encoded) {
+    Map<String, String> fields = new HashMap<>();
+    if (encoded == null || encoded.isEmpty()) {
+      return fields;
+    }
+    for (String pair : encoded.split("&")) {
+      String[] nameAndValue = pair.split("=", 2);
+      fields.put(
+          URLDecoder.decode(nameAndValue[0], UTF_8),
+          nameAndValue.length == 2 ? URLDecoder.decode(nameAndValue[1], UTF_8) : "");
+    }
+    return fields;
+  }
+}

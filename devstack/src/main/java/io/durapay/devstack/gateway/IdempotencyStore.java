@@ -1,0 +1,59 @@
+package io.durapay.devstack.gateway;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Stripe's idempotency layer: the first answer under a key is kept and repeated for every later
+ * request with that key. Not thread-safe; {@link GatewayLedger} guards it.
+ */
+final class IdempotencyStore {
+
+  private record Stored(String fingerprint, GatewayAnswer answer, Instant readyAt) {}
+
+  private final Map<String, Stored> byKey = new HashMap<>();
+
+  /**
+   * The answer for a request whose key was used before: the stored answer, or an error when the
+   * parameters differ or the first request is still being worked on. Empty for a new key.
+   */
+  Optional<GatewayAnswer> replay(String key, String fingerprint, Instant now) {
+    Stored stored = byKey.get(key);
+    if (stored == null) {
+      return Optional.empty();
+    }
+    if (!stored.fingerprint().equals(fingerprint)) {
+      return Optional.of(
+          GatewayAnswer.error(
+              400,
+              "idempotency_error",
+              null,
+              null,
+              "Keys for idempotent requests can only be used with the same parameters they were"
+                  + " first used with. Try using a key other than '"
+                  + key
+                  + "' if you meant to execute a different request."));
+    }
+    if (now.isBefore(stored.readyAt())) {
+      return Optional.of(
+          GatewayAnswer.invalidRequest(
+              409,
+              "idempotency_key_in_use",
+              "There is currently another in-progress request using this Idempotent Key."
+                  + " Please try again later."));
+    }
+    return Optional.of(stored.answer().asReplay());
+  }
+
+  /**
+   * Keeps the answer if Stripe would: only once the endpoint started executing, that is for a
+   * result (a success or a decline), not for a validation error or an outage before it.
+   */
+  void remember(String key, String fingerprint, GatewayAnswer answer, Instant now) {
+    if (answer.status() == 200 || answer.status() == 402) {
+      byKey.put(key, new Stored(fingerprint, answer, now.plus(answer.delay())));
+    }
+  }
+}

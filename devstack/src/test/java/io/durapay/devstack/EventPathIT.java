@@ -1,0 +1,149 @@
+package io.durapay.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durapay.contracts.PaymentStatus;
+import io.durapay.contracts.WorkflowIds;
+import io.durapay.store.PaymentDao;
+import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
+import io.temporal.api.filter.v1.WorkflowExecutionFilter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole path on the devstack parts: REST → outbox → SNS emulator → ElasticMQ → event-source
+ * mapping → the Lambda handler → Temporal → worker-v1 → PostgreSQL, the gateway simulator and the
+ * merchant's webhook endpoint.
+ */
+class EventPathIT {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static Stack stack;
+  private static Path data;
+
+  @BeforeAll
+  static void startStack() throws Exception {
+    data = Files.createTempDirectory("durapay-devstack-it");
+    stack = Stack.start(StackSettings.anyFreePorts(data));
+  }
+
+  @AfterAll
+  static void stopStack() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  private static String createPayment(String token) throws Exception {
+    HttpResponse<String> response = HTTP.send(
+        HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/payments"))
+            .header("Authorization", "Bearer " + stack.demoMerchant().apiKey())
+            .header("Idempotency-Key", UUID.randomUUID().toString())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(
+                "{\"amount\":1250,\"currency\":\"EUR\",\"paymentMethod\":\"" + token + "\"}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return MAPPER.readTree(response.body()).get("id").asText();
+  }
+
+  private static PaymentStatus awaitFinal(String paymentId) {
+    PaymentDao payments = stack.jdbi().onDemand(PaymentDao.class);
+    await().atMost(Duration.ofSeconds(60))
+        .until(() -> payments.findById(paymentId).orElseThrow().status().isFinal());
+    return payments.findById(paymentId).orElseThrow().status();
+  }
+
+  private static long chargesOf(String paymentId) {
+    return stack.gateway().charges().stream().filter(c -> c.paymentId().equals(paymentId)).count();
+  }
+
+  /** Runs of the payment's workflow, open and closed: a duplicate start would show as a second. */
+  private static int workflowRuns(String paymentId) {
+    var stub = stack.workflowClient().getWorkflowServiceStubs().blockingStub();
+    var filter = WorkflowExecutionFilter.newBuilder().setWorkflowId(WorkflowIds.forPayment(paymentId)).build();
+    int open = stub.listOpenWorkflowExecutions(ListOpenWorkflowExecutionsRequest.newBuilder()
+        .setNamespace("default").setExecutionFilter(filter).setMaximumPageSize(10).build()).getExecutionsCount();
+    int closed = stub.listClosedWorkflowExecutions(ListClosedWorkflowExecutionsRequest.newBuilder()
+        .setNamespace("default").setExecutionFilter(filter).setMaximumPageSize(10).build()).getExecutionsCount();
+    return open + closed;
+  }
+
+  @Test
+  void paymentsTravelTheWholePathToTheirFinalStates() throws Exception {
+    String succeeded = createPayment("pm_card_visa");
+    String declined = createPayment("pm_card_chargeDeclined");
+
+    assertThat(awaitFinal(succeeded)).isEqualTo(PaymentStatus.COMPLETED);
+    assertThat(awaitFinal(declined)).isEqualTo(PaymentStatus.FAILED);
+    assertThat(chargesOf(succeeded)).isEqualTo(1);
+    assertThat(chargesOf(declined)).isZero();
+    await().atMost(Duration.ofSeconds(15)).until(() ->
+        stack.webhooks().deliveriesFor(succeeded).stream().anyMatch(d -> d.verified())
+            && stack.webhooks().deliveriesFor(declined).stream().anyMatch(d -> d.verified()));
+    JsonNode description = MAPPER.readTree(data.resolve("devstack.json").toFile());
+    assertThat(description.get("api").asText()).isEqualTo(stack.apiUrl());
+    assertThat(description.get("demoMerchant").get("apiKey").asText()).isEqualTo(stack.demoMerchant().apiKey());
+  }
+
+  @Test
+  void theSameMessageDeliveredTwiceAndTheSameEventPublishedTwiceGiveOneWorkflowAndOneCharge()
+      throws Exception {
+    String paymentId = createPayment("pm_card_visa");
+    assertThat(awaitFinal(paymentId)).isEqualTo(PaymentStatus.COMPLETED);
+
+    // The same event relayed again by the outbox (publish, then a crash before it was marked).
+    stack.jdbi().useHandle(h -> h.execute(
+        "UPDATE outbox SET published_at = NULL WHERE aggregate_id = ?", paymentId));
+    // And the same SQS message delivered twice more, as SQS may.
+    String payload = stack.jdbi().withHandle(h -> h.select(
+        "SELECT payload FROM outbox WHERE aggregate_id = ?", paymentId).mapTo(String.class).one());
+    stack.sqs().sendMessage(r -> r.queueUrl(stack.queueUrl()).messageBody(payload));
+    stack.sqs().sendMessage(r -> r.queueUrl(stack.queueUrl()).messageBody(payload));
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> stack.jdbi().withHandle(h -> h.select(
+        "SELECT count(*) FROM outbox WHERE published_at IS NULL").mapTo(Long.class).one()) == 0);
+    await().atMost(Duration.ofSeconds(20)).until(() -> queueIsDrained(stack.queueUrl()));
+    assertThat(workflowRuns(paymentId)).isEqualTo(1);
+    assertThat(chargesOf(paymentId)).isEqualTo(1);
+  }
+
+  @Test
+  void aPoisonMessageLandsInTheDeadLetterQueueWhileItsBatchMatesComplete() throws Exception {
+    String first = createPayment("pm_card_visa");
+    String second = createPayment("pm_card_visa");
+    stack.sqs().sendMessage(r -> r.queueUrl(stack.queueUrl()).messageBody("{\"not\":\"ours\"}"));
+
+    assertThat(awaitFinal(first)).isEqualTo(PaymentStatus.COMPLETED);
+    assertThat(awaitFinal(second)).isEqualTo(PaymentStatus.COMPLETED);
+    // Redelivered until maxReceiveCount (5), then moved to the DLQ by the queue's redrive policy.
+    await().atMost(Duration.ofSeconds(60)).until(() -> dlqBodies().contains("{\"not\":\"ours\"}"));
+  }
+
+  private static List<String> dlqBodies() {
+    return stack.sqs().receiveMessage(r -> r.queueUrl(stack.dlqUrl()).maxNumberOfMessages(10).waitTimeSeconds(1))
+        .messages().stream().map(m -> m.body()).toList();
+  }
+
+  private static boolean queueIsDrained(String queueUrl) {
+    var attributes = stack.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNamesWithStrings(
+        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
+    return "0".equals(attributes.get("ApproximateNumberOfMessages"))
+        && "0".equals(attributes.get("ApproximateNumberOfMessagesNotVisible"));
+  }
+}

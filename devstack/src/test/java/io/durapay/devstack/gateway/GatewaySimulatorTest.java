@@ -1,0 +1,246 @@
+package io.durapay.devstack.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import io.durapay.devstack.gateway.GatewaySimulator.Settings;
+import io.durapay.worker.gateway.GatewayCharge;
+import io.durapay.worker.gateway.GatewayClient;
+import io.durapay.worker.gateway.GatewayRefund;
+import io.durapay.worker.gateway.GatewayRejectedException;
+import io.durapay.worker.gateway.GatewayRetryableException;
+import io.durapay.worker.gateway.PaymentDeclinedException;
+import java.time.Duration;
+import java.util.Objects;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Drives the simulator with the workers' own GatewayClient, so both speak the same protocol. */
+class GatewaySimulatorTest {
+
+  private static final String SECRET = "sk_test_devstack";
+  private static final Duration SLOW = Duration.ofSeconds(2);
+
+  private GatewaySimulator simulator;
+  private GatewayClient client;
+
+  @BeforeEach
+  void start() {
+    startWith(new Settings(0, SECRET, 2, SLOW, Duration.ZERO));
+  }
+
+  @AfterEach
+  void stop() {
+    simulator.stop();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"pm_card_visa", "pm_card_mastercard", "pm_card_amex"})
+  void aTestCardIsChargedOnce(String card) {
+    GatewayCharge charge = client.charge("pay_1", 1250, "EUR", card);
+
+    assertThat(charge).isEqualTo(new GatewayCharge("pi_pay_1", "succeeded", 1250, "eur"));
+    assertThat(simulator.charges())
+        .containsExactly(new SimulatedCharge("pay_1", "pi_pay_1", 1250, "eur", "pay_1"));
+    assertThat(simulator.chargeAttempts("pay_1")).isEqualTo(1);
+  }
+
+  @Test
+  void aRepeatedChargeGetsTheFirstIntentAndMovesNoMoreMoney() {
+    GatewayCharge first = client.charge("pay_1", 1250, "eur", "pm_card_visa");
+    GatewayCharge again = client.charge("pay_1", 1250, "eur", "pm_card_visa");
+
+    assertThat(again).isEqualTo(first);
+    assertThat(simulator.charges()).hasSize(1);
+    assertThat(simulator.chargeAttempts("pay_1")).isEqualTo(2);
+  }
+
+  @Test
+  void reusingAKeyWithOtherParametersIsRejected() {
+    client.charge("pay_1", 1250, "eur", "pm_card_visa");
+
+    GatewayRejectedException e =
+        catchThrowableOfType(
+            GatewayRejectedException.class,
+            () -> client.charge("pay_1", 9999, "eur", "pm_card_visa"));
+
+    assertThat(e.status()).isEqualTo(400);
+    assertThat(e.getMessage()).contains("idempotency_error");
+    assertThat(simulator.charges()).extracting(SimulatedCharge::amount).containsExactly(1250L);
+  }
+
+  @ParameterizedTest(name = "{0} is declined with {1}")
+  @CsvSource({
+    "pm_card_chargeDeclined,    generic_decline",
+    "pm_card_insufficientFunds, insufficient_funds"
+  })
+  void aDecliningCardIsDeclinedEveryTime(String card, String declineCode) {
+    PaymentDeclinedException first =
+        catchThrowableOfType(
+            PaymentDeclinedException.class, () -> client.charge("pay_1", 1250, "eur", card));
+    PaymentDeclinedException again =
+        catchThrowableOfType(
+            PaymentDeclinedException.class, () -> client.charge("pay_1", 1250, "eur", card));
+
+    assertThat(first.code()).isEqualTo(declineCode);
+    assertThat(again.code()).isEqualTo(declineCode);
+    assertThat(simulator.charges()).isEmpty();
+    assertThat(client.findByPaymentId("pay_1")).isEmpty();
+  }
+
+  @Test
+  void aFlakyCardFailsTwiceThenSucceedsWithOneCharge() {
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      GatewayRetryableException e =
+          catchThrowableOfType(
+              GatewayRetryableException.class,
+              () -> client.charge("pay_1", 1250, "eur", "pm_card_flaky"));
+      assertThat(e.code()).isEqualTo("http_500");
+    }
+
+    GatewayCharge charge = client.charge("pay_1", 1250, "eur", "pm_card_flaky");
+
+    assertThat(charge.id()).isEqualTo("pi_pay_1");
+    assertThat(simulator.chargeAttempts("pay_1")).isEqualTo(3);
+    assertThat(simulator.charges()).hasSize(1);
+  }
+
+  @Test
+  void flakyFailuresAreCountedPerIdempotencyKey() {
+    catchThrowableOfType(
+        GatewayRetryableException.class,
+        () -> client.charge("pay_1", 1250, "eur", "pm_card_flaky"));
+
+    GatewayRetryableException otherPayment =
+        catchThrowableOfType(
+            GatewayRetryableException.class,
+            () -> client.charge("pay_2", 1250, "eur", "pm_card_flaky"));
+
+    assertThat(otherPayment.code()).isEqualTo("http_500");
+  }
+
+  @Test
+  void aSlowCardTimesOutThenItsRetryGetsTheSameCharge() {
+    OkHttpClient impatientHttp =
+        new OkHttpClient.Builder().readTimeout(Duration.ofMillis(200)).build();
+    GatewayClient impatient = new GatewayClient(impatientHttp, simulator.baseUrl(), SECRET);
+
+    GatewayRetryableException timeout =
+        catchThrowableOfType(
+            GatewayRetryableException.class,
+            () -> impatient.charge("pay_1", 1250, "eur", "pm_card_slow"));
+    // The first request is still being worked on, as Stripe says of a key in use.
+    GatewayRetryableException inUse =
+        catchThrowableOfType(
+            GatewayRetryableException.class,
+            () -> client.charge("pay_1", 1250, "eur", "pm_card_slow"));
+    GatewayCharge charge =
+        await()
+            .atMost(SLOW.multipliedBy(3))
+            .pollInterval(Duration.ofMillis(100))
+            .ignoreExceptionsInstanceOf(GatewayRetryableException.class)
+            .until(() -> client.charge("pay_1", 1250, "eur", "pm_card_slow"), Objects::nonNull);
+
+    assertThat(timeout.code()).isEqualTo("timeout");
+    assertThat(inUse.code()).isEqualTo("idempotency_key_in_use");
+    assertThat(charge.id()).isEqualTo("pi_pay_1");
+    assertThat(simulator.charges()).hasSize(1);
+  }
+
+  @Test
+  void everyAnswerTakesAtLeastTheBaseLatency() {
+    Duration latency = Duration.ofMillis(300);
+    simulator.stop();
+    startWith(new Settings(0, SECRET, 2, SLOW, latency));
+
+    long started = System.nanoTime();
+    client.charge("pay_1", 1250, "eur", "pm_card_visa");
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(latency);
+  }
+
+  @Test
+  void anUnknownPaymentMethodIsRejected() {
+    GatewayRejectedException e =
+        catchThrowableOfType(
+            GatewayRejectedException.class,
+            () -> client.charge("pay_1", 1250, "eur", "pm_unknown"));
+
+    assertThat(e.status()).isEqualTo(400);
+    assertThat(e.code()).isEqualTo("resource_missing");
+  }
+
+  @Test
+  void aRepeatedRefundGetsTheFirstRefundAndRefundsOnce() {
+    client.charge("pay_1", 1250, "eur", "pm_card_visa");
+
+    GatewayRefund first = client.refund("pay_1", "pi_pay_1");
+    GatewayRefund again = client.refund("pay_1", "pi_pay_1");
+
+    assertThat(first).isEqualTo(new GatewayRefund("re_pay_1", "succeeded"));
+    assertThat(again).isEqualTo(first);
+    assertThat(simulator.refunds())
+        .containsExactly(
+            new SimulatedRefund("re_pay_1", "pi_pay_1", "pay_1", 1250, "eur", "refund-pay_1"));
+  }
+
+  @Test
+  void refundingARefundedIntentUnderAnotherKeyIsAlreadyDone() {
+    client.charge("pay_1", 1250, "eur", "pm_card_visa");
+    client.refund("pay_1", "pi_pay_1");
+
+    // A new key is a new request, which the gateway answers with charge_already_refunded; the
+    // client counts that as refunded, and says so with a refund that has no id of its own.
+    GatewayRefund again = client.refund("pay_1-retry", "pi_pay_1");
+
+    assertThat(again).isEqualTo(new GatewayRefund(null, "succeeded"));
+    assertThat(simulator.refunds()).hasSize(1);
+  }
+
+  @Test
+  void refundingAnUnknownIntentIsRejected() {
+    GatewayRejectedException e =
+        catchThrowableOfType(
+            GatewayRejectedException.class, () -> client.refund("pay_1", "pi_nothing"));
+
+    assertThat(e.status()).isEqualTo(404);
+    assertThat(e.code()).isEqualTo("resource_missing");
+    assertThat(simulator.refunds()).isEmpty();
+  }
+
+  @Test
+  void searchFindsTheSucceededIntentOfAPaymentOnly() {
+    client.charge("it's", 1250, "eur", "pm_card_visa");
+
+    assertThat(client.findByPaymentId("it's"))
+        .contains(new GatewayCharge("pi_it's", "succeeded", 1250, "eur"));
+    assertThat(client.findByPaymentId("pay_never_charged")).isEmpty();
+  }
+
+  @Test
+  void aWrongKeyIsRejectedAndChargesNothing() {
+    GatewayClient intruder = new GatewayClient(new OkHttpClient(), simulator.baseUrl(), "sk_other");
+
+    GatewayRejectedException e =
+        catchThrowableOfType(
+            GatewayRejectedException.class,
+            () -> intruder.charge("pay_1", 1250, "eur", "pm_card_visa"));
+
+    assertThat(e.status()).isEqualTo(401);
+    assertThat(e.getMessage()).contains("authentication_error");
+    assertThat(simulator.charges()).isEmpty();
+    assertThat(simulator.chargeAttempts("pay_1")).isZero();
+  }
+
+  private void startWith(Settings settings) {
+    simulator = new GatewaySimulator(settings);
+    simulator.start();
+    client = new GatewayClient(new OkHttpClient(), simulator.baseUrl(), SECRET);
+  }
+}

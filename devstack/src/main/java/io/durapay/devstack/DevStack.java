@@ -3,14 +3,19 @@ package io.durapay.devstack;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar devstack.jar up|demo [--data DIR] [--workers v1] [--mode sns|direct]
  * [--api-port N] …}: runs durapay on loopback with nothing installed but a JDK. {@code up} serves
  * until Ctrl-C; {@code demo} runs a scripted scenario and exits non-zero if any payment ends other
- * than expected. Ports default to fixed values; 0 means any free port.
+ * than expected. Ports default to fixed values; 0 means any free port. {@code DATABASE_URL}
+ * (with {@code DATABASE_USER}, {@code DATABASE_PASSWORD}), {@code TEMPORAL_ADDRESS} and {@code
+ * GATEWAY_URL} (with {@code GATEWAY_SECRET_KEY}) replace the embedded parts with real ones.
  */
 public final class DevStack {
   private DevStack() {}
@@ -24,7 +29,7 @@ public final class DevStack {
           + " [--sqs-port N] [--sns-port N] [--gateway-port N] [--webhooks-port N]");
       System.exit(2);
     }
-    StackSettings settings = parse(arguments);
+    StackSettings settings = parse(arguments, System.getenv());
     Stack stack = Stack.start(settings);
     if (command.equals("demo")) {
       boolean ok;
@@ -44,48 +49,52 @@ public final class DevStack {
     stopped.await();
   }
 
-  static StackSettings parse(List<String> arguments) {
-    StackSettings s = StackSettings.defaults(Path.of(".durapay"));
+  private static final Set<String> OPTIONS = Set.of("--data", "--workers", "--mode", "--api-port",
+      "--admin-port", "--worker-admin-port", "--temporal-port", "--sqs-port", "--sns-port",
+      "--gateway-port", "--webhooks-port");
+
+  static StackSettings parse(List<String> arguments, Map<String, String> environment) {
+    Map<String, String> options = new HashMap<>();
     for (int i = 0; i < arguments.size(); i += 2) {
       String name = arguments.get(i);
+      if (!OPTIONS.contains(name)) {
+        throw new IllegalArgumentException("unknown option " + name);
+      }
       if (i + 1 >= arguments.size()) {
         throw new IllegalArgumentException(name + " needs a value");
       }
-      String value = arguments.get(i + 1);
-      s = switch (name) {
-        case "--data" -> new StackSettings(Path.of(value), s.apiPort(), s.adminPort(), s.workerAdminPort(),
-            s.temporalPort(), s.sqsPort(), s.snsPort(), s.gatewayPort(), s.webhooksPort(), s.workers(), s.publishingMode());
-        case "--workers" -> new StackSettings(s.dataDir(), s.apiPort(), s.adminPort(), s.workerAdminPort(),
-            s.temporalPort(), s.sqsPort(), s.snsPort(), s.gatewayPort(), s.webhooksPort(),
-            List.of(value.split(",")), s.publishingMode());
-        case "--mode" -> new StackSettings(s.dataDir(), s.apiPort(), s.adminPort(), s.workerAdminPort(),
-            s.temporalPort(), s.sqsPort(), s.snsPort(), s.gatewayPort(), s.webhooksPort(), s.workers(), value);
-        default -> withPort(s, name, Integer.parseInt(value));
-      };
+      options.put(name, arguments.get(i + 1));
     }
-    return s;
+    StackSettings d = StackSettings.defaults(Path.of(options.getOrDefault("--data", ".durapay")));
+    String mode = options.getOrDefault("--mode", d.publishingMode());
+    if (!mode.equals("sns") && !mode.equals("direct")) {
+      throw new IllegalArgumentException("--mode must be sns or direct");
+    }
+    return new StackSettings(
+        d.dataDir(),
+        port(options, "--api-port", d.apiPort()),
+        port(options, "--admin-port", d.adminPort()),
+        port(options, "--worker-admin-port", d.workerAdminPort()),
+        port(options, "--temporal-port", d.temporalPort()),
+        port(options, "--sqs-port", d.sqsPort()),
+        port(options, "--sns-port", d.snsPort()),
+        port(options, "--gateway-port", d.gatewayPort()),
+        port(options, "--webhooks-port", d.webhooksPort()),
+        options.containsKey("--workers") ? List.of(options.get("--workers").split(",")) : d.workers(),
+        mode,
+        StackSettings.External.fromEnvironment(environment));
   }
 
-  private static StackSettings withPort(StackSettings s, String name, int port) {
-    return switch (name) {
-      case "--api-port" -> new StackSettings(s.dataDir(), port, s.adminPort(), s.workerAdminPort(), s.temporalPort(),
-          s.sqsPort(), s.snsPort(), s.gatewayPort(), s.webhooksPort(), s.workers(), s.publishingMode());
-      case "--admin-port" -> new StackSettings(s.dataDir(), s.apiPort(), port, s.workerAdminPort(), s.temporalPort(),
-          s.sqsPort(), s.snsPort(), s.gatewayPort(), s.webhooksPort(), s.workers(), s.publishingMode());
-      case "--worker-admin-port" -> new StackSettings(s.dataDir(), s.apiPort(), s.adminPort(), port, s.temporalPort(),
-          s.sqsPort(), s.snsPort(), s.gatewayPort(), s.webhooksPort(), s.workers(), s.publishingMode());
-      case "--temporal-port" -> new StackSettings(s.dataDir(), s.apiPort(), s.adminPort(), s.workerAdminPort(), port,
-          s.sqsPort(), s.snsPort(), s.gatewayPort(), s.webhooksPort(), s.workers(), s.publishingMode());
-      case "--sqs-port" -> new StackSettings(s.dataDir(), s.apiPort(), s.adminPort(), s.workerAdminPort(),
-          s.temporalPort(), port, s.snsPort(), s.gatewayPort(), s.webhooksPort(), s.workers(), s.publishingMode());
-      case "--sns-port" -> new StackSettings(s.dataDir(), s.apiPort(), s.adminPort(), s.workerAdminPort(),
-          s.temporalPort(), s.sqsPort(), port, s.gatewayPort(), s.webhooksPort(), s.workers(), s.publishingMode());
-      case "--gateway-port" -> new StackSettings(s.dataDir(), s.apiPort(), s.adminPort(), s.workerAdminPort(),
-          s.temporalPort(), s.sqsPort(), s.snsPort(), port, s.webhooksPort(), s.workers(), s.publishingMode());
-      case "--webhooks-port" -> new StackSettings(s.dataDir(), s.apiPort(), s.adminPort(), s.workerAdminPort(),
-          s.temporalPort(), s.sqsPort(), s.snsPort(), s.gatewayPort(), port, s.workers(), s.publishingMode());
-      default -> throw new IllegalArgumentException("unknown option " + name);
-    };
+  private static int port(Map<String, String> options, String name, int fallback) {
+    String value = options.get(name);
+    if (value == null) {
+      return fallback;
+    }
+    int port = Integer.parseInt(value);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(name + " must be a port from 0 to 65535");
+    }
+    return port;
   }
 
   private static void printBanner(Stack stack, StackSettings settings) {

@@ -33,10 +33,12 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.jdbi.v3.core.Jdbi;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -51,7 +53,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * The whole of durapay on loopback, in this JVM: PostgreSQL, Temporal's test server, ElasticMQ
  * with the processing queue and its dead-letter queue, the SNS emulator, the gateway simulator,
  * the merchant's webhook endpoint, the API, the v1 worker, and the event-source mapping that feeds
- * SQS batches to the real Lambda handler. Closing it stops everything in reverse order.
+ * SQS batches to the real Lambda handler. PostgreSQL, Temporal and the gateway can be the real
+ * things instead ({@link StackSettings.External}). Closing it stops everything in reverse order.
  */
 public final class Stack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Stack.class);
@@ -94,18 +97,34 @@ public final class Stack implements AutoCloseable {
     Path data = settings.dataDir().toAbsolutePath();
     Files.createDirectories(data);
 
-    EmbeddedPostgres postgres = startPostgres(data.resolve("postgres"));
-    jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
-    Store.migrate(postgres.getPostgresDatabase());
-    jdbi = Store.jdbi(postgres.getPostgresDatabase());
+    StackSettings.External external = settings.external();
+    DataSource database;
+    if (external.databaseUrl() != null) {
+      jdbcUrl = external.databaseUrl();
+      PGSimpleDataSource real = new PGSimpleDataSource();
+      real.setUrl(jdbcUrl);
+      real.setUser(external.databaseUser());
+      real.setPassword(external.databasePassword());
+      database = real;
+    } else {
+      EmbeddedPostgres postgres = startPostgres(data.resolve("postgres"));
+      jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
+      database = postgres.getPostgresDatabase();
+    }
+    Store.migrate(database);
+    jdbi = Store.jdbi(database);
 
-    int temporalPort = Ports.resolve(settings.temporalPort());
-    TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(temporalPort);
-    closers.push(temporal::close);
-    String temporalTarget = "127.0.0.1:" + temporalPort;
+    String temporalTarget = external.temporalAddress();
+    if (temporalTarget == null) {
+      int temporalPort = Ports.resolve(settings.temporalPort());
+      TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(temporalPort);
+      closers.push(temporal::close);
+      temporalTarget = "127.0.0.1:" + temporalPort;
+    }
+    String target = temporalTarget;
     WorkflowServiceStubs stubs =
         WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(temporalTarget).build());
+            WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
     closers.push(() -> {
       stubs.shutdown();
       stubs.awaitTermination(5, TimeUnit.SECONDS);
@@ -121,10 +140,16 @@ public final class Stack implements AutoCloseable {
     closers.push(sns::close);
     String topicArn = subscribeQueueToTopic(sns.endpoint());
 
-    gateway = new GatewaySimulator(new GatewaySimulator.Settings(
-        Ports.resolve(settings.gatewayPort()), GATEWAY_KEY, 2, Duration.ofSeconds(3), Duration.ZERO));
-    gateway.start();
-    closers.push(gateway::stop);
+    String gatewayUrl = external.gatewayUrl();
+    String gatewayKey = external.gatewaySecretKey();
+    if (gatewayUrl == null) {
+      gateway = new GatewaySimulator(new GatewaySimulator.Settings(
+          Ports.resolve(settings.gatewayPort()), GATEWAY_KEY, 2, Duration.ofSeconds(3), Duration.ZERO));
+      gateway.start();
+      closers.push(gateway::stop);
+      gatewayUrl = gateway.baseUrl();
+      gatewayKey = GATEWAY_KEY;
+    }
 
     webhooks = new WebhookReceiver(Ports.resolve(settings.webhooksPort()));
     webhooks.start();
@@ -139,8 +164,8 @@ public final class Stack implements AutoCloseable {
 
     Map<String, String> values = new LinkedHashMap<>();
     values.put("DATABASE_URL", jdbcUrl);
-    values.put("DATABASE_USER", "postgres");
-    values.put("DATABASE_PASSWORD", "");
+    values.put("DATABASE_USER", external.databaseUrl() == null ? "postgres" : external.databaseUser());
+    values.put("DATABASE_PASSWORD", external.databaseUrl() == null ? "" : external.databasePassword());
     values.put("TEMPORAL_ADDRESS", temporalTarget);
     values.put("TEMPORAL_NAMESPACE", "default");
     values.put("TEMPORAL_TASK_QUEUE", TASK_QUEUE);
@@ -151,8 +176,8 @@ public final class Stack implements AutoCloseable {
       }
       Map<String, String> workerValues = new LinkedHashMap<>(values);
       workerValues.put("WORKER_ADMIN_PORT", String.valueOf(Ports.resolve(settings.workerAdminPort())));
-      workerValues.put("GATEWAY_URL", gateway.baseUrl());
-      workerValues.put("GATEWAY_SECRET_KEY", GATEWAY_KEY);
+      workerValues.put("GATEWAY_URL", gatewayUrl);
+      workerValues.put("GATEWAY_SECRET_KEY", gatewayKey);
       workerValues.put("WEBHOOKS_ALLOW_LOOPBACK", "true");
       Path config = ConfigTemplate.render("devstack-worker.yml", workerValues, data.resolve("worker-v1.yml"));
       DropwizardTestSupport<WorkerConfiguration> workerApp =
@@ -185,7 +210,7 @@ public final class Stack implements AutoCloseable {
       closers.push(eventSourceMapping);
     }
 
-    describe(data, temporalTarget, sqsPort, sns.endpoint(), topicArn);
+    describe(data, temporalTarget, gatewayUrl, sqsPort, sns.endpoint(), topicArn);
     Files.writeString(data.resolve("devstack.json"),
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(description));
   }
@@ -243,7 +268,8 @@ public final class Stack implements AutoCloseable {
         .attributes().get(QueueAttributeName.QUEUE_ARN);
   }
 
-  private void describe(Path data, String temporalTarget, int sqsPort, String snsEndpoint, String topicArn) {
+  private void describe(
+      Path data, String temporalTarget, String gatewayUrl, int sqsPort, String snsEndpoint, String topicArn) {
     description.put("dataDir", data.toString());
     description.put("api", apiUrl());
     description.put("openApi", apiUrl() + "/v1/openapi.yaml");
@@ -252,7 +278,7 @@ public final class Stack implements AutoCloseable {
     description.put("temporal", temporalTarget);
     description.put("sqs", Map.of("endpoint", "http://127.0.0.1:" + sqsPort, "queueUrl", queueUrl, "dlqUrl", dlqUrl));
     description.put("sns", Map.of("endpoint", snsEndpoint, "topicArn", topicArn));
-    description.put("gateway", gateway.baseUrl());
+    description.put("gateway", gatewayUrl);
     description.put("webhooks", Map.of("receiver", webhooks.baseUrl(), "deliveries", webhooks.baseUrl() + "/deliveries"));
     description.put("demoMerchant", Map.of(
         "merchantId", demoMerchant.merchantId(),
@@ -277,6 +303,7 @@ public final class Stack implements AutoCloseable {
     return downMerchant;
   }
 
+  /** The gateway simulator; null when a real gateway is configured. */
   public GatewaySimulator gateway() {
     return gateway;
   }

@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param workers the worker builds to run ({@code v1})
  * @param publishingMode {@code sns} (outbox → SNS → SQS → bridge) or {@code direct}
+ * @param external the real things to use instead of the embedded ones
  */
 public record StackSettings(
     Path dataDir,
@@ -21,15 +22,46 @@ public record StackSettings(
     int gatewayPort,
     int webhooksPort,
     List<String> workers,
-    String publishingMode) {
+    String publishingMode,
+    External external) {
+
+  /**
+   * Parts replaced by the real thing: a PostgreSQL, a Temporal cluster, a gateway. Null fields
+   * mean the embedded part. Read from the same variables the services use.
+   */
+  public record External(
+      String databaseUrl,
+      String databaseUser,
+      String databasePassword,
+      String temporalAddress,
+      String gatewayUrl,
+      String gatewaySecretKey) {
+
+    public static final External NONE = new External(null, null, null, null, null, null);
+
+    public static External fromEnvironment(java.util.Map<String, String> env) {
+      return new External(
+          blankToNull(env.get("DATABASE_URL")),
+          env.getOrDefault("DATABASE_USER", "postgres"),
+          env.getOrDefault("DATABASE_PASSWORD", ""),
+          blankToNull(env.get("TEMPORAL_ADDRESS")),
+          blankToNull(env.get("GATEWAY_URL")),
+          blankToNull(env.get("GATEWAY_SECRET_KEY")));
+    }
+
+    private static String blankToNull(String value) {
+      return value == null || value.isBlank() ? null : value;
+    }
+  }
 
   /** The defaults of {@code up}: fixed, well-known ports on loopback. */
   public static StackSettings defaults(Path dataDir) {
-    return new StackSettings(dataDir, 8080, 8081, 8091, 7233, 9324, 9911, 12111, 12112, List.of("v1"), "sns");
+    return new StackSettings(
+        dataDir, 8080, 8081, 8091, 7233, 9324, 9911, 12111, 12112, List.of("v1"), "sns", External.NONE);
   }
 
   /** Every port free and chosen at start: for tests and a second stack. */
   public static StackSettings anyFreePorts(Path dataDir) {
-    return new StackSettings(dataDir, 0, 0, 0, 0, 0, 0, 0, 0, List.of("v1"), "sns");
+    return new StackSettings(dataDir, 0, 0, 0, 0, 0, 0, 0, 0, List.of("v1"), "sns", External.NONE);
   }
 }

@@ -6,6 +6,7 @@ import io.durapay.contracts.PaymentWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -28,7 +29,12 @@ public final class PaymentWorker implements Managed {
       TemporalFactory settings,
       Class<? extends PaymentWorkflow> workflowImplementation,
       PaymentActivities activities) {
-    this.factory = WorkerFactory.newInstance(client);
+    this.factory =
+        WorkerFactory.newInstance(
+            client,
+            WorkerFactoryOptions.newBuilder()
+                .setWorkflowCacheSize(settings.getWorkflowCacheSize())
+                .build());
     this.taskQueue = settings.getTaskQueue();
     this.gracePeriodMillis = settings.getShutdownGracePeriod().toMilliseconds();
     Worker worker =

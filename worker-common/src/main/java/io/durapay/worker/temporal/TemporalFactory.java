@@ -22,6 +22,13 @@ public class TemporalFactory extends TemporalConnection {
   @Min(1)
   private int maxConcurrentWorkflowTasks = 20;
 
+  /**
+   * Workflows kept in memory between tasks (sticky execution); 0 turns sticky execution off, so
+   * every task replays the history.
+   */
+  @Min(0)
+  private int workflowCacheSize = 600;
+
   /** How long a stopping worker lets in-flight activities finish before it abandons them. */
   @NotNull private Duration shutdownGracePeriod = Duration.seconds(20);
 
@@ -53,6 +60,16 @@ public class TemporalFactory extends TemporalConnection {
   @JsonProperty
   public void setMaxConcurrentWorkflowTasks(int maxConcurrentWorkflowTasks) {
     this.maxConcurrentWorkflowTasks = maxConcurrentWorkflowTasks;
+  }
+
+  @JsonProperty
+  public int getWorkflowCacheSize() {
+    return workflowCacheSize;
+  }
+
+  @JsonProperty
+  public void setWorkflowCacheSize(int workflowCacheSize) {
+    this.workflowCacheSize = workflowCacheSize;
   }
 
   @JsonProperty

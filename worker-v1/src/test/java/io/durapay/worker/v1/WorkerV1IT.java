@@ -226,6 +226,26 @@ class WorkerV1IT {
   }
 
   @Test
+  void theAdminPortReportsHealthAndPrometheusMetricsIncludingTheSdks() throws Exception {
+    Payment payment = newPayment("pm_card_visa");
+    start(payment);
+    awaitFinal(payment);
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String admin = "http://127.0.0.1:" + WORKER.getAdminPort();
+
+    var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/healthcheck")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    // The SDK reports every 10 s; wait for its first report rather than for a fixed time.
+    await().atMost(Duration.ofSeconds(30)).until(() -> http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/prometheus")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body()
+        .contains("temporal_activity_execution_latency"));
+
+    assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+    assertThat(health.body()).contains("\"temporal\"").contains("\"postgresql\"");
+  }
+
+  @Test
   void noPaymentIsEverChargedUnderTwoKeys() {
     List<Payment> batch =
         List.of(newPayment("pm_card_visa"), newPayment("pm_card_visa"), newPayment("pm_card_chargeDeclined"));

@@ -1,0 +1,63 @@
+package io.durapay.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DevStackTest {
+
+  @Test
+  void defaultsAreTheWellKnownPortsAndTheEmbeddedParts() {
+    StackSettings settings = DevStack.parse(List.of(), Map.of());
+
+    assertThat(settings.dataDir()).isEqualTo(Path.of(".durapay"));
+    assertThat(settings.apiPort()).isEqualTo(8080);
+    assertThat(settings.temporalPort()).isEqualTo(7233);
+    assertThat(settings.workers()).containsExactly("v1");
+    assertThat(settings.publishingMode()).isEqualTo("sns");
+    assertThat(settings.external().databaseUrl()).isNull();
+    assertThat(settings.external().temporalAddress()).isNull();
+  }
+
+  @Test
+  void optionsSetTheDataFolderPortsAndMode() {
+    StackSettings settings = DevStack.parse(
+        List.of("--data", "/tmp/stack-b", "--api-port", "0", "--sqs-port", "19324", "--mode", "direct"),
+        Map.of());
+
+    assertThat(settings.dataDir()).isEqualTo(Path.of("/tmp/stack-b"));
+    assertThat(settings.apiPort()).isZero();
+    assertThat(settings.sqsPort()).isEqualTo(19324);
+    assertThat(settings.adminPort()).isEqualTo(8081);
+    assertThat(settings.publishingMode()).isEqualTo("direct");
+  }
+
+  @Test
+  void theServicesVariablesReplaceEmbeddedParts() {
+    StackSettings settings = DevStack.parse(List.of(), Map.of(
+        "DATABASE_URL", "jdbc:postgresql://db:5432/durapay", "DATABASE_USER", "durapay",
+        "TEMPORAL_ADDRESS", "temporal:7233", "GATEWAY_URL", "https://gateway.example",
+        "GATEWAY_SECRET_KEY", "sk_x"));
+
+    assertThat(settings.external().databaseUrl()).isEqualTo("jdbc:postgresql://db:5432/durapay");
+    assertThat(settings.external().databaseUser()).isEqualTo("durapay");
+    assertThat(settings.external().temporalAddress()).isEqualTo("temporal:7233");
+    assertThat(settings.external().gatewayUrl()).isEqualTo("https://gateway.example");
+  }
+
+  @Test
+  void badOptionsAreRefusedByName() {
+    assertThatThrownBy(() -> DevStack.parse(List.of("--colour", "red"), Map.of()))
+        .hasMessageContaining("--colour");
+    assertThatThrownBy(() -> DevStack.parse(List.of("--api-port"), Map.of()))
+        .hasMessageContaining("--api-port needs a value");
+    assertThatThrownBy(() -> DevStack.parse(List.of("--api-port", "70000"), Map.of()))
+        .hasMessageContaining("--api-port");
+    assertThatThrownBy(() -> DevStack.parse(List.of("--mode", "kafka"), Map.of()))
+        .hasMessageContaining("--mode");
+  }
+}

@@ -1,0 +1,110 @@
+package io.durapay.worker.v1;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.DropwizardTestSupport;
+import io.dropwizard.testing.ResourceHelpers;
+import io.durapay.contracts.PaymentRequest;
+import io.durapay.contracts.PaymentStatus;
+import io.durapay.contracts.PaymentWorkflow;
+import io.durapay.contracts.WorkflowIds;
+import io.durapay.store.Merchant;
+import io.durapay.store.MerchantDao;
+import io.durapay.store.Payment;
+import io.durapay.store.PaymentDao;
+import io.durapay.store.testing.PostgresExtension;
+import io.durapay.store.testing.TemporalTestServer;
+import io.durapay.worker.WorkerConfiguration;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import java.time.Duration;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A worker told to stop while a charge is in flight stops polling but lets the charge finish and
+ * report its result, so the next worker carries on from there without charging again.
+ *
+ * <p>Only the stopping worker's side is checked here. Handing the next task to another worker is
+ * the server's job, and Temporal's in-memory test server can give it to the stopped worker's
+ * abandoned long poll, where it is lost; a real cluster does not.
+ */
+class GracefulShutdownIT {
+  private static final String TASK_QUEUE = "graceful-shutdown-it";
+
+  @RegisterExtension
+  @Order(0)
+  static final WireMockExtension GATEWAY =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  @RegisterExtension
+  @Order(1)
+  static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  @RegisterExtension
+  @Order(2)
+  static final TemporalTestServer TEMPORAL = new TemporalTestServer();
+
+  private static DropwizardTestSupport<WorkerConfiguration> worker() {
+    return new DropwizardTestSupport<>(
+        WorkerV1.class,
+        ResourceHelpers.resourceFilePath("worker-test-config.yml"),
+        ConfigOverride.config("database.url", POSTGRES.jdbcUrl()),
+        ConfigOverride.config("database.user", POSTGRES.user()),
+        ConfigOverride.config("database.password", POSTGRES.password()),
+        ConfigOverride.config("temporal.target", TEMPORAL.target()),
+        ConfigOverride.config("temporal.taskQueue", TASK_QUEUE),
+        ConfigOverride.config("temporal.shutdownGracePeriod", "10s"),
+        ConfigOverride.config("gateway.baseUrl", GATEWAY.baseUrl()),
+        ConfigOverride.config("gateway.readTimeout", "5s"),
+        ConfigOverride.config("gateway.callTimeout", "6s"));
+  }
+
+  @Test
+  void anInFlightChargeFinishesWhenTheWorkerStops() throws Exception {
+    GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents"))
+        .willReturn(okJson("{\"id\":\"pi_slow\",\"object\":\"payment_intent\",\"status\":\"succeeded\","
+            + "\"amount\":900,\"currency\":\"eur\"}").withFixedDelay(2000)));
+    Merchant merchant = new Merchant("mer_shutdown", "Shutdown shop", "keyid_shutdown", new byte[32],
+        null, "whsec_c2h1dGRvd24=", null, null, null, null);
+    POSTGRES.jdbi().onDemand(MerchantDao.class).insert(merchant);
+    Payment payment = new Payment("pay_SHUTDOWN0000000000000000001", merchant.id(), 900, "EUR",
+        "pm_card_slow", null, "{}", PaymentStatus.INITIATED, null, null, null, "corr-shutdown", null, null);
+    PaymentDao payments = POSTGRES.jdbi().onDemand(PaymentDao.class);
+    payments.create(payment);
+
+    DropwizardTestSupport<WorkerConfiguration> first = worker();
+    first.before();
+    PaymentWorkflow workflow = TEMPORAL.client().newWorkflowStub(PaymentWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(WorkflowIds.forPayment(payment.id()))
+            .setTaskQueue(TASK_QUEUE).build());
+    WorkflowClient.start(workflow::process,
+        new PaymentRequest(payment.id(), merchant.id(), 900, "EUR", "corr-shutdown"));
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        !GATEWAY.findAll(postRequestedFor(urlEqualTo("/v1/payment_intents"))).isEmpty());
+
+    // SIGTERM runs the same lifecycle: stop polling, let the in-flight charge finish.
+    first.after();
+
+    boolean chargeRecorded = TEMPORAL.client().fetchHistory(WorkflowIds.forPayment(payment.id()))
+        .getEvents().stream()
+        .anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
+            && e.getActivityTaskCompletedEventAttributes().getResult().toString().contains("pi_slow"));
+    assertThat(chargeRecorded).as("the charge's result reached Temporal before the worker stopped").isTrue();
+    // It stopped polling: nothing after the charge ran, so the payment waits for the next worker.
+    assertThat(payments.findById(payment.id()).orElseThrow().status()).isEqualTo(PaymentStatus.PROCESSING);
+    assertThat(GATEWAY.findAll(postRequestedFor(urlEqualTo("/v1/payment_intents"))
+        .withRequestBody(containing(payment.id())))).hasSize(1);
+  }
+}

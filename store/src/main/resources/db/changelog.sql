@@ -119,3 +119,9 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_event_idx ON webhook_deliveries (event_id, id);
 CREATE INDEX webhook_deliveries_payment_idx ON webhook_deliveries (payment_id, id);
+
+--changeset durapay:007-payment-worker
+-- Which task queue (route) and worker build last moved each payment: blue/green rollouts show here.
+ALTER TABLE payments ADD COLUMN task_queue text;
+ALTER TABLE payments ADD COLUMN worker_build text;
+ALTER TABLE payment_status_history ADD COLUMN worker_build text;

@@ -15,6 +15,12 @@ public interface PaymentActivities {
    */
   void validatePayment(PaymentRequest request);
 
+  /**
+   * Screens the payment against the risk rules before it is charged (v2, behind the {@link
+   * Patches#ADD_RISK_SCREENING} patch). Read-only.
+   */
+  RiskDecision screenPayment(PaymentRequest request);
+
   /** Moves the payment forward; a repeated or illegal change is reported, never applied. */
   TransitionResult updatePaymentStatus(StatusChange change);
 

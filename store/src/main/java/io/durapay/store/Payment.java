@@ -3,7 +3,10 @@ package io.durapay.store;
 import io.durapay.contracts.PaymentStatus;
 import java.time.Instant;
 
-/** A payment row. {@code metadata} is the JSON object the merchant attached, as text. */
+/**
+ * A payment row. {@code metadata} is the JSON object the merchant attached, as text; {@code
+ * taskQueue} and {@code workerBuild} say which route and worker build last moved it.
+ */
 public record Payment(
     String id,
     String merchantId,
@@ -18,4 +21,27 @@ public record Payment(
     String gatewayReference,
     String correlationId,
     Instant createdAt,
-    Instant updatedAt) {}
+    Instant updatedAt,
+    String taskQueue,
+    String workerBuild) {
+
+  /** A new payment, before any worker has touched it. */
+  public Payment(
+      String id,
+      String merchantId,
+      long amount,
+      String currency,
+      String paymentMethod,
+      String description,
+      String metadata,
+      PaymentStatus status,
+      String failureCode,
+      String failureMessage,
+      String gatewayReference,
+      String correlationId,
+      Instant createdAt,
+      Instant updatedAt) {
+    this(id, merchantId, amount, currency, paymentMethod, description, metadata, status, failureCode,
+        failureMessage, gatewayReference, correlationId, createdAt, updatedAt, null, null);
+  }
+}

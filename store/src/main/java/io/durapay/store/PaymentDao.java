@@ -103,6 +103,19 @@ public interface PaymentDao {
       @Bind("cause") String cause,
       @Bind("workflowRunId") String workflowRunId);
 
+  /** Records the route and worker build that just moved the payment (and its last history row). */
+  @SqlUpdate("""
+      WITH moved AS (
+        UPDATE payments SET task_queue = :taskQueue, worker_build = :build WHERE id = :paymentId
+        RETURNING id)
+      UPDATE payment_status_history SET worker_build = :build
+      WHERE id = (SELECT max(id) FROM payment_status_history WHERE payment_id = :paymentId)
+      """)
+  void recordWorker(
+      @Bind("paymentId") String paymentId,
+      @Bind("taskQueue") String taskQueue,
+      @Bind("build") String build);
+
   @SqlQuery("SELECT * FROM payment_status_history WHERE payment_id = :paymentId ORDER BY id")
   List<StatusHistoryEntry> history(@Bind("paymentId") String paymentId);
 }

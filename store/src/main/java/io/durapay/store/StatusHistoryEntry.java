@@ -11,4 +11,5 @@ public record StatusHistoryEntry(
     PaymentStatus toStatus,
     String cause,
     String workflowRunId,
-    Instant changedAt) {}
+    Instant changedAt,
+    String workerBuild) {}

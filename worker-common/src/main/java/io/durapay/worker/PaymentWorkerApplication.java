@@ -29,17 +29,18 @@ import org.jdbi.v3.core.Jdbi;
  * class and default task queue.
  */
 public class PaymentWorkerApplication extends Application<WorkerConfiguration> {
-  private final String name;
+  private final String build;
   private final Class<? extends PaymentWorkflow> workflowImplementation;
 
-  public PaymentWorkerApplication(String name, Class<? extends PaymentWorkflow> workflowImplementation) {
-    this.name = name;
+  /** @param build the build's name ({@code v1}, {@code v2}), recorded on the payments it moves */
+  public PaymentWorkerApplication(String build, Class<? extends PaymentWorkflow> workflowImplementation) {
+    this.build = build;
     this.workflowImplementation = workflowImplementation;
   }
 
   @Override
   public String getName() {
-    return name;
+    return "durapay-worker-" + build;
   }
 
   @Override
@@ -83,7 +84,9 @@ public class PaymentWorkerApplication extends Application<WorkerConfiguration> {
             jdbi,
             config.getGateway().build(),
             config.getWebhooks().build(),
-            environment.getObjectMapper());
+            environment.getObjectMapper(),
+            config.getRisk().build(),
+            build);
     // Registered last so it stops first: polling ends before the connection closes.
     environment
         .lifecycle()

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
 import io.durapay.worker.gateway.GatewayFactory;
+import io.durapay.worker.risk.RiskFactory;
 import io.durapay.worker.temporal.TemporalFactory;
 import io.durapay.worker.webhook.WebhookFactory;
 import jakarta.validation.Valid;
@@ -15,6 +16,17 @@ public class WorkerConfiguration extends Configuration {
   @Valid @NotNull private TemporalFactory temporal = new TemporalFactory();
   @Valid @NotNull private GatewayFactory gateway = new GatewayFactory();
   @Valid @NotNull private WebhookFactory webhooks = new WebhookFactory();
+  @Valid @NotNull private RiskFactory risk = new RiskFactory();
+
+  @JsonProperty
+  public RiskFactory getRisk() {
+    return risk;
+  }
+
+  @JsonProperty
+  public void setRisk(RiskFactory risk) {
+    this.risk = risk;
+  }
 
   @JsonProperty
   public DataSourceFactory getDatabase() {

@@ -104,6 +104,11 @@ class PaymentWorkflowApiIT {
     public void validatePayment(PaymentRequest request) {}
 
     @Override
+    public io.durapay.contracts.RiskDecision screenPayment(PaymentRequest request) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public TransitionResult updatePaymentStatus(StatusChange change) {
       throw new UnsupportedOperationException();
     }

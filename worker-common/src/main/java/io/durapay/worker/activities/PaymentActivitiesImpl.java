@@ -8,6 +8,7 @@ import io.durapay.contracts.PaymentActivities;
 import io.durapay.contracts.PaymentEventData;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.RefundResult;
+import io.durapay.contracts.RiskDecision;
 import io.durapay.contracts.StatusChange;
 import io.durapay.contracts.TransitionResult;
 import io.durapay.contracts.WebhookNotification;
@@ -22,6 +23,7 @@ import io.durapay.worker.gateway.GatewayClient;
 import io.durapay.worker.gateway.GatewayException;
 import io.durapay.worker.gateway.GatewayRefund;
 import io.durapay.worker.gateway.PaymentDeclinedException;
+import io.durapay.worker.risk.RiskRules;
 import io.durapay.worker.webhook.WebhookAttempt;
 import io.durapay.worker.webhook.WebhookSender;
 import io.temporal.activity.Activity;
@@ -43,15 +45,28 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
   private final GatewayClient gateway;
   private final WebhookSender webhooks;
   private final ObjectMapper mapper;
+  private final RiskRules risk;
+  private final String build;
 
+  /**
+   * @param build the worker build running these activities ({@code v1}, {@code v2}); recorded on
+   *     every payment it moves, so the database says which build ran which payment
+   */
   public PaymentActivitiesImpl(
-      Jdbi jdbi, GatewayClient gateway, WebhookSender webhooks, ObjectMapper mapper) {
+      Jdbi jdbi,
+      GatewayClient gateway,
+      WebhookSender webhooks,
+      ObjectMapper mapper,
+      RiskRules risk,
+      String build) {
     this.payments = jdbi.onDemand(PaymentDao.class);
     this.merchants = jdbi.onDemand(MerchantDao.class);
     this.deliveries = jdbi.onDemand(WebhookDeliveryDao.class);
     this.gateway = gateway;
     this.webhooks = webhooks;
     this.mapper = mapper;
+    this.risk = risk;
+    this.build = build;
   }
 
   /** Idempotent: it only reads. */
@@ -82,9 +97,20 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     }
   }
 
+  /** Idempotent: it only reads. The amount and token screened are the stored ones. */
+  @Override
+  public RiskDecision screenPayment(PaymentRequest request) {
+    Payment payment =
+        payments
+            .findById(request.paymentId())
+            .orElseThrow(() -> invalid("payment_not_found", "no payment " + request.paymentId()));
+    return risk.screen(payment);
+  }
+
   /**
    * Idempotent: the store applies a transition only from an allowed predecessor, so a repeat
-   * changes nothing and reports the current status.
+   * changes nothing and reports the current status. The route and build that applied it are
+   * recorded with it.
    */
   @Override
   public TransitionResult updatePaymentStatus(StatusChange change) {
@@ -92,6 +118,10 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         payments
             .transition(change)
             .orElseThrow(() -> invalid("payment_not_found", "no payment " + change.paymentId()));
+    if (result.applied()) {
+      payments.recordWorker(
+          change.paymentId(), Activity.getExecutionContext().getInfo().getActivityTaskQueue(), build);
+    }
     if (!result.applied()) {
       LOG.info(
           "payment {}: {} not applied, status is {}",

@@ -6,6 +6,7 @@ import io.durapay.contracts.PaymentActivities;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.RefundResult;
+import io.durapay.contracts.RiskDecision;
 import io.durapay.contracts.StatusChange;
 import io.durapay.contracts.TransitionResult;
 import io.durapay.contracts.WebhookNotification;
@@ -36,6 +37,8 @@ public final class ScriptedActivities implements PaymentActivities {
   private volatile String declineCode;
   private volatile PaymentStatus failTransitionTo;
   private volatile boolean webhookAlwaysFails;
+  private volatile RiskDecision riskDecision = RiskDecision.approve();
+  public final AtomicInteger screenings = new AtomicInteger();
   private volatile Gate validateGate;
   private volatile Gate chargeGate;
   private volatile Gate webhookGate;
@@ -83,6 +86,11 @@ public final class ScriptedActivities implements PaymentActivities {
     return this;
   }
 
+  public ScriptedActivities riskRejects(String rule, String reason) {
+    this.riskDecision = RiskDecision.reject(rule, reason);
+    return this;
+  }
+
   public ScriptedActivities webhookAlwaysFails() {
     this.webhookAlwaysFails = true;
     return this;
@@ -114,6 +122,12 @@ public final class ScriptedActivities implements PaymentActivities {
     if (validateGate != null) {
       validateGate.pass();
     }
+  }
+
+  @Override
+  public RiskDecision screenPayment(PaymentRequest request) {
+    screenings.incrementAndGet();
+    return riskDecision;
   }
 
   @Override

@@ -9,7 +9,7 @@ import io.durapay.worker.PaymentWorkerApplication;
 public final class WorkerV1 extends PaymentWorkerApplication {
 
   public WorkerV1() {
-    super("durapay-worker-v1", PaymentWorkflowV1Impl.class);
+    super("v1", PaymentWorkflowV1Impl.class);
   }
 
   public static void main(String[] args) throws Exception {

@@ -119,7 +119,8 @@ public class TemporalConnection {
     this.tlsKeyPath = tlsKeyPath;
   }
 
-  @JsonProperty
+  /** Readable by code, never written out (a configuration dump, say). */
+  @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
   public String getApiKey() {
     return apiKey;
   }

@@ -2,6 +2,7 @@ package io.durapay.store;
 
 import io.durapay.contracts.PaymentStatus;
 import java.time.Instant;
+import org.jdbi.v3.core.mapper.reflect.JdbiConstructor;
 
 /**
  * A payment row. {@code metadata} is the JSON object the merchant attached, as text; {@code
@@ -24,6 +25,10 @@ public record Payment(
     Instant updatedAt,
     String taskQueue,
     String workerBuild) {
+
+  /** The row as read from the database. */
+  @JdbiConstructor
+  public Payment {}
 
   /** A new payment, before any worker has touched it. */
   public Payment(

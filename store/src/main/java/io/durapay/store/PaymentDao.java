@@ -103,6 +103,10 @@ public interface PaymentDao {
       @Bind("cause") String cause,
       @Bind("workflowRunId") String workflowRunId);
 
+  /** Keeps the gateway's reference of the payment's charge as soon as it is made. */
+  @SqlUpdate("UPDATE payments SET gateway_reference = :reference, updated_at = now() WHERE id = :id")
+  void recordGatewayReference(@Bind("id") String id, @Bind("reference") String reference);
+
   /** Records the route and worker build that just moved the payment (and its last history row). */
   @SqlUpdate("""
       WITH moved AS (

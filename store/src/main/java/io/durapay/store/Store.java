@@ -16,6 +16,8 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.config.ConfigRegistry;
+import org.jdbi.v3.core.statement.StatementExceptions;
+import org.jdbi.v3.core.statement.StatementExceptions.MessageRendering;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
@@ -29,6 +31,9 @@ public final class Store {
 
   /** Installs the plugins and mappings the DAOs rely on. Returns the same instance. */
   public static Jdbi configure(Jdbi jdbi) {
+    // Bound values (webhook secrets, key hashes) never go into exception messages, logs or
+    // activity failures recorded in workflow histories.
+    jdbi.getConfig(StatementExceptions.class).setMessageRendering(MessageRendering.NONE);
     jdbi.installPlugin(new SqlObjectPlugin());
     jdbi.installPlugin(new PostgresPlugin());
     jdbi.registerArgument(new PaymentStatusArgumentFactory());

@@ -76,7 +76,7 @@ public class SnsFactory {
     this.accessKeyId = accessKeyId;
   }
 
-  @JsonProperty
+  @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
   public String getSecretAccessKey() {
     return secretAccessKey;
   }

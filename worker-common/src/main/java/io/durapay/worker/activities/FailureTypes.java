@@ -7,6 +7,11 @@ package io.durapay.worker.activities;
 public final class FailureTypes {
   /** The payment cannot be processed as it is (missing, not initiated, over a limit). */
   public static final String PAYMENT_INVALID = "PaymentInvalid";
+  /**
+   * The payment is past {@code initiated}: another workflow already carried it. The workflow
+   * changes nothing and ends quietly.
+   */
+  public static final String PAYMENT_NOT_INITIATED = "PaymentNotInitiated";
   /** The gateway declined the charge; the detail is the decline code. */
   public static final String PAYMENT_DECLINED = "PaymentDeclined";
   /** The gateway refused the request itself (a 4xx that retrying will not fix). */

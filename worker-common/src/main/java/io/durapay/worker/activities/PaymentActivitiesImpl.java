@@ -77,9 +77,10 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
             .findById(request.paymentId())
             .orElseThrow(() -> invalid("payment_not_found", "no payment " + request.paymentId()));
     if (payment.status() != io.durapay.contracts.PaymentStatus.INITIATED) {
-      throw invalid(
-          "payment_not_initiated",
-          "payment " + payment.id() + " is " + payment.status().wireName() + ", not initiated");
+      throw ApplicationFailure.newNonRetryableFailure(
+          "payment " + payment.id() + " is already " + payment.status().wireName(),
+          FailureTypes.PAYMENT_NOT_INITIATED,
+          payment.status().wireName());
     }
     if (payment.amount() != request.amount()
         || !payment.currency().equals(request.currency())
@@ -147,6 +148,8 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
       GatewayCharge charge =
           gateway.charge(
               payment.id(), payment.amount(), payment.currency(), payment.paymentMethod());
+      // Kept at once, so a refund never depends on finding the charge again at the gateway.
+      payments.recordGatewayReference(payment.id(), charge.id());
       return new ChargeResult(
           charge.id(),
           charge.amount(),
@@ -158,20 +161,24 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
   }
 
   /**
-   * Idempotent: the charge is looked up by payment id (so an unknown outcome is settled), and the
-   * refund carries {@code Idempotency-Key: refund-<paymentId>}; an already refunded charge counts
-   * as refunded.
+   * Idempotent: the refund carries {@code Idempotency-Key: refund-<paymentId>}, and an already
+   * refunded charge counts as refunded. The charge is the one recorded when it was made; when
+   * there is none (its outcome was never known) the gateway is searched for it.
    */
   @Override
   public RefundResult compensatePayment(PaymentRequest request) {
     try {
-      Optional<GatewayCharge> charge = gateway.findByPaymentId(request.paymentId());
-      if (charge.isEmpty()) {
+      Optional<String> chargeId =
+          payments
+              .findById(request.paymentId())
+              .map(Payment::gatewayReference)
+              .or(() -> gateway.findByPaymentId(request.paymentId()).map(GatewayCharge::id));
+      if (chargeId.isEmpty()) {
         LOG.info("payment {}: nothing was charged, nothing to refund", request.paymentId());
         return new RefundResult(null, false);
       }
-      GatewayRefund refund = gateway.refund(request.paymentId(), charge.get().id());
-      LOG.info("payment {}: refunded charge {}", request.paymentId(), charge.get().id());
+      GatewayRefund refund = gateway.refund(request.paymentId(), chargeId.get());
+      LOG.info("payment {}: refunded charge {}", request.paymentId(), chargeId.get());
       return new RefundResult(refund.id(), true);
     } catch (GatewayException e) {
       throw toFailure(e);

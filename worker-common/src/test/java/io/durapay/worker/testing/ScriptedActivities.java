@@ -37,6 +37,10 @@ public final class ScriptedActivities implements PaymentActivities {
   private volatile String declineCode;
   private volatile PaymentStatus failTransitionTo;
   private volatile boolean webhookAlwaysFails;
+  private volatile boolean refundRejected;
+  private volatile boolean alreadyHandled;
+  private final AtomicInteger transientTransitionFailures = new AtomicInteger();
+  private volatile PaymentStatus transientFailureFor;
   private volatile RiskDecision riskDecision = RiskDecision.approve();
   public final AtomicInteger screenings = new AtomicInteger();
   private volatile Gate validateGate;
@@ -91,6 +95,25 @@ public final class ScriptedActivities implements PaymentActivities {
     return this;
   }
 
+  /** The gateway refuses the refund for good (a disputed charge, say). */
+  public ScriptedActivities refundRejected() {
+    this.refundRejected = true;
+    return this;
+  }
+
+  /** The payment was already carried by another workflow. */
+  public ScriptedActivities alreadyHandled() {
+    this.alreadyHandled = true;
+    return this;
+  }
+
+  /** The database is unreachable for the first {@code times} attempts of one transition. */
+  public ScriptedActivities databaseDownFor(PaymentStatus to, int times) {
+    this.transientFailureFor = to;
+    this.transientTransitionFailures.set(times);
+    return this;
+  }
+
   public ScriptedActivities webhookAlwaysFails() {
     this.webhookAlwaysFails = true;
     return this;
@@ -122,6 +145,10 @@ public final class ScriptedActivities implements PaymentActivities {
     if (validateGate != null) {
       validateGate.pass();
     }
+    if (alreadyHandled) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "payment is already completed", FailureTypes.PAYMENT_NOT_INITIATED, "completed");
+    }
   }
 
   @Override
@@ -132,6 +159,9 @@ public final class ScriptedActivities implements PaymentActivities {
 
   @Override
   public TransitionResult updatePaymentStatus(StatusChange change) {
+    if (change.to() == transientFailureFor && transientTransitionFailures.getAndDecrement() > 0) {
+      throw ApplicationFailure.newFailure("connection refused", "DatabaseUnavailable");
+    }
     if (change.to() == failTransitionTo) {
       throw ApplicationFailure.newNonRetryableFailure(
           "the database refused the change", FailureTypes.PAYMENT_INVALID, "store_error");
@@ -160,6 +190,10 @@ public final class ScriptedActivities implements PaymentActivities {
 
   @Override
   public RefundResult compensatePayment(PaymentRequest request) {
+    if (refundRejected) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "POST /v1/refunds: HTTP 400 (charge_disputed)", FailureTypes.GATEWAY_REJECTED, "charge_disputed");
+    }
     refunds.incrementAndGet();
     return new RefundResult("re_" + request.paymentId(), true);
   }

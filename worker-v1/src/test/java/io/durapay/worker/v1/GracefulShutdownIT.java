@@ -102,8 +102,6 @@ class GracefulShutdownIT {
         .anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
             && e.getActivityTaskCompletedEventAttributes().getResult().toString().contains("pi_slow"));
     assertThat(chargeRecorded).as("the charge's result reached Temporal before the worker stopped").isTrue();
-    // It stopped polling: nothing after the charge ran, so the payment waits for the next worker.
-    assertThat(payments.findById(payment.id()).orElseThrow().status()).isEqualTo(PaymentStatus.PROCESSING);
     assertThat(GATEWAY.findAll(postRequestedFor(urlEqualTo("/v1/payment_intents"))
         .withRequestBody(containing(payment.id())))).hasSize(1);
   }

@@ -201,4 +201,48 @@ class PaymentWorkflowV1Test {
     assertThat(ids).hasSize(8);
     assertThat(ids).containsOnly(ids.get(0));
   }
+
+  @Test
+  void aRefundTheGatewayRefusesEndsFailedWithRefundFailedNotStuckInProcessing(
+      TestWorkflowEnvironment env, Worker worker, PaymentWorkflow workflow) {
+    activities.transitionFailsFor(PaymentStatus.COMPLETED).refundRejected();
+    start(env, worker);
+
+    PaymentResult result = workflow.process(REQUEST);
+
+    assertThat(result.status()).isEqualTo(PaymentStatus.FAILED);
+    assertThat(result.failureCode()).isEqualTo("refund_failed");
+    assertThat(result.outcome()).isEqualTo("refund_failed");
+    assertThat(activities.statuses()).containsExactly(PaymentStatus.PROCESSING, PaymentStatus.FAILED);
+    assertThat(activities.statusChanges.get(1).failureCode()).isEqualTo("refund_failed");
+    assertThat(activities.webhooks).containsExactly(EventType.PAYMENT_FAILED);
+  }
+
+  @Test
+  void aDatabaseOutageAfterTheChargeIsWaitedOutNotRefunded(
+      TestWorkflowEnvironment env, Worker worker, PaymentWorkflow workflow) {
+    // Ten failed attempts (about five minutes of backoff) and the charge is still honoured.
+    activities.databaseDownFor(PaymentStatus.COMPLETED, 10);
+    start(env, worker);
+
+    PaymentResult result = workflow.process(REQUEST);
+
+    assertThat(result.status()).isEqualTo(PaymentStatus.COMPLETED);
+    assertThat(activities.refunds).hasValue(0);
+    assertThat(activities.statuses()).containsExactly(PaymentStatus.PROCESSING, PaymentStatus.COMPLETED);
+  }
+
+  @Test
+  void aSecondWorkflowForAPaymentAlreadyCarriedChangesNothing(
+      TestWorkflowEnvironment env, Worker worker, PaymentWorkflow workflow) {
+    activities.alreadyHandled();
+    start(env, worker);
+
+    PaymentResult result = workflow.process(REQUEST);
+
+    assertThat(result.outcome()).isEqualTo("already_handled");
+    assertThat(activities.statusChanges).isEmpty();
+    assertThat(activities.chargeCalls).hasValue(0);
+    assertThat(activities.webhooks).isEmpty();
+  }
 }

@@ -47,7 +47,10 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
   /** How long a gateway's search may take to show a fresh charge (Stripe: about a minute). */
   static final Duration SETTLE_WINDOW = Duration.ofMinutes(2);
 
-  /** Database steps: quick, and safe to retry for a while (a restarting database). */
+  /**
+   * Database steps: quick, and retried until the database answers. Giving up would strand a
+   * charged payment in processing, or refund a good charge because our own database blinked.
+   */
   private final PaymentActivities store =
       Workflow.newActivityStub(
           PaymentActivities.class,
@@ -58,8 +61,8 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
                       .setInitialInterval(Duration.ofSeconds(1))
                       .setBackoffCoefficient(2)
                       .setMaximumInterval(Duration.ofSeconds(30))
-                      .setMaximumAttempts(10)
-                      .setDoNotRetry(FailureTypes.PAYMENT_INVALID)
+                      .setMaximumAttempts(0)
+                      .setDoNotRetry(FailureTypes.PAYMENT_INVALID, FailureTypes.PAYMENT_NOT_INITIATED)
                       .build())
               .build());
 
@@ -127,7 +130,17 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
     paymentId = request.paymentId();
     try {
       step = "validating";
-      store.validatePayment(request);
+      try {
+        store.validatePayment(request);
+      } catch (ActivityFailure e) {
+        if (hasType(e, FailureTypes.PAYMENT_NOT_INITIATED)) {
+          // Another workflow already carried this payment (a duplicate start after the first
+          // closed): change nothing and tell nobody.
+          step = "done";
+          return new PaymentResult(paymentId, null, null, null, failureMessage(e), "already_handled");
+        }
+        throw e;
+      }
       if (cancelRequested) {
         return cancel(request);
       }
@@ -194,8 +207,8 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
 
   private PaymentResult cancel(PaymentRequest request) {
     step = "cancelling";
-    if (charged) {
-      refunds.compensatePayment(request);
+    if (charged && !refund(request)) {
+      return refundFailed(request);
     }
     moveTo(request, PaymentStatus.CANCELLED, "cancel requested: " + cancelReason, null, null);
     notifyMerchant(request, EventType.PAYMENT_CANCELLED);
@@ -229,16 +242,48 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
                   Workflow.sleep(SETTLE_WINDOW);
                   step = "compensating";
                 }
-                refunds.compensatePayment(request);
+                if (!refund(request)) {
+                  refundFailed(request);
+                  return;
+                }
               }
               moveTo(request, PaymentStatus.FAILED, "failed while " + failedAt, failureCode, message);
               notifyMerchant(request, EventType.PAYMENT_FAILED);
               step = "done";
             })
         .run();
+    if ("refund_failed".equals(failureCode)) {
+      return new PaymentResult(
+          paymentId, PaymentStatus.FAILED, gatewayReference, failureCode, lastError, "refund_failed");
+    }
     String outcome = isDecline(failure) ? "declined" : mayBeCharged ? "failed_refunded" : "failed";
     return new PaymentResult(
         paymentId, PaymentStatus.FAILED, gatewayReference, failureCode, message, outcome);
+  }
+
+  /** Refunds whatever the gateway holds for the payment; false when the refund finally failed. */
+  private boolean refund(PaymentRequest request) {
+    try {
+      refunds.compensatePayment(request);
+      return true;
+    } catch (ActivityFailure e) {
+      lastError = "refund failed: " + failureMessage(e);
+      LOG.error("payment {}: {}", paymentId, lastError);
+      return false;
+    }
+  }
+
+  /**
+   * The money may still be held and the refund could not be made: the payment ends failed with
+   * code {@code refund_failed}, which operators must act on, and the merchant is told.
+   */
+  private PaymentResult refundFailed(PaymentRequest request) {
+    failureCode = "refund_failed";
+    moveTo(request, PaymentStatus.FAILED, "refund failed; needs attention", failureCode, lastError);
+    notifyMerchant(request, EventType.PAYMENT_FAILED);
+    step = "done";
+    return new PaymentResult(
+        paymentId, PaymentStatus.FAILED, gatewayReference, failureCode, lastError, "refund_failed");
   }
 
   private void moveTo(
@@ -266,8 +311,11 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
   }
 
   private static boolean isDecline(ActivityFailure failure) {
-    return failure.getCause() instanceof ApplicationFailure app
-        && FailureTypes.PAYMENT_DECLINED.equals(app.getType());
+    return hasType(failure, FailureTypes.PAYMENT_DECLINED);
+  }
+
+  private static boolean hasType(ActivityFailure failure, String type) {
+    return failure.getCause() instanceof ApplicationFailure app && type.equals(app.getType());
   }
 
   private static String failureCode(ActivityFailure failure) {

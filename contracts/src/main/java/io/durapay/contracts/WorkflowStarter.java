@@ -30,20 +30,22 @@ public final class WorkflowStarter {
   /** Starts the workflow; Temporal errors other than "already started" propagate. */
   public Outcome start(PaymentRequest request) {
     PaymentWorkflow workflow =
-        client.newWorkflowStub(
-            PaymentWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(WorkflowIds.forPayment(request.paymentId()))
-                .setTaskQueue(taskQueue)
-                .setWorkflowIdReusePolicy(
-                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-                .build());
+        client.newWorkflowStub(PaymentWorkflow.class, options(request.paymentId(), taskQueue));
     try {
       WorkflowClient.start(workflow::process, request);
       return Outcome.STARTED;
     } catch (WorkflowExecutionAlreadyStarted e) {
       return Outcome.ALREADY_STARTED;
     }
+  }
+
+  /** The options every start of a payment's workflow uses, wherever it starts from. */
+  public static WorkflowOptions options(String paymentId, String taskQueue) {
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(WorkflowIds.forPayment(paymentId))
+        .setTaskQueue(taskQueue)
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+        .build();
   }
 
   public String taskQueue() {

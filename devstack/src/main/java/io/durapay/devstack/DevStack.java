@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code java -jar devstack.jar up|demo [--data DIR] [--workers v1] [--mode sns|direct]
+ * {@code java -jar devstack.jar up|demo [--data DIR] [--workers v1,v2] [--route v1|v2] [--mode sns|direct]
  * [--api-port N] …}: runs durapay on loopback with nothing installed but a JDK. {@code up} serves
  * until Ctrl-C; {@code demo} runs a scripted scenario and exits non-zero if any payment ends other
  * than expected. Ports default to fixed values; 0 means any free port. {@code DATABASE_URL}
@@ -24,7 +24,7 @@ public final class DevStack {
     List<String> arguments = new ArrayList<>(Arrays.asList(args));
     String command = arguments.isEmpty() || arguments.get(0).startsWith("--") ? "up" : arguments.remove(0);
     if (!command.equals("up") && !command.equals("demo")) {
-      System.err.println("usage: devstack up|demo [--data DIR] [--workers v1] [--mode sns|direct]"
+      System.err.println("usage: devstack up|demo [--data DIR] [--workers v1[,v2]] [--route v1|v2] [--mode sns|direct]"
           + " [--api-port N] [--admin-port N] [--worker-admin-port N] [--temporal-port N]"
           + " [--sqs-port N] [--sns-port N] [--gateway-port N] [--webhooks-port N]");
       System.exit(2);
@@ -49,7 +49,7 @@ public final class DevStack {
     stopped.await();
   }
 
-  private static final Set<String> OPTIONS = Set.of("--data", "--workers", "--mode", "--api-port",
+  private static final Set<String> OPTIONS = Set.of("--data", "--workers", "--route", "--mode", "--api-port",
       "--admin-port", "--worker-admin-port", "--temporal-port", "--sqs-port", "--sns-port",
       "--gateway-port", "--webhooks-port");
 
@@ -81,6 +81,7 @@ public final class DevStack {
         port(options, "--gateway-port", d.gatewayPort()),
         port(options, "--webhooks-port", d.webhooksPort()),
         options.containsKey("--workers") ? List.of(options.get("--workers").split(",")) : d.workers(),
+        options.getOrDefault("--route", d.route()),
         mode,
         StackSettings.External.fromEnvironment(environment));
   }
@@ -102,7 +103,7 @@ public final class DevStack {
     String key = stack.demoMerchant().apiKey();
     System.out.println();
     System.out.println("durapay devstack is up (" + settings.publishingMode() + " mode, workers "
-        + String.join(",", settings.workers()) + ")");
+        + String.join(",", settings.workers()) + ", route " + settings.route() + ")");
     d.forEach((name, value) -> {
       if (!name.endsWith("Merchant")) {
         System.out.println("  " + String.format("%-16s", name) + value);

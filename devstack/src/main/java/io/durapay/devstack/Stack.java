@@ -8,7 +8,6 @@ import io.durapay.api.DurapayConfiguration;
 import io.durapay.api.merchants.MerchantOnboarding;
 import io.durapay.bridge.EventDecoder;
 import io.durapay.bridge.PaymentEventsHandler;
-import io.durapay.contracts.TaskQueues;
 import io.durapay.contracts.WorkflowStarter;
 import io.durapay.devstack.gateway.GatewaySimulator;
 import io.durapay.devstack.sns.SnsEmulator;
@@ -17,7 +16,6 @@ import io.durapay.devstack.webhooks.WebhookReceiver;
 import io.durapay.store.MerchantDao;
 import io.durapay.store.Store;
 import io.durapay.worker.WorkerConfiguration;
-import io.durapay.worker.v1.WorkerV1;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -62,7 +60,6 @@ public final class Stack implements AutoCloseable {
   static final String QUEUE = "payment-processing";
   static final String DLQ = "payment-processing-dlq";
   static final String GATEWAY_KEY = "sk_test_devstack";
-  static final String TASK_QUEUE = TaskQueues.PAYMENTS_V1;
 
   private final Deque<AutoCloseable> closers = new ArrayDeque<>();
   private final Map<String, Object> description = new LinkedHashMap<>();
@@ -79,6 +76,10 @@ public final class Stack implements AutoCloseable {
   private DemoMerchants.Credentials downMerchant;
   private SqsEventSourceMapping eventSourceMapping;
   private DropwizardTestSupport<DurapayConfiguration> api;
+  private Path data;
+  private Map<String, String> workerValues;
+  private Map<String, String> apiValues;
+  private final Map<String, DropwizardTestSupport<WorkerConfiguration>> workers = new LinkedHashMap<>();
 
   private Stack() {}
 
@@ -94,7 +95,7 @@ public final class Stack implements AutoCloseable {
   }
 
   private void startAll(StackSettings settings) throws Exception {
-    Path data = settings.dataDir().toAbsolutePath();
+    data = settings.dataDir().toAbsolutePath();
     Files.createDirectories(data);
 
     StackSettings.External external = settings.external();
@@ -168,23 +169,16 @@ public final class Stack implements AutoCloseable {
     values.put("DATABASE_PASSWORD", external.databaseUrl() == null ? "" : external.databasePassword());
     values.put("TEMPORAL_ADDRESS", temporalTarget);
     values.put("TEMPORAL_NAMESPACE", "default");
-    values.put("TEMPORAL_TASK_QUEUE", TASK_QUEUE);
+    values.put("TEMPORAL_TASK_QUEUE", Builds.taskQueue(settings.route()));
 
-    for (String worker : settings.workers()) {
-      if (!worker.equals("v1")) {
-        throw new IllegalArgumentException("unknown worker build " + worker + " (this stack has v1)");
-      }
-      Map<String, String> workerValues = new LinkedHashMap<>(values);
-      workerValues.put("WORKER_ADMIN_PORT", String.valueOf(Ports.resolve(settings.workerAdminPort())));
-      workerValues.put("GATEWAY_URL", gatewayUrl);
-      workerValues.put("GATEWAY_SECRET_KEY", gatewayKey);
-      workerValues.put("WEBHOOKS_ALLOW_LOOPBACK", "true");
-      Path config = ConfigTemplate.render("devstack-worker.yml", workerValues, data.resolve("worker-v1.yml"));
-      DropwizardTestSupport<WorkerConfiguration> workerApp =
-          new DropwizardTestSupport<>(WorkerV1.class, config.toString());
-      workerApp.before();
-      closers.push(workerApp::after);
-      description.put("workerV1Admin", "http://127.0.0.1:" + workerApp.getAdminPort());
+    workerValues = new LinkedHashMap<>(values);
+    workerValues.put("GATEWAY_URL", gatewayUrl);
+    workerValues.put("GATEWAY_SECRET_KEY", gatewayKey);
+    workerValues.put("WEBHOOKS_ALLOW_LOOPBACK", "true");
+    for (int i = 0; i < settings.workers().size(); i++) {
+      String build = settings.workers().get(i);
+      int port = settings.workerAdminPort() == 0 ? 0 : settings.workerAdminPort() + i;
+      startWorker(build, Builds.taskQueue(build), port);
     }
 
     Map<String, String> apiValues = new LinkedHashMap<>(values);
@@ -196,16 +190,18 @@ public final class Stack implements AutoCloseable {
     apiValues.put("SNS_SECRET_ACCESS_KEY", "devstack");
     apiValues.put("PUBLISHING_MODE", settings.publishingMode());
     apiValues.put("OUTBOX_POLL_INTERVAL", "100ms");
-    Path apiConfig = ConfigTemplate.render("devstack-api.yml", apiValues, data.resolve("api.yml"));
-    api = new DropwizardTestSupport<>(DurapayApplication.class, apiConfig.toString());
-    api.before();
-    closers.push(api::after);
+    this.apiValues = apiValues;
+    startApi();
+    closers.push(() -> {
+      if (api != null) {
+        api.after();
+      }
+    });
 
     if ("sns".equals(settings.publishingMode())) {
-      PaymentEventsHandler handler =
-          new PaymentEventsHandler(new EventDecoder(), new WorkflowStarter(workflowClient, TASK_QUEUE), 10);
       String queueArn = queueArn(queueUrl);
-      eventSourceMapping = new SqsEventSourceMapping(sqs, queueUrl, queueArn, handler, 10);
+      eventSourceMapping =
+          new SqsEventSourceMapping(sqs, queueUrl, queueArn, bridgeHandler(settings.route()), 10);
       eventSourceMapping.start();
       closers.push(eventSourceMapping);
     }
@@ -213,6 +209,64 @@ public final class Stack implements AutoCloseable {
     describe(data, temporalTarget, gatewayUrl, sqsPort, sns.endpoint(), topicArn);
     Files.writeString(data.resolve("devstack.json"),
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(description));
+  }
+
+  private void startApi() throws Exception {
+    Path config = ConfigTemplate.render("devstack-api.yml", apiValues, data.resolve("api.yml"));
+    api = new DropwizardTestSupport<>(DurapayApplication.class, config.toString());
+    api.before();
+    // Keep the ports of the first start across restarts (a route switch restarts the API).
+    apiValues.put("API_PORT", String.valueOf(api.getLocalPort()));
+    apiValues.put("ADMIN_PORT", String.valueOf(api.getAdminPort()));
+  }
+
+  private PaymentEventsHandler bridgeHandler(String route) {
+    return new PaymentEventsHandler(
+        new EventDecoder(), new WorkflowStarter(workflowClient, Builds.taskQueue(route)), 10);
+  }
+
+  /**
+   * Moves new payments to {@code build}'s task queue, as a rollout does by configuration: the
+   * bridge starts new workflows there, and the API (restarted on the same ports) sends its own
+   * starts there. Running workflows stay where they are.
+   */
+  public void switchRoute(String build) throws Exception {
+    String taskQueue = Builds.taskQueue(build);
+    if (eventSourceMapping != null) {
+      eventSourceMapping.useHandler(bridgeHandler(build));
+    }
+    apiValues.put("TEMPORAL_TASK_QUEUE", taskQueue);
+    api.after();
+    startApi();
+    LOG.info("route switched to {} ({})", build, taskQueue);
+  }
+
+  /**
+   * Starts a worker of {@code build} polling {@code taskQueue}: its own queue, or (in a rollout,
+   * once blue is gone) blue's, to finish blue's stragglers.
+   */
+  public void startWorker(String build, String taskQueue, int adminPort) throws Exception {
+    String name = build + "@" + taskQueue;
+    Map<String, String> config = new LinkedHashMap<>(workerValues);
+    config.put("TEMPORAL_TASK_QUEUE", taskQueue);
+    config.put("WORKER_ADMIN_PORT", String.valueOf(Ports.resolve(adminPort)));
+    Path file = ConfigTemplate.render(
+        "devstack-worker.yml", config, data.resolve("worker-" + build + "-" + taskQueue + ".yml"));
+    DropwizardTestSupport<WorkerConfiguration> worker =
+        new DropwizardTestSupport<>(Builds.application(build), file.toString());
+    worker.before();
+    workers.put(name, worker);
+    closers.push(() -> stopWorker(build, taskQueue));
+    description.put("worker " + name, "http://127.0.0.1:" + worker.getAdminPort());
+  }
+
+  /** Stops that worker: it stops polling and lets in-flight activities finish. */
+  public void stopWorker(String build, String taskQueue) {
+    DropwizardTestSupport<WorkerConfiguration> worker = workers.remove(build + "@" + taskQueue);
+    if (worker != null) {
+      worker.after();
+      description.remove("worker " + build + "@" + taskQueue);
+    }
   }
 
   private EmbeddedPostgres startPostgres(Path dataDirectory) throws IOException {

@@ -7,7 +7,8 @@ import java.util.List;
  * Where the devstack keeps its data and which ports it binds (0 = any free port), so two stacks
  * can run side by side.
  *
- * @param workers the worker builds to run ({@code v1})
+ * @param workers the worker builds to run ({@code v1}, {@code v2}), each on its own task queue
+ * @param route the build whose task queue new payments go to (blue {@code v1}, green {@code v2})
  * @param publishingMode {@code sns} (outbox → SNS → SQS → bridge) or {@code direct}
  * @param external the real things to use instead of the embedded ones
  */
@@ -22,8 +23,17 @@ public record StackSettings(
     int gatewayPort,
     int webhooksPort,
     List<String> workers,
+    String route,
     String publishingMode,
     External external) {
+
+  public StackSettings {
+    workers = List.copyOf(workers);
+    for (String worker : workers) {
+      Builds.taskQueue(worker);
+    }
+    Builds.taskQueue(route);
+  }
 
   /**
    * Parts replaced by the real thing: a PostgreSQL, a Temporal cluster, a gateway. Null fields
@@ -57,11 +67,12 @@ public record StackSettings(
   /** The defaults of {@code up}: fixed, well-known ports on loopback. */
   public static StackSettings defaults(Path dataDir) {
     return new StackSettings(
-        dataDir, 8080, 8081, 8091, 7233, 9324, 9911, 12111, 12112, List.of("v1"), "sns", External.NONE);
+        dataDir, 8080, 8081, 8091, 7233, 9324, 9911, 12111, 12112, List.of("v1"), "v1", "sns",
+        External.NONE);
   }
 
   /** Every port free and chosen at start: for tests and a second stack. */
   public static StackSettings anyFreePorts(Path dataDir) {
-    return new StackSettings(dataDir, 0, 0, 0, 0, 0, 0, 0, 0, List.of("v1"), "sns", External.NONE);
+    return new StackSettings(dataDir, 0, 0, 0, 0, 0, 0, 0, 0, List.of("v1"), "v1", "sns", External.NONE);
   }
 }

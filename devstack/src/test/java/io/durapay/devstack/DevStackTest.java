@@ -18,6 +18,7 @@ class DevStackTest {
     assertThat(settings.apiPort()).isEqualTo(8080);
     assertThat(settings.temporalPort()).isEqualTo(7233);
     assertThat(settings.workers()).containsExactly("v1");
+    assertThat(settings.route()).isEqualTo("v1");
     assertThat(settings.publishingMode()).isEqualTo("sns");
     assertThat(settings.external().databaseUrl()).isNull();
     assertThat(settings.external().temporalAddress()).isNull();
@@ -26,7 +27,8 @@ class DevStackTest {
   @Test
   void optionsSetTheDataFolderPortsAndMode() {
     StackSettings settings = DevStack.parse(
-        List.of("--data", "/tmp/stack-b", "--api-port", "0", "--sqs-port", "19324", "--mode", "direct"),
+        List.of("--data", "/tmp/stack-b", "--api-port", "0", "--sqs-port", "19324", "--mode", "direct",
+            "--workers", "v1,v2", "--route", "v2"),
         Map.of());
 
     assertThat(settings.dataDir()).isEqualTo(Path.of("/tmp/stack-b"));
@@ -34,6 +36,8 @@ class DevStackTest {
     assertThat(settings.sqsPort()).isEqualTo(19324);
     assertThat(settings.adminPort()).isEqualTo(8081);
     assertThat(settings.publishingMode()).isEqualTo("direct");
+    assertThat(settings.workers()).containsExactly("v1", "v2");
+    assertThat(settings.route()).isEqualTo("v2");
   }
 
   @Test
@@ -59,5 +63,7 @@ class DevStackTest {
         .hasMessageContaining("--api-port");
     assertThatThrownBy(() -> DevStack.parse(List.of("--mode", "kafka"), Map.of()))
         .hasMessageContaining("--mode");
+    assertThatThrownBy(() -> DevStack.parse(List.of("--workers", "v1,v3"), Map.of()))
+        .hasMessageContaining("v3");
   }
 }

@@ -5,15 +5,14 @@ import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentState;
 import io.durapay.contracts.PaymentWorkflow;
 import io.durapay.contracts.WorkflowIds;
+import io.durapay.contracts.WorkflowStarter;
 import io.durapay.store.Payment;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.common.WorkflowExecutionHistory;
 import java.util.Optional;
 
@@ -40,14 +39,7 @@ public final class PaymentWorkflows {
    */
   public CancelOutcome cancel(Payment payment, CancelRequest request) {
     PaymentWorkflow workflow =
-        client.newWorkflowStub(
-            PaymentWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(WorkflowIds.forPayment(payment.id()))
-                .setTaskQueue(taskQueue)
-                .setWorkflowIdReusePolicy(
-                    WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-                .build());
+        client.newWorkflowStub(PaymentWorkflow.class, WorkflowStarter.options(payment.id(), taskQueue));
     BatchRequest batch = client.newSignalWithStartRequest();
     batch.add(workflow::process, requestFor(payment));
     batch.add(workflow::cancel, request);

@@ -30,7 +30,7 @@ public final class SqsEventSourceMapping implements AutoCloseable {
   private final SqsClient sqs;
   private final String queueUrl;
   private final String queueArn;
-  private final RequestHandler<SQSEvent, SQSBatchResponse> handler;
+  private volatile RequestHandler<SQSEvent, SQSBatchResponse> handler;
   private final int batchSize;
   private volatile boolean running;
   private Thread thread;
@@ -46,6 +46,11 @@ public final class SqsEventSourceMapping implements AutoCloseable {
     this.queueArn = queueArn;
     this.handler = handler;
     this.batchSize = batchSize;
+  }
+
+  /** Invokes this handler from the next batch on (a redeployed function, say). */
+  public void useHandler(RequestHandler<SQSEvent, SQSBatchResponse> next) {
+    this.handler = next;
   }
 
   public synchronized void start() {

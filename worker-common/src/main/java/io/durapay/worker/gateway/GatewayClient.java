@@ -1,5 +1,6 @@
 package io.durapay.worker.gateway;
 
+import io.durapay.worker.http.RetryAfter;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -8,9 +8,7 @@ import java.net.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import io.durapay.worker.http.RetryAfter;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -99,32 +97,13 @@ public final class WebhookSender {
     }
     if (status == 408 || status == 429 || (status >= 500 && status < 600)) {
       return new WebhookAttempt(
-          Outcome.RETRYABLE, status, "HTTP " + status, retryAfter(response.header("Retry-After")));
+          Outcome.RETRYABLE, status, "HTTP " + status, RetryAfter.parse(response.header("Retry-After"), clock.instant()));
     }
     if (status >= 300 && status < 400) {
       return new WebhookAttempt(
           Outcome.REJECTED, status, "HTTP " + status + ": redirects are not followed", null);
     }
     return new WebhookAttempt(Outcome.REJECTED, status, "HTTP " + status, null);
-  }
-
-  // Retry-After is delay-seconds or an HTTP date (RFC 9110). This mirrors the gateway's package-
-  // private RetryAfter; nine digits (over 30 years) is the most we take as a number.
-  private Duration retryAfter(String header) {
-    if (header == null || header.isBlank()) {
-      return null;
-    }
-    String value = header.trim();
-    if (value.matches("\\d{1,9}")) {
-      return Duration.ofSeconds(Long.parseLong(value));
-    }
-    try {
-      Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      Instant now = clock.instant();
-      return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
-    } catch (DateTimeParseException unreadable) {
-      return null;
-    }
   }
 
   // The guard refuses at connect time through Dns, which can only throw UnknownHostException;

@@ -1,4 +1,4 @@
-package io.durapay.worker.gateway;
+package io.durapay.worker.http;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -7,12 +7,12 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /** Reads an HTTP {@code Retry-After} header: delay-seconds or an HTTP-date (RFC 9110). */
-final class RetryAfter {
+public final class RetryAfter {
 
   private RetryAfter() {}
 
   /** The wait the header asks for, zero for a date already past, null when absent or unreadable. */
-  static Duration parse(String header, Instant now) {
+  public static Duration parse(String header, Instant now) {
     if (header == null || header.isBlank()) {
       return null;
     }

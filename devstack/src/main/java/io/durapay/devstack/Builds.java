@@ -1,0 +1,27 @@
+package io.durapay.devstack;
+
+import io.durapay.contracts.TaskQueues;
+import io.durapay.worker.PaymentWorkerApplication;
+import io.durapay.worker.v1.WorkerV1;
+import io.durapay.worker.v2.WorkerV2;
+
+/** The worker builds the devstack can run, each with its own task queue (blue v1, green v2). */
+final class Builds {
+  private Builds() {}
+
+  static String taskQueue(String build) {
+    return switch (build) {
+      case "v1" -> TaskQueues.PAYMENTS_V1;
+      case "v2" -> TaskQueues.PAYMENTS_V2;
+      default -> throw new IllegalArgumentException("unknown worker build " + build + " (v1 or v2)");
+    };
+  }
+
+  static Class<? extends PaymentWorkerApplication> application(String build) {
+    return switch (build) {
+      case "v1" -> WorkerV1.class;
+      case "v2" -> WorkerV2.class;
+      default -> throw new IllegalArgumentException("unknown worker build " + build + " (v1 or v2)");
+    };
+  }
+}

@@ -1,0 +1,196 @@
+package io.durapay.replay;
+
+import io.durapay.contracts.PaymentWorkflow;
+import io.durapay.worker.v1.PaymentWorkflowV1Impl;
+import io.durapay.worker.v2.PaymentWorkflowV2Impl;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The command line of the replay gate. The flags are a stable interface for pipelines: add new
+ * ones, never change the meaning of one that exists.
+ */
+record GateOptions(
+    Class<?> workflowClass,
+    Path histories,
+    List<String> ids,
+    String databaseUrl,
+    String databaseUser,
+    String databasePassword,
+    String temporal,
+    String namespace,
+    Duration since,
+    int limit,
+    String taskQueue) {
+
+  static final String USAGE =
+      """
+      usage: ci/replay-gate --build v1|v2 SOURCE [--task-queue Q]
+
+      Replays workflow histories against a worker build. Exit 0 when every history replays,
+      1 on any non-determinism or error, 2 on bad arguments or when nothing was found to replay.
+
+      SOURCE is one of:
+        --histories DIR          every *.json under DIR (recursively), as written by
+                                 WorkflowClient.fetchHistory(id).toJson(true)
+        --ids ID[,ID...] --temporal HOST:PORT [--namespace NS]
+                                 the live histories of these workflows (payment-<id>, or payment ids)
+        --database-url JDBC_URL [--database-user U] [--database-password P]
+            --temporal HOST:PORT [--namespace NS] [--since 24h] [--limit 1000]
+                                 the live histories of the payments created within --since (s, m, h,
+                                 d), newest first, at most --limit; payments without a workflow are
+                                 skipped. User and password default to DATABASE_USER and
+                                 DATABASE_PASSWORD.
+
+        --task-queue Q           only workflows started on task queue Q (e.g. the blue queue,
+                                 payment-processing-v1)
+
+      Temporal TLS or API key: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY, or TEMPORAL_API_KEY.
+      """;
+
+  static final Map<String, Class<?>> BUILDS =
+      Map.of("v1", PaymentWorkflowV1Impl.class, "v2", PaymentWorkflowV2Impl.class);
+
+  private static final List<String> FLAGS =
+      List.of(
+          "--build", "--histories", "--ids", "--database-url", "--database-user",
+          "--database-password", "--temporal", "--namespace", "--since", "--limit", "--task-queue",
+          // Hidden: replays against any PaymentWorkflow implementation on the classpath (the
+          // gate's own tests use it to prove that a broken build is refused).
+          "--workflow-class");
+
+  private static final Pattern SINCE = Pattern.compile("(\\d{1,6})([smhd])");
+
+  /** Bad arguments: the message says which, and the caller prints the usage. */
+  static final class UsageException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  static GateOptions parse(String[] args, Map<String, String> env) throws UsageException {
+    Map<String, String> flags = new HashMap<>();
+    for (int i = 0; i < args.length; i += 2) {
+      if (!FLAGS.contains(args[i])) {
+        throw new UsageException("unknown argument: " + args[i]);
+      }
+      if (i + 1 == args.length || FLAGS.contains(args[i + 1])) {
+        throw new UsageException(args[i] + " needs a value");
+      }
+      if (flags.put(args[i], args[i + 1]) != null) {
+        throw new UsageException(args[i] + " is given twice");
+      }
+    }
+
+    Class<?> workflowClass = workflowClass(flags);
+    long sources = List.of("--histories", "--ids", "--database-url").stream()
+        .filter(flags::containsKey).count();
+    if (sources != 1) {
+      throw new UsageException("give exactly one of --histories, --ids, --database-url");
+    }
+    boolean live = !flags.containsKey("--histories");
+    if (live && !flags.containsKey("--temporal")) {
+      throw new UsageException("--temporal HOST:PORT is required with --ids and --database-url");
+    }
+    if (!live && (flags.containsKey("--temporal") || flags.containsKey("--namespace"))) {
+      throw new UsageException("--temporal and --namespace go with --ids or --database-url");
+    }
+    boolean database = flags.containsKey("--database-url");
+    for (String flag : List.of("--database-user", "--database-password", "--since", "--limit")) {
+      if (!database && flags.containsKey(flag)) {
+        throw new UsageException(flag + " goes with --database-url");
+      }
+    }
+
+    return new GateOptions(
+        workflowClass,
+        flags.containsKey("--histories") ? Path.of(flags.get("--histories")) : null,
+        flags.containsKey("--ids") ? ids(flags.get("--ids")) : List.of(),
+        flags.get("--database-url"),
+        flags.getOrDefault("--database-user", env.get("DATABASE_USER")),
+        flags.getOrDefault("--database-password", env.get("DATABASE_PASSWORD")),
+        flags.get("--temporal"),
+        flags.getOrDefault("--namespace", "default"),
+        since(flags.getOrDefault("--since", "24h")),
+        limit(flags.getOrDefault("--limit", "1000")),
+        flags.get("--task-queue"));
+  }
+
+  private static Class<?> workflowClass(Map<String, String> flags) throws UsageException {
+    String name = flags.get("--workflow-class");
+    if (name != null) {
+      try {
+        Class<?> workflowClass = Class.forName(name);
+        if (PaymentWorkflow.class.isAssignableFrom(workflowClass)) {
+          return workflowClass;
+        }
+      } catch (ClassNotFoundException e) {
+        // Reported below.
+      }
+      throw new UsageException("no PaymentWorkflow implementation " + name);
+    }
+    String build = flags.get("--build");
+    if (build == null) {
+      throw new UsageException("--build v1|v2 is required");
+    }
+    Class<?> workflowClass = BUILDS.get(build);
+    if (workflowClass == null) {
+      throw new UsageException("--build must be v1 or v2, not " + build);
+    }
+    return workflowClass;
+  }
+
+  private static List<String> ids(String value) throws UsageException {
+    List<String> ids = new ArrayList<>();
+    for (String id : value.split(",")) {
+      if (!id.isBlank() && !ids.contains(id.strip())) {
+        ids.add(id.strip());
+      }
+    }
+    if (ids.isEmpty()) {
+      throw new UsageException("--ids needs at least one id");
+    }
+    return ids;
+  }
+
+  private static Duration since(String value) throws UsageException {
+    Matcher m = SINCE.matcher(value);
+    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+      throw new UsageException("--since must look like 90s, 30m, 24h or 7d, not " + value);
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
+    };
+  }
+
+  private static int limit(String value) throws UsageException {
+    try {
+      int limit = Integer.parseInt(value);
+      if (limit > 0) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below.
+    }
+    throw new UsageException("--limit must be a positive number, not " + value);
+  }
+
+  /** Leaves the database password out, so the options can be printed. */
+  @Override
+  public String toString() {
+    return "GateOptions[workflowClass=" + workflowClass.getName() + ", histories=" + histories
+        + ", ids=" + ids + ", databaseUrl=" + databaseUrl + ", temporal=" + temporal + "]";
+  }
+}

@@ -125,3 +125,7 @@ CREATE INDEX webhook_deliveries_payment_idx ON webhook_deliveries (payment_id, i
 ALTER TABLE payments ADD COLUMN task_queue text;
 ALTER TABLE payments ADD COLUMN worker_build text;
 ALTER TABLE payment_status_history ADD COLUMN worker_build text;
+
+--changeset durapay:008-payments-created-at
+-- The replay gate and operators list recent payments by creation time.
+CREATE INDEX payments_created_at_idx ON payments (created_at DESC);

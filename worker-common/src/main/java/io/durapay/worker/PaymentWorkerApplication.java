@@ -9,12 +9,15 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.dropwizard.lifecycle.Managed;
 import io.durapay.contracts.PaymentWorkflow;
 import io.durapay.store.Store;
 import io.durapay.worker.activities.PaymentActivitiesImpl;
+import io.durapay.worker.gateway.GatewayClient;
 import io.durapay.worker.temporal.PaymentWorker;
 import io.durapay.worker.temporal.PrometheusServlet;
+import io.durapay.worker.webhook.WebhookSender;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
@@ -79,11 +82,15 @@ public class PaymentWorkerApplication extends Application<WorkerConfiguration> {
       }
     });
 
+    GatewayClient gateway = config.getGateway().build();
+    WebhookSender webhooks = config.getWebhooks().build();
+    environment.lifecycle().manage(new AutoCloseableManager(gateway));
+    environment.lifecycle().manage(new AutoCloseableManager(webhooks));
     PaymentActivitiesImpl activities =
         new PaymentActivitiesImpl(
             jdbi,
-            config.getGateway().build(),
-            config.getWebhooks().build(),
+            gateway,
+            webhooks,
             environment.getObjectMapper(),
             config.getRisk().build(),
             build);

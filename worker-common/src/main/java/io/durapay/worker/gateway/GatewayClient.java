@@ -22,7 +22,7 @@ import okhttp3.Response;
  * GatewayException} saying whether a retry can help; retries are safe because every write carries
  * an idempotency key derived from the payment id. Thread-safe.
  */
-public final class GatewayClient {
+public final class GatewayClient implements AutoCloseable {
 
   private static final String ALREADY_REFUNDED = "charge_already_refunded";
 
@@ -204,5 +204,12 @@ public final class GatewayClient {
   @Override
   public String toString() {
     return "GatewayClient{baseUrl=" + baseUrl + "}";
+  }
+
+  /** Releases the connection pool and the dispatcher's threads (when the worker stops). */
+  @Override
+  public void close() {
+    http.dispatcher().executorService().shutdown();
+    http.connectionPool().evictAll();
   }
 }

@@ -20,7 +20,7 @@ import okhttp3.Response;
  * Makes one signed delivery attempt of a webhook and says what came of it. Retrying, backoff and
  * recording attempts belong to the caller. Thread-safe.
  */
-public final class WebhookSender {
+public final class WebhookSender implements AutoCloseable {
 
   private static final MediaType JSON = MediaType.get("application/json");
   private static final String USER_AGENT = "durapay-webhooks/1";
@@ -115,5 +115,12 @@ public final class WebhookSender {
       }
     }
     return null;
+  }
+
+  /** Releases the connection pool and the dispatcher's threads (when the worker stops). */
+  @Override
+  public void close() {
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
   }
 }

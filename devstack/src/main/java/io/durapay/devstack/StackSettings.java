@@ -33,6 +33,10 @@ public record StackSettings(
       Builds.taskQueue(worker);
     }
     Builds.taskQueue(route);
+    if (!workers.contains(route)) {
+      throw new IllegalArgumentException(
+          "--route " + route + " needs a " + route + " worker (--workers " + String.join(",", workers) + ")");
+    }
   }
 
   /**

@@ -65,5 +65,7 @@ class DevStackTest {
         .hasMessageContaining("--mode");
     assertThatThrownBy(() -> DevStack.parse(List.of("--workers", "v1,v3"), Map.of()))
         .hasMessageContaining("v3");
+    assertThatThrownBy(() -> DevStack.parse(List.of("--route", "v2"), Map.of()))
+        .hasMessageContaining("--route v2 needs a v2 worker");
   }
 }

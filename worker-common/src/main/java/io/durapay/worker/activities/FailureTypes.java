@@ -8,8 +8,8 @@ public final class FailureTypes {
   /** The payment cannot be processed as it is (missing, not initiated, over a limit). */
   public static final String PAYMENT_INVALID = "PaymentInvalid";
   /**
-   * The payment is past {@code initiated}: another workflow already carried it. The workflow
-   * changes nothing and ends quietly.
+   * The payment is already final: another workflow carried it. The workflow changes nothing and
+   * ends quietly. (The name is kept: it is recorded in histories.)
    */
   public static final String PAYMENT_NOT_INITIATED = "PaymentNotInitiated";
   /** The gateway declined the charge; the detail is the decline code. */

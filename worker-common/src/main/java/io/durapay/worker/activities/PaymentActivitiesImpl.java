@@ -69,18 +69,24 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     this.build = build;
   }
 
-  /** Idempotent: it only reads. */
+  /** Idempotent: it only reads. A final payment fails it with {@code PaymentNotInitiated}. */
   @Override
   public void validatePayment(PaymentRequest request) {
     Payment payment =
         payments
             .findById(request.paymentId())
             .orElseThrow(() -> invalid("payment_not_found", "no payment " + request.paymentId()));
-    if (payment.status() != io.durapay.contracts.PaymentStatus.INITIATED) {
+    // A payment still processing has lost its workflow (terminated, or its history expired): a new
+    // one may carry it on safely, because every charge and refund of it is idempotent at the
+    // gateway. Only a final payment is left alone.
+    if (payment.status().isFinal()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "payment " + payment.id() + " is already " + payment.status().wireName(),
           FailureTypes.PAYMENT_NOT_INITIATED,
           payment.status().wireName());
+    }
+    if (payment.status() == io.durapay.contracts.PaymentStatus.PROCESSING) {
+      LOG.warn("payment {} is already processing: a new workflow carries it on", payment.id());
     }
     if (payment.amount() != request.amount()
         || !payment.currency().equals(request.currency())
@@ -148,8 +154,14 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
       GatewayCharge charge =
           gateway.charge(
               payment.id(), payment.amount(), payment.currency(), payment.paymentMethod());
-      // Kept at once, so a refund never depends on finding the charge again at the gateway.
-      payments.recordGatewayReference(payment.id(), charge.id());
+      // Kept at once, so a refund never depends on finding the charge again at the gateway. A
+      // database that fails here must not fail the charge (a retry would be an unknown outcome,
+      // and the compensation a refund of a good charge): the completed transition stores it too.
+      try {
+        payments.recordGatewayReference(payment.id(), charge.id());
+      } catch (RuntimeException e) {
+        LOG.warn("payment {}: charge {} not recorded yet: {}", payment.id(), charge.id(), e.toString());
+      }
       return new ChargeResult(
           charge.id(),
           charge.amount(),

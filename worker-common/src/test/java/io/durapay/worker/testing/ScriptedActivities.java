@@ -38,6 +38,7 @@ public final class ScriptedActivities implements PaymentActivities {
   private volatile PaymentStatus failTransitionTo;
   private volatile boolean webhookAlwaysFails;
   private volatile boolean refundRejected;
+  private volatile boolean nothingToRefund;
   private volatile boolean alreadyHandled;
   private final AtomicInteger transientTransitionFailures = new AtomicInteger();
   private volatile PaymentStatus transientFailureFor;
@@ -98,6 +99,12 @@ public final class ScriptedActivities implements PaymentActivities {
   /** The gateway refuses the refund for good (a disputed charge, say). */
   public ScriptedActivities refundRejected() {
     this.refundRejected = true;
+    return this;
+  }
+
+  /** The gateway holds no charge for the payment (the charge never happened). */
+  public ScriptedActivities nothingToRefund() {
+    this.nothingToRefund = true;
     return this;
   }
 
@@ -195,7 +202,7 @@ public final class ScriptedActivities implements PaymentActivities {
           "POST /v1/refunds: HTTP 400 (charge_disputed)", FailureTypes.GATEWAY_REJECTED, "charge_disputed");
     }
     refunds.incrementAndGet();
-    return new RefundResult("re_" + request.paymentId(), true);
+    return nothingToRefund ? new RefundResult(null, false) : new RefundResult("re_" + request.paymentId(), true);
   }
 
   @Override

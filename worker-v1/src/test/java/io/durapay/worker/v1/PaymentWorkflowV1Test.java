@@ -245,4 +245,17 @@ class PaymentWorkflowV1Test {
     assertThat(activities.chargeCalls).hasValue(0);
     assertThat(activities.webhooks).isEmpty();
   }
+
+  @Test
+  void aFailureWhoseChargeNeverHappenedSaysNothingWasRefunded(
+      TestWorkflowEnvironment env, Worker worker, PaymentWorkflow workflow) {
+    activities.gatewayFailsFirst(3).nothingToRefund();
+    start(env, worker);
+
+    PaymentResult result = workflow.process(REQUEST);
+
+    assertThat(result.status()).isEqualTo(PaymentStatus.FAILED);
+    assertThat(activities.refunds).hasValue(1);
+    assertThat(result.outcome()).isEqualTo("failed");
+  }
 }

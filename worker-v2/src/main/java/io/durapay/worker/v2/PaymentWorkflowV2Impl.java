@@ -124,6 +124,7 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
   private String failureCode;
   private String lastError;
   private final Map<String, Integer> attempts = new LinkedHashMap<>();
+  private boolean refunded;
 
   @Override
   public PaymentResult process(PaymentRequest request) {
@@ -215,7 +216,7 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
     step = "done";
     return new PaymentResult(
         paymentId, status, gatewayReference, null, null,
-        charged ? "cancelled_refunded" : "cancelled");
+        refunded ? "cancelled_refunded" : "cancelled");
   }
 
   /** Compensates outside any cancellation, so a failure is always recorded and refunded. */
@@ -256,15 +257,18 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
       return new PaymentResult(
           paymentId, PaymentStatus.FAILED, gatewayReference, failureCode, lastError, "refund_failed");
     }
-    String outcome = isDecline(failure) ? "declined" : mayBeCharged ? "failed_refunded" : "failed";
+    String outcome = isDecline(failure) ? "declined" : refunded ? "failed_refunded" : "failed";
     return new PaymentResult(
         paymentId, PaymentStatus.FAILED, gatewayReference, failureCode, message, outcome);
   }
 
-  /** Refunds whatever the gateway holds for the payment; false when the refund finally failed. */
+  /**
+   * Refunds whatever the gateway holds for the payment ({@code refunded} says whether there was
+   * anything); false when the refund finally failed.
+   */
   private boolean refund(PaymentRequest request) {
     try {
-      refunds.compensatePayment(request);
+      refunded = refunds.compensatePayment(request).refunded();
       return true;
     } catch (ActivityFailure e) {
       lastError = "refund failed: " + failureMessage(e);

@@ -129,3 +129,8 @@ ALTER TABLE payment_status_history ADD COLUMN worker_build text;
 --changeset durapay:008-payments-created-at
 -- The replay gate and operators list recent payments by creation time.
 CREATE INDEX payments_created_at_idx ON payments (created_at DESC);
+
+--changeset durapay:009-outbox-pending-by-attempts
+-- The relay takes the least-tried events first (see OutboxDao.lockPending).
+DROP INDEX outbox_pending_idx;
+CREATE INDEX outbox_pending_idx ON outbox (attempts, id) WHERE published_at IS NULL;

@@ -24,12 +24,14 @@ public interface OutboxDao {
       @Bind("payload") String payload);
 
   /**
-   * Locks up to {@code limit} unpublished events, oldest first, for the calling transaction. Rows
-   * another relay holds are skipped, so several relays never publish the same batch at once.
+   * Locks up to {@code limit} unpublished events for the calling transaction: those tried least
+   * first, then oldest first, so one event the destination keeps refusing sorts behind new ones
+   * and never holds them back. Rows another relay holds are skipped, so several relays never
+   * publish the same batch at once.
    */
   @SqlQuery("""
       SELECT * FROM outbox WHERE published_at IS NULL
-      ORDER BY id
+      ORDER BY attempts, id
       LIMIT :limit
       FOR UPDATE SKIP LOCKED
       """)

@@ -151,6 +151,32 @@ class OutboxRelayIT {
   }
 
   @Test
+  void anEventTheDestinationKeepsRefusingDoesNotHoldBackTheOthers() throws Exception {
+    // SNS refuses one message for good (say, over its size limit) and accepts the rest.
+    SNS.stubFor(post(urlEqualTo("/")).atPriority(1)
+        .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("poison"))
+        .willReturn(aResponse().withStatus(400).withBody(INTERNAL_ERROR.replace("InternalError", "InvalidParameter"))));
+    SNS.stubFor(post(urlEqualTo("/")).atPriority(2)
+        .willReturn(aResponse().withStatus(200).withBody(PUBLISH_OK)));
+    OutboxDao outbox = POSTGRES.jdbi().onDemand(OutboxDao.class);
+    outbox.insert("evt_poison", "payment.initiated", "pay_poison", "corr-poison",
+        "{\"id\":\"evt_poison\",\"poison\":true}");
+    insertEvents(5);
+    OutboxRelay relay = relay();
+    relay.start();
+    try {
+      await().atMost(java.time.Duration.ofSeconds(15)).until(() -> outbox.countPending() == 1);
+
+      assertThat(acceptedEventIds().keySet())
+          .containsExactlyInAnyOrder("evt_0", "evt_1", "evt_2", "evt_3", "evt_4");
+      assertThat(outbox.findByAggregateId("pay_poison").get(0).publishedAt()).isNull();
+      assertThat(outbox.findByAggregateId("pay_poison").get(0).lastError()).contains("InvalidParameter");
+    } finally {
+      relay.stop();
+    }
+  }
+
+  @Test
   void backoffDoublesUpToTheCap() {
     OutboxRelay relay = relay();
 

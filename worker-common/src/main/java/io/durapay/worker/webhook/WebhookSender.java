@@ -6,8 +6,6 @@ import io.durapay.worker.webhook.WebhookAttempt.Outcome;
 import java.io.IOException;
 import java.net.Proxy;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import io.durapay.worker.http.RetryAfter;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;

@@ -134,3 +134,13 @@ CREATE INDEX payments_created_at_idx ON payments (created_at DESC);
 -- The relay takes the least-tried events first (see OutboxDao.lockPending).
 DROP INDEX outbox_pending_idx;
 CREATE INDEX outbox_pending_idx ON outbox (attempts, id) WHERE published_at IS NULL;
+
+--changeset durapay:010-outbox-parked
+-- An event the destination keeps refusing is parked after outbox.maxAttempts: kept for an
+-- operator (see the requeue-parked-outbox-events admin task), no longer tried.
+ALTER TABLE outbox ADD COLUMN parked_at timestamptz;
+DROP INDEX outbox_pending_idx;
+CREATE INDEX outbox_pending_idx ON outbox (attempts, id) WHERE published_at IS NULL AND parked_at IS NULL;
+CREATE INDEX outbox_parked_idx ON outbox (id) WHERE parked_at IS NOT NULL;
+-- The reconciler looks up a payment's events.
+CREATE INDEX outbox_aggregate_id_idx ON outbox (aggregate_id, id);

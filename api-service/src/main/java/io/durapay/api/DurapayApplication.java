@@ -36,12 +36,18 @@ import io.durapay.api.merchants.RotateMerchantCredentialsTask;
 import io.durapay.api.outbox.DirectEventPublisher;
 import io.durapay.api.outbox.EventPublisher;
 import io.durapay.api.outbox.OutboxLagHealthCheck;
+import io.durapay.api.outbox.OutboxParkedHealthCheck;
+import io.durapay.api.outbox.RequeueParkedEventsTask;
 import io.durapay.api.outbox.OutboxRelay;
 import io.durapay.api.outbox.SnsEventPublisher;
 import io.durapay.api.payments.OpenApiResource;
 import io.durapay.api.payments.PaymentInitiator;
 import io.durapay.api.payments.PaymentRequestParser;
 import io.durapay.api.payments.PaymentsResource;
+import io.durapay.api.ratelimit.RateLimitFilter;
+import io.durapay.api.reconciler.ReconcileTask;
+import io.durapay.api.reconciler.Reconciler;
+import io.durapay.api.reconciler.WorkflowPresence;
 import io.durapay.api.workflows.PaymentWorkflowResource;
 import io.durapay.api.workflows.PaymentWorkflows;
 import io.dropwizard.lifecycle.Managed;
@@ -132,6 +138,9 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
             "outbox",
             new OutboxLagHealthCheck(outbox, config.getOutbox().getLagThreshold().toJavaDuration()));
     environment.metrics().gauge("outbox.pending", () -> outbox::countPending);
+    environment.healthChecks().register("outbox-parked", new OutboxParkedHealthCheck(outbox));
+    environment.metrics().gauge("outbox.parked", () -> outbox::countParked);
+    environment.admin().addTask(new RequeueParkedEventsTask(outbox, relay));
 
     ScheduledExecutorService purgeScheduler =
         environment.lifecycle().scheduledExecutorService("idempotency-purger").threads(1).build();
@@ -143,6 +152,28 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
         TimeUnit.MILLISECONDS);
 
     registerHttp(config, environment, jdbi, mapper, clock, relay, workflowClient);
+
+    Reconciler reconciler =
+        new Reconciler(
+            jdbi,
+            new WorkflowPresence(
+                temporal,
+                config.getTemporal().getNamespace(),
+                config.getTemporal().getQueryTimeoutMillis()),
+            mapper,
+            clock,
+            config.getReconciler(),
+            relay);
+    environment.admin().addTask(new ReconcileTask(reconciler));
+    if (config.getReconciler().isEnabled()) {
+      long every = config.getReconciler().getInterval().toMilliseconds();
+      environment
+          .lifecycle()
+          .scheduledExecutorService("payment-reconciler")
+          .threads(1)
+          .build()
+          .scheduleWithFixedDelay(reconciler, every, every, TimeUnit.MILLISECONDS);
+    }
 
     MerchantOnboarding onboarding = new MerchantOnboarding(jdbi.onDemand(MerchantDao.class));
     environment.admin().addTask(new CreateMerchantTask(onboarding));
@@ -190,6 +221,10 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
     jersey.register(new UnexpectedExceptionMapper());
     jersey.register(new CorrelationIdFilter());
     jersey.register(new BodySizeLimitFilter(PaymentsResource.MAX_BODY_BYTES));
+    RateLimitFilter rateLimit = config.getRateLimit().build();
+    if (rateLimit != null) {
+      jersey.register(rateLimit);
+    }
 
     jersey.register(
         new AuthDynamicFeature(

@@ -6,6 +6,8 @@ import io.dropwizard.db.DataSourceFactory;
 import io.durapay.api.outbox.OutboxFactory;
 import io.durapay.api.outbox.SnsFactory;
 import io.durapay.api.payments.PaymentsFactory;
+import io.durapay.api.ratelimit.RateLimitFactory;
+import io.durapay.api.reconciler.ReconcilerFactory;
 import io.durapay.api.workflows.TemporalClientFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -22,6 +24,10 @@ public class DurapayConfiguration extends Configuration {
   @Valid @NotNull private SnsFactory sns = new SnsFactory();
 
   @Valid @NotNull private TemporalClientFactory temporal = new TemporalClientFactory();
+
+  @Valid @NotNull private RateLimitFactory rateLimit = new RateLimitFactory();
+
+  @Valid @NotNull private ReconcilerFactory reconciler = new ReconcilerFactory();
 
   /** Run the schema migrations when the server starts (off when an operator runs them). */
   private boolean migrateOnStart = true;
@@ -74,6 +80,26 @@ public class DurapayConfiguration extends Configuration {
   @JsonProperty
   public void setTemporal(TemporalClientFactory temporal) {
     this.temporal = temporal;
+  }
+
+  @JsonProperty
+  public RateLimitFactory getRateLimit() {
+    return rateLimit;
+  }
+
+  @JsonProperty
+  public void setRateLimit(RateLimitFactory rateLimit) {
+    this.rateLimit = rateLimit;
+  }
+
+  @JsonProperty
+  public ReconcilerFactory getReconciler() {
+    return reconciler;
+  }
+
+  @JsonProperty
+  public void setReconciler(ReconcilerFactory reconciler) {
+    this.reconciler = reconciler;
   }
 
   @JsonProperty

@@ -171,6 +171,12 @@ class BadRequestsIT {
             + "\"paymentMethod\":\"pm_card_visa\",\"metadata\":{\"" + "k".repeat(41) + "\":\"v\"}}",
             // A long key is shortened where it is echoed.
             "metadata[" + "k".repeat(40) + "…]"),
+        body("card number in the description", "{\"amount\":1,\"currency\":\"USD\","
+            + "\"paymentMethod\":\"pm_card_visa\",\"description\":\"card 4242-4242-4242-4242\"}",
+            "description"),
+        body("card number in a metadata value", "{\"amount\":1,\"currency\":\"USD\","
+            + "\"paymentMethod\":\"pm_card_visa\",\"metadata\":{\"note\":\"5555 5555 5555 4444\"}}",
+            "metadata[note]"),
         body("metadata value over 500 characters", "{\"amount\":1,\"currency\":\"USD\","
             + "\"paymentMethod\":\"pm_card_visa\",\"metadata\":{\"k\":\"" + "v".repeat(501) + "\"}}",
             "metadata[k]"));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.durapay.api.errors.ErrorType;
 import io.durapay.api.merchants.NewMerchantCredentials;
@@ -65,7 +66,11 @@ class OpenApiIT {
 
   @RegisterExtension
   @Order(2)
-  static final DropwizardAppExtension<DurapayConfiguration> APP = TestApp.app(POSTGRES, SNS);
+  static final DropwizardAppExtension<DurapayConfiguration> APP = TestApp.app(POSTGRES, SNS,
+      // A burst far above what the main merchant sends here, refilled slowly, so the 429s are
+      // provoked with a second key without racing the refill.
+      ConfigOverride.config("rateLimit.requestsPerSecond", "1"),
+      ConfigOverride.config("rateLimit.burst", "150"));
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -106,7 +111,12 @@ class OpenApiIT {
           entry("cancelPayment 409", op -> at(op, finalPayment()).send()),
           // This test runs no Temporal (the configured target is unreachable).
           entry("cancelPayment 503", op -> at(op, paymentId).send()),
-          entry("getPaymentTimeline 404", op -> at(op, UNKNOWN_PAYMENT_ID).send()));
+          entry("getPaymentTimeline 404", op -> at(op, UNKNOWN_PAYMENT_ID).send()),
+          entry("createPayment 429", OpenApiIT::overTheRateLimit),
+          entry("listPayments 429", OpenApiIT::overTheRateLimit),
+          entry("getPayment 429", OpenApiIT::overTheRateLimit),
+          entry("cancelPayment 429", OpenApiIT::overTheRateLimit),
+          entry("getPaymentTimeline 429", OpenApiIT::overTheRateLimit));
 
   /**
    * Documented errors this test does not provoke, with the reason; no test is generated for them,
@@ -416,6 +426,33 @@ class OpenApiIT {
         handle.rollback();
       }
     }
+  }
+
+  private static NewMerchantCredentials busyMerchant;
+
+  /**
+   * A valid request with a second merchant's key once that key has used up its bucket. Its
+   * requests go on until one is refused; the operation is then repeated until it is refused too
+   * (a token may come back in between).
+   */
+  static synchronized Reply overTheRateLimit(Operation op) {
+    if (busyMerchant == null) {
+      busyMerchant = TestApp.onboarding(POSTGRES).create("Busy shop", null, null);
+    }
+    Reply reply = null;
+    for (int attempt = 0; attempt < 5 && (reply == null || reply.status() != 429); attempt++) {
+      for (int i = 0; i < 1000; i++) {
+        Reply drain = api.request("GET", "/v1/payments?limit=1").bearer(busyMerchant.apiKey()).send();
+        if (drain.status() == 429) {
+          break;
+        }
+      }
+      ApiClient.Request request = validRequest(op, false);
+      reply = request.bearer(busyMerchant.apiKey()).send();
+    }
+    assertThat(reply.header("Retry-After")).as(reply.body()).matches("[1-9][0-9]*");
+    assertThat(reply.error("message")).contains("1 requests per second", "150");
+    return reply;
   }
 
   static Reply reuseTheKeyWithAnotherBody(Operation op) {

@@ -30,7 +30,7 @@ public interface OutboxDao {
    * publish the same batch at once.
    */
   @SqlQuery("""
-      SELECT * FROM outbox WHERE published_at IS NULL
+      SELECT * FROM outbox WHERE published_at IS NULL AND parked_at IS NULL
       ORDER BY attempts, id
       LIMIT :limit
       FOR UPDATE SKIP LOCKED
@@ -46,13 +46,44 @@ public interface OutboxDao {
   @SqlUpdate("UPDATE outbox SET attempts = attempts + 1, last_error = :error WHERE id = :id")
   void recordFailure(@Bind("id") long id, @Bind("error") String error);
 
-  @SqlQuery("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+  /**
+   * Records a refusal of the event itself (not an outage of the destination) and parks the event
+   * when this was attempt {@code maxAttempts} or later. Returns whether it is now parked.
+   */
+  @SqlQuery("""
+      UPDATE outbox SET attempts = attempts + 1, last_error = :error,
+                        parked_at = CASE WHEN attempts + 1 >= :maxAttempts THEN now() END
+      WHERE id = :id
+      RETURNING parked_at IS NOT NULL
+      """)
+  boolean recordRefusal(
+      @Bind("id") long id, @Bind("error") String error, @Bind("maxAttempts") int maxAttempts);
+
+  /** Events waiting to be published (parked ones not included). */
+  @SqlQuery("SELECT count(*) FROM outbox WHERE published_at IS NULL AND parked_at IS NULL")
   long countPending();
 
-  /** How long the oldest unpublished event has been waiting; empty when none is. */
+  @SqlQuery("SELECT count(*) FROM outbox WHERE parked_at IS NOT NULL")
+  long countParked();
+
+  /** Parked events, oldest first, for an operator to look at. */
+  @SqlQuery("SELECT * FROM outbox WHERE parked_at IS NOT NULL ORDER BY id LIMIT :limit")
+  List<OutboxEvent> listParked(@Bind("limit") int limit);
+
+  /**
+   * Puts parked events back in line with a fresh count of attempts: all of them, or only the one
+   * with {@code eventId} when it is not null. Returns how many were re-queued.
+   */
+  @SqlUpdate("""
+      UPDATE outbox SET parked_at = NULL, attempts = 0
+      WHERE parked_at IS NOT NULL AND (CAST(:eventId AS text) IS NULL OR event_id = :eventId)
+      """)
+  int requeueParked(@Bind("eventId") String eventId);
+
+  /** How long the oldest unpublished, unparked event has been waiting; empty when none is. */
   @SqlQuery("""
       SELECT CAST(extract(epoch FROM now() - min(created_at)) * 1000 AS bigint)
-      FROM outbox WHERE published_at IS NULL
+      FROM outbox WHERE published_at IS NULL AND parked_at IS NULL
       """)
   Optional<Long> oldestPendingAgeMillis();
 

@@ -2,7 +2,10 @@ package io.durapay.store;
 
 import java.time.Instant;
 
-/** An event waiting in the outbox (or already published, when {@code publishedAt} is set). */
+/**
+ * An event waiting in the outbox (or already published, when {@code publishedAt} is set; or
+ * parked for an operator after the destination kept refusing it, when {@code parkedAt} is set).
+ */
 public record OutboxEvent(
     long id,
     String eventId,
@@ -13,4 +16,5 @@ public record OutboxEvent(
     Instant createdAt,
     Instant publishedAt,
     int attempts,
-    String lastError) {}
+    String lastError,
+    Instant parkedAt) {}

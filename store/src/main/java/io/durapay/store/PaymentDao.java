@@ -17,6 +17,22 @@ import org.jdbi.v3.sqlobject.transaction.Transaction;
 @RegisterConstructorMapper(StatusHistoryEntry.class)
 public interface PaymentDao {
 
+  /**
+   * Payments still {@code initiated} since before the threshold whose {@code payment.initiated}
+   * event is neither waiting in the outbox nor published within the threshold: the pipeline
+   * has had its chance. Whether their workflow exists is for the caller to ask Temporal.
+   */
+  String STRANDED = """
+      SELECT p.* FROM payments p
+      WHERE p.status = 'initiated'
+        AND p.updated_at < now() - make_interval(secs => :olderThanMillis / 1000.0)
+        AND NOT EXISTS (
+          SELECT 1 FROM outbox o
+          WHERE o.aggregate_id = p.id AND o.event_type = 'payment.initiated'
+            AND ((o.published_at IS NULL AND o.parked_at IS NULL)
+                 OR o.published_at > now() - make_interval(secs => :olderThanMillis / 1000.0)))
+      """;
+
   /** Inserts a new payment in status {@code initiated} and records that first status. */
   @Transaction
   default void create(Payment payment) {
@@ -77,6 +93,15 @@ public interface PaymentDao {
     insertHistory(change.paymentId(), from.get(), change.to(), change.cause(), change.workflowRunId());
     return Optional.of(new TransitionResult(true, change.to()));
   }
+
+  /** The oldest stranded payments (see {@link #STRANDED}). */
+  @SqlQuery(STRANDED + " ORDER BY p.updated_at LIMIT :limit")
+  List<Payment> findStranded(@Bind("olderThanMillis") long olderThanMillis, @Bind("limit") int limit);
+
+  /** The payment when it is still stranded; lock it first to decide for it alone. */
+  @SqlQuery(STRANDED + " AND p.id = :id")
+  Optional<Payment> findStrandedById(
+      @Bind("id") String id, @Bind("olderThanMillis") long olderThanMillis);
 
   @SqlQuery("SELECT status FROM payments WHERE id = :id FOR UPDATE")
   Optional<PaymentStatus> lockStatus(@Bind("id") String id);

@@ -143,6 +143,33 @@ class OutboxDaoTest {
     assertThat(outbox.oldestPendingAge()).isEmpty();
   }
 
+  @Test
+  void anEventRefusedUpToTheCapIsParkedUntilAnOperatorRequeuesIt() {
+    insert("evt_poison", "evt_other");
+    long id = outbox.findByAggregateId("pay_evt_poison").get(0).id();
+
+    assertThat(outbox.recordRefusal(id, "InvalidParameter", 3)).isFalse();
+    assertThat(outbox.recordRefusal(id, "InvalidParameter", 3)).isFalse();
+    assertThat(outbox.recordRefusal(id, "InvalidParameter: too big", 3)).isTrue();
+
+    OutboxEvent parked = outbox.listParked(10).get(0);
+    assertThat(parked.eventId()).isEqualTo("evt_poison");
+    assertThat(parked.parkedAt()).isNotNull();
+    assertThat(parked.attempts()).isEqualTo(3);
+    assertThat(parked.lastError()).isEqualTo("InvalidParameter: too big");
+    assertThat(outbox.countParked()).isEqualTo(1);
+    assertThat(outbox.countPending()).isEqualTo(1);
+    assertThat(lockPending(10)).extracting(OutboxEvent::eventId).containsExactly("evt_other");
+
+    assertThat(outbox.requeueParked("evt_unknown")).isZero();
+    assertThat(outbox.requeueParked(null)).isEqualTo(1);
+
+    assertThat(outbox.countParked()).isZero();
+    assertThat(lockPending(10)).extracting(OutboxEvent::eventId)
+        .containsExactly("evt_poison", "evt_other");
+    assertThat(outbox.findByAggregateId("pay_evt_poison").get(0).attempts()).isZero();
+  }
+
   private void insert(String... eventIds) {
     for (String eventId : eventIds) {
       outbox.insert(eventId, "payment.initiated", "pay_" + eventId, "corr-" + eventId,

@@ -29,6 +29,15 @@ public final class JsonErrorHandler extends ErrorHandler {
     setDefaultResponseMimeType("application/json");
   }
 
+  /**
+   * Every method gets the body: Jetty writes one only for GET, POST and HEAD by default, so a
+   * PUT with an ambiguous URI got a bare 400.
+   */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
   /** Whatever the client accepts, the error is written as JSON. */
   @Override
   protected boolean generateAcceptableResponse(

@@ -28,14 +28,22 @@ public final class DirectEventPublisher implements EventPublisher {
     try {
       envelope = mapper.readValue(event.payload(), EventEnvelope.class);
     } catch (IOException e) {
-      throw new PublishException("outbox event " + event.eventId() + " is not an event envelope", e);
+      throw PublishException.refused(
+          "outbox event " + event.eventId() + " is not an event envelope", e);
     }
     if (envelope.type() != EventType.PAYMENT_INITIATED) {
       // Only payment.initiated starts work; other events have no consumer in direct mode.
       return;
     }
+    PaymentRequest request;
     try {
-      starter.start(PaymentRequest.from(envelope));
+      request = PaymentRequest.from(envelope);
+    } catch (RuntimeException e) {
+      throw PublishException.refused(
+          "outbox event " + event.eventId() + " does not describe a payment: " + e.getMessage(), e);
+    }
+    try {
+      starter.start(request);
     } catch (RuntimeException e) {
       throw new PublishException(
           "starting the workflow of " + envelope.data().paymentId() + " failed: " + e.getMessage(), e);

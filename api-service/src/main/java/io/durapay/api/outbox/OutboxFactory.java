@@ -35,6 +35,13 @@ public class OutboxFactory {
   /** The longest wait between tries while the destination keeps failing. */
   @NotNull private Duration maxBackoff = Duration.seconds(30);
 
+  /**
+   * Tries after which an event the destination refuses as such (not an outage) is parked: kept
+   * in the outbox for an operator, no longer tried, until re-queued.
+   */
+  @Min(1)
+  private int maxAttempts = 10;
+
   /** The outbox health check fails when the oldest unpublished event is older than this. */
   @NotNull private Duration lagThreshold = Duration.seconds(60);
 
@@ -100,6 +107,16 @@ public class OutboxFactory {
   @JsonProperty
   public void setMaxBackoff(Duration maxBackoff) {
     this.maxBackoff = maxBackoff;
+  }
+
+  @JsonProperty
+  public int getMaxAttempts() {
+    return maxAttempts;
+  }
+
+  @JsonProperty
+  public void setMaxAttempts(int maxAttempts) {
+    this.maxAttempts = maxAttempts;
   }
 
   @JsonProperty

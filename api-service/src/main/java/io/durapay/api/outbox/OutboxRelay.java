@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * never publish one batch twice between them. An event is marked only after the publisher
  * accepted it: a crash in between publishes it again later (consumers deduplicate on the event
  * id), never zero times. While publishing fails the relay backs off exponentially, up to a cap,
- * and every event stays in the outbox.
+ * and every event stays in the outbox. An event the destination refuses as such (not an outage)
+ * is parked after {@code maxAttempts} tries: kept for an operator, no longer tried.
  */
 public final class OutboxRelay implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
@@ -36,7 +37,9 @@ public final class OutboxRelay implements Managed {
   private final Duration pollInterval;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
+  private final int maxAttempts;
   private final Meter publishedMeter;
+  private final Meter parkedMeter;
   private final Meter failureMeter;
   private final BlockingQueue<Boolean> wakeUps = new ArrayBlockingQueue<>(1);
 
@@ -55,7 +58,9 @@ public final class OutboxRelay implements Managed {
     this.pollInterval = settings.getPollInterval().toJavaDuration();
     this.initialBackoff = settings.getInitialBackoff().toJavaDuration();
     this.maxBackoff = settings.getMaxBackoff().toJavaDuration();
+    this.maxAttempts = settings.getMaxAttempts();
     this.publishedMeter = metrics.meter("outbox.published");
+    this.parkedMeter = metrics.meter("outbox.parked-events");
     this.failureMeter = metrics.meter("outbox.publish-failures");
   }
 
@@ -101,7 +106,11 @@ public final class OutboxRelay implements Managed {
               published.add(event.id());
             } catch (PublishException | RuntimeException e) {
               // Stop at the first failure: the rest would most likely fail the same way.
-              outbox.recordFailure(event.id(), truncate(e.getMessage()));
+              if (e instanceof PublishException p && p.refused()) {
+                park(outbox, event, p);
+              } else {
+                outbox.recordFailure(event.id(), truncate(e.getMessage()));
+              }
               failure = e;
               break;
             }
@@ -111,6 +120,20 @@ public final class OutboxRelay implements Managed {
           }
           return new BatchResult(batch.size(), published.size(), failure);
         });
+  }
+
+  private void park(OutboxDao outbox, OutboxEvent event, PublishException refusal) {
+    if (outbox.recordRefusal(event.id(), truncate(refusal.getMessage()), maxAttempts)) {
+      parkedMeter.mark();
+      LOG.error(
+          "outbox event {} ({} of {}) parked after {} attempts the destination refused; it needs"
+              + " an operator (then POST /tasks/requeue-parked-outbox-events): {}",
+          event.eventId(),
+          event.eventType(),
+          event.aggregateId(),
+          event.attempts() + 1,
+          refusal.getMessage());
+    }
   }
 
   private void loop() {

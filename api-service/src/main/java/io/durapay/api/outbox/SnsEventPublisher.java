@@ -3,6 +3,7 @@ package io.durapay.api.outbox;
 import io.durapay.store.OutboxEvent;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -14,6 +15,19 @@ import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
  * correlation id as message attributes. One Publish call per event; retrying is the relay's job.
  */
 public final class SnsEventPublisher implements EventPublisher, AutoCloseable {
+
+  /**
+   * SNS's answers that are about the message itself (too large, bad attributes): the same
+   * message will be refused again. Outages, throttling and configuration errors (a missing
+   * topic, denied access, KMS) are not listed: they pass, and the event must wait for them.
+   */
+  private static final Set<String> REFUSALS =
+      Set.of(
+          "InvalidParameter",
+          "InvalidParameterValue",
+          "ParameterValueInvalid",
+          "ValidationError",
+          "ValidationException");
 
   private final SnsClient sns;
   private final String topicArn;
@@ -36,11 +50,18 @@ public final class SnsEventPublisher implements EventPublisher, AutoCloseable {
           request ->
               request.topicArn(topicArn).message(event.payload()).messageAttributes(attributes));
     } catch (AwsServiceException e) {
-      throw new PublishException(
-          "SNS Publish to " + topicArn + " failed: HTTP " + e.statusCode() + " " + describe(e), e);
+      String message =
+          "SNS Publish to " + topicArn + " failed: HTTP " + e.statusCode() + " " + describe(e);
+      throw isRefusal(e) ? PublishException.refused(message, e) : new PublishException(message, e);
     } catch (SdkException e) {
       throw new PublishException("SNS Publish to " + topicArn + " failed: " + e.getMessage(), e);
     }
+  }
+
+  private static boolean isRefusal(AwsServiceException e) {
+    return e.statusCode() == 400
+        && e.awsErrorDetails() != null
+        && REFUSALS.contains(e.awsErrorDetails().errorCode());
   }
 
   @Override

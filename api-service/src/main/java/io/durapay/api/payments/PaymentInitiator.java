@@ -7,8 +7,6 @@ import io.durapay.api.errors.ApiException;
 import io.durapay.api.errors.ErrorType;
 import io.durapay.api.idempotency.RequestFingerprint;
 import io.durapay.contracts.EventEnvelope;
-import io.durapay.contracts.EventType;
-import io.durapay.contracts.PaymentEventData;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.store.IdempotencyDao;
 import io.durapay.store.IdempotencyRecord;
@@ -109,21 +107,7 @@ public final class PaymentInitiator {
             null));
     Payment created = payments.findById(paymentId).orElseThrow();
 
-    EventEnvelope event =
-        new EventEnvelope(
-            PaymentIds.newEventId(),
-            EventType.PAYMENT_INITIATED,
-            clock.instant(),
-            correlationId,
-            new PaymentEventData(
-                paymentId,
-                merchantId,
-                created.amount(),
-                created.currency(),
-                PaymentStatus.INITIATED,
-                null,
-                null,
-                null));
+    EventEnvelope event = InitiatedEvents.of(created, clock.instant());
     handle
         .attach(OutboxDao.class)
         .insert(

@@ -211,6 +211,19 @@ public final class PaymentRequestParser {
     return token;
   }
 
+  // Free text may hold digits (order numbers, phone numbers), so only what passes for a card
+  // number there is refused; the value is never quoted back.
+  private static void refuseCardNumber(String text, String subject, String param) {
+    if (CardNumbers.containsCardNumber(text)) {
+      throw ApiException.invalid(
+          "card_number_not_allowed",
+          subject
+              + " looks like it contains a card number. Never send card numbers to this API,"
+              + " not even in descriptions or metadata.",
+          param);
+    }
+  }
+
   private static String description(JsonNode node) {
     if (node == null || node.isNull()) {
       return null;
@@ -218,6 +231,7 @@ public final class PaymentRequestParser {
     String description = string(node, "description");
     checkLength(
         description, MAX_DESCRIPTION_LENGTH, "string_too_long", "description", "description");
+    refuseCardNumber(description, "description", "description");
     return description;
   }
 
@@ -237,6 +251,8 @@ public final class PaymentRequestParser {
     Map<String, String> metadata = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> entry : node.properties()) {
       String key = entry.getKey();
+      // Checked before the key is echoed anywhere: the error names the field without it.
+      refuseCardNumber(key, "a metadata key", "metadata");
       String param = "metadata[" + abbreviate(key, MAX_METADATA_KEY_LENGTH) + "]";
       if (key.isEmpty()) {
         throw ApiException.invalid(
@@ -246,6 +262,7 @@ public final class PaymentRequestParser {
       checkLength(key, MAX_METADATA_KEY_LENGTH, "metadata_key_too_long", "the metadata key", param);
       String value = string(entry.getValue(), param);
       checkLength(value, MAX_METADATA_VALUE_LENGTH, "metadata_value_too_long", param, param);
+      refuseCardNumber(value, param, param);
       metadata.put(key, value);
     }
     return metadata;

@@ -65,7 +65,12 @@ class OutboxRelayIT {
   }
 
   private OutboxRelay relay() {
+    return relay(10);
+  }
+
+  private OutboxRelay relay(int maxAttempts) {
     OutboxFactory settings = new OutboxFactory();
+    settings.setMaxAttempts(maxAttempts);
     settings.setBatchSize(10);
     settings.setPollInterval(Duration.milliseconds(20));
     settings.setInitialBackoff(Duration.milliseconds(20));
@@ -174,6 +179,75 @@ class OutboxRelayIT {
     } finally {
       relay.stop();
     }
+  }
+
+  @Test
+  void anEventTheDestinationKeepsRefusingIsParkedForAnOperatorWhoCanRequeueIt() throws Exception {
+    SNS.stubFor(post(urlEqualTo("/")).atPriority(1)
+        .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("poison"))
+        .willReturn(aResponse().withStatus(400).withBody(INTERNAL_ERROR.replace("InternalError", "InvalidParameter"))));
+    SNS.stubFor(post(urlEqualTo("/")).atPriority(2)
+        .willReturn(aResponse().withStatus(200).withBody(PUBLISH_OK)));
+    OutboxDao outbox = POSTGRES.jdbi().onDemand(OutboxDao.class);
+    outbox.insert("evt_poison", "payment.initiated", "pay_poison", "corr-poison",
+        "{\"id\":\"evt_poison\",\"poison\":true}");
+    insertEvents(3);
+    OutboxParkedHealthCheck health = new OutboxParkedHealthCheck(outbox);
+    OutboxRelay relay = relay(3);
+    relay.start();
+    try {
+      await().atMost(java.time.Duration.ofSeconds(15))
+          .until(() -> outbox.countParked() == 1 && outbox.countPending() == 0);
+      assertThat(poisonTries()).isEqualTo(3);
+      assertThat(health.execute().isHealthy()).isFalse();
+      assertThat(health.execute().getMessage()).contains("evt_poison", "InvalidParameter");
+
+      // Parked means no longer tried: a later event goes through, the parked one stays put.
+      outbox.insert("evt_late", "payment.initiated", "pay_late", "corr-late", "{\"id\":\"evt_late\"}");
+      relay.wakeUp();
+      await().atMost(java.time.Duration.ofSeconds(10)).until(() -> acceptedEventIds().containsKey("evt_late"));
+      assertThat(poisonTries()).isEqualTo(3);
+      assertThat(outbox.countParked()).isEqualTo(1);
+
+      // The operator fixes the cause and re-queues it.
+      SNS.resetMappings();
+      SNS.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(200).withBody(PUBLISH_OK)));
+      java.io.StringWriter output = new java.io.StringWriter();
+      new RequeueParkedEventsTask(outbox, relay)
+          .execute(Map.of(), new java.io.PrintWriter(output, true));
+
+      assertThat(output.toString()).contains("requeued: 1");
+      await().atMost(java.time.Duration.ofSeconds(10)).until(() -> outbox.countPending() == 0);
+      assertThat(acceptedEventIds()).containsEntry("evt_poison", 1L);
+      assertThat(outbox.countParked()).isZero();
+      assertThat(health.execute().isHealthy()).isTrue();
+    } finally {
+      relay.stop();
+    }
+  }
+
+  @Test
+  void anOutageNeverParksAnEventHoweverLongItLasts() throws Exception {
+    SNS.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(500).withBody(INTERNAL_ERROR)));
+    insertEvents(1);
+    OutboxRelay relay = relay(2);
+    relay.start();
+    try {
+      await().atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> SNS.getAllServeEvents().size() >= 5);
+      OutboxDao outbox = POSTGRES.jdbi().onDemand(OutboxDao.class);
+      assertThat(outbox.countParked()).isZero();
+      assertThat(outbox.countPending()).isEqualTo(1);
+      assertThat(outbox.findByAggregateId("pay_0").get(0).attempts()).isGreaterThanOrEqualTo(5);
+    } finally {
+      relay.stop();
+    }
+  }
+
+  private static long poisonTries() {
+    return SNS.getAllServeEvents().stream()
+        .filter(e -> e.getRequest().getBodyAsString().contains("poison"))
+        .count();
   }
 
   @Test

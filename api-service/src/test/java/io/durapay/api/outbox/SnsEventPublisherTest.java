@@ -98,7 +98,19 @@ class SnsEventPublisherTest {
         catchThrowableOfType(PublishException.class, () -> publisher.publish(event("corr-42")));
 
     assertThat(e).hasMessageContaining("HTTP 500").hasMessageContaining("InternalError");
+    assertThat(e.refused()).as("an outage is not a refusal of the event").isFalse();
     sns.verify(1, postRequestedFor(urlEqualTo("/")));
+  }
+
+  @Test
+  void aMessageSnsRejectsAsInvalidIsARefusalOfTheEvent() {
+    sns.stubFor(post("/").willReturn(errorXml(400, "Sender", "InvalidParameter")));
+
+    PublishException e =
+        catchThrowableOfType(PublishException.class, () -> publisher.publish(event("corr-42")));
+
+    assertThat(e.refused()).isTrue();
+    assertThat(e).hasMessageContaining("InvalidParameter");
   }
 
   @Test
@@ -109,6 +121,8 @@ class SnsEventPublisherTest {
         catchThrowableOfType(PublishException.class, () -> publisher.publish(event("corr-42")));
 
     assertThat(e).hasMessageContaining("HTTP 403").hasMessageContaining("AuthorizationError");
+    // Configuration, not the event: every event waits for it to be fixed, none is parked.
+    assertThat(e.refused()).isFalse();
     assertThat(stackTrace(e)).doesNotContain(SECRET_ACCESS_KEY).doesNotContain(PAYLOAD);
     sns.verify(1, postRequestedFor(urlEqualTo("/")));
   }
@@ -176,6 +190,7 @@ class SnsEventPublisherTest {
         Instant.parse("2025-01-01T00:00:00Z"),
         null,
         0,
+        null,
         null);
   }
 

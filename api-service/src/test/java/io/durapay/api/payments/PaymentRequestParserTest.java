@@ -156,6 +156,26 @@ class PaymentRequestParserTest {
             "card_number_not_allowed",
             "paymentMethod"),
         bad(
+            "card number in the description",
+            with("description", "'Paid with 4242 4242 4242 4242, thanks'"),
+            "card_number_not_allowed",
+            "description"),
+        bad(
+            "card number with its expiry in the description",
+            with("description", "'card 4111-1111-1111-1111-12-29'"),
+            "card_number_not_allowed",
+            "description"),
+        bad(
+            "card number in a metadata value",
+            with("metadata", "{'card': '378282246310005'}"),
+            "card_number_not_allowed",
+            "metadata[card]"),
+        bad(
+            "card number as a metadata key, not echoed",
+            with("metadata", "{'5555555555554444': 'x'}"),
+            "card_number_not_allowed",
+            "metadata"),
+        bad(
             "card number with spaces",
             with("paymentMethod", "'4242 4242 4242 4242'"),
             "card_number_not_allowed",

@@ -1,0 +1,125 @@
+package io.durapay.api.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.durapay.api.DurapayConfiguration;
+import io.durapay.api.testing.ApiClient;
+import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.api.testing.TestApp;
+import io.durapay.store.testing.PostgresExtension;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Requests per API key, over real HTTP: 429 with Retry-After, per key, and nothing changed. */
+class RateLimitIT {
+  private static final String BODY =
+      "{\"amount\":700,\"currency\":\"USD\",\"paymentMethod\":\"pm_card_visa\"}";
+
+  @RegisterExtension
+  @Order(0)
+  static final WireMockExtension SNS = TestApp.sns();
+
+  @RegisterExtension
+  @Order(1)
+  static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  @RegisterExtension
+  @Order(2)
+  static final DropwizardAppExtension<DurapayConfiguration> APP =
+      TestApp.app(POSTGRES, SNS,
+          ConfigOverride.config("rateLimit.requestsPerSecond", "2"),
+          ConfigOverride.config("rateLimit.burst", "5"));
+
+  private static ApiClient api;
+
+  @BeforeAll
+  static void setUp() {
+    TestApp.acceptPublishes(SNS);
+    api = new ApiClient(APP.getLocalPort());
+  }
+
+  @Test
+  void aKeyOverItsBurstIsRefusedWith429UntilItsBucketRefills() {
+    String key = newKey();
+    String otherKey = newKey();
+
+    Reply refused = untilRefused(key);
+
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.header("Retry-After")).matches("[1-9][0-9]*");
+    assertThat(refused.error("type")).isEqualTo("rate_limit_error");
+    assertThat(refused.error("code")).isEqualTo("rate_limit_exceeded");
+    assertThat(refused.error("message")).contains("2 requests per second", "bursts of up to 5");
+    assertThat(refused.header("X-Correlation-Id")).isNotBlank();
+    // Another merchant's key has its own bucket.
+    assertThat(list(otherKey).status()).isEqualTo(200);
+    // The bucket refills: the key works again without anyone doing anything.
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+        .until(() -> list(key).status() == 200);
+  }
+
+  @Test
+  void aRefusedCreateChangesNothingAndTheSameKeySucceedsLater() {
+    String key = newKey();
+    long payments = POSTGRES.count("payments");
+    long records = POSTGRES.count("idempotency_records");
+    long events = POSTGRES.count("outbox");
+    String idempotencyKey = UUID.randomUUID().toString();
+    untilRefused(key);
+
+    Reply refused = create(key, idempotencyKey);
+
+    assertThat(refused.status()).as(refused.body()).isEqualTo(429);
+    assertThat(POSTGRES.count("payments")).isEqualTo(payments);
+    assertThat(POSTGRES.count("idempotency_records")).isEqualTo(records);
+    assertThat(POSTGRES.count("outbox")).isEqualTo(events);
+
+    Reply later = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+        .until(() -> create(key, idempotencyKey), r -> r.status() != 429);
+
+    assertThat(later.status()).as(later.body()).isEqualTo(201);
+    assertThat(later.header("Idempotent-Replayed")).isNull();
+    assertThat(POSTGRES.count("payments")).isEqualTo(payments + 1);
+  }
+
+  @Test
+  void requestsWithoutAValidKeyAreNotCountedAgainstAnyMerchant() {
+    for (int i = 0; i < 10; i++) {
+      assertThat(api.request("GET", "/v1/payments").bearer("dp_nope.nope").send().status())
+          .isEqualTo(401);
+    }
+    assertThat(api.request("GET", "/v1/openapi.yaml").send().status()).isEqualTo(200);
+  }
+
+  private static Reply untilRefused(String key) {
+    for (int i = 0; i < 100; i++) {
+      Reply reply = list(key);
+      if (reply.status() == 429) {
+        return reply;
+      }
+      assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    }
+    throw new AssertionError("never refused after 100 requests at 2 per second with a burst of 5");
+  }
+
+  private static Reply list(String key) {
+    return api.request("GET", "/v1/payments?limit=1").bearer(key).send();
+  }
+
+  private static Reply create(String key, String idempotencyKey) {
+    return api.request("POST", "/v1/payments").bearer(key)
+        .header("Idempotency-Key", idempotencyKey).json(BODY).send();
+  }
+
+  private static String newKey() {
+    return TestApp.onboarding(POSTGRES).create("Limited " + UUID.randomUUID(), null, null).apiKey();
+  }
+}

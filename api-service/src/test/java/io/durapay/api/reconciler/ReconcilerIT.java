@@ -1,0 +1,178 @@
+package io.durapay.api.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.durapay.api.DurapayConfiguration;
+import io.durapay.api.payments.InitiatedEvents;
+import io.durapay.api.payments.PaymentIds;
+import io.durapay.api.testing.ApiClient;
+import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.api.testing.TestApp;
+import io.durapay.contracts.PaymentRequest;
+import io.durapay.contracts.PaymentStatus;
+import io.durapay.contracts.WorkflowIds;
+import io.durapay.contracts.WorkflowStarter;
+import io.durapay.store.OutboxDao;
+import io.durapay.store.OutboxEvent;
+import io.durapay.store.Payment;
+import io.durapay.store.PaymentDao;
+import io.durapay.store.testing.PostgresExtension;
+import io.durapay.store.testing.TemporalTestServer;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The reconciler on real PostgreSQL and a port-bound Temporal test server, with the API in
+ * direct mode so a re-published event really starts (or fails to start twice) a workflow.
+ */
+class ReconcilerIT {
+  @RegisterExtension
+  @Order(0)
+  static final WireMockExtension SNS = TestApp.sns();
+
+  @RegisterExtension
+  @Order(1)
+  static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  @RegisterExtension
+  @Order(2)
+  static final TemporalTestServer TEMPORAL = new TemporalTestServer();
+
+  @RegisterExtension
+  @Order(3)
+  static final DropwizardAppExtension<DurapayConfiguration> APP =
+      TestApp.app(POSTGRES, SNS,
+          ConfigOverride.config("temporal.target", TEMPORAL::target),
+          ConfigOverride.config("outbox.mode", "direct"),
+          // Runs by hand (the admin task) here, so each step is seen alone.
+          ConfigOverride.config("reconciler.enabled", "false"),
+          ConfigOverride.config("reconciler.threshold", "1m"));
+
+  private static String merchantId;
+  private static ApiClient admin;
+
+  @BeforeAll
+  static void setUp() {
+    merchantId = TestApp.onboarding(POSTGRES).create("Reconciled shop", null, null).merchantId();
+    admin = new ApiClient(APP.getAdminPort());
+  }
+
+  @Test
+  void republishesOnlyAStrandedPaymentWithoutAWorkflowAndNeverStartsASecondOne() {
+    String lost = paymentWithPublishedEvent(Duration.ofMinutes(10));
+    String running = paymentWithPublishedEvent(Duration.ofMinutes(10));
+    String recent = paymentWithPublishedEvent(Duration.ZERO);
+    // The bridge did start this one: only its status has not moved yet.
+    TEMPORAL.client()
+        .newUntypedWorkflowStub("PaymentWorkflow", WorkflowStarter.options(running, "reconciler-it"))
+        .start(new PaymentRequest(running, merchantId, 500, "USD", "corr-" + running));
+    String runningRunId = runId(running);
+
+    Reply first = reconcile();
+
+    // (Another test's stranded payment may be republished along with it.)
+    assertThat(first.body()).contains(lost).doesNotContain(running).doesNotContain(recent);
+    assertThat(events(recent)).hasSize(1);
+    assertThat(events(running)).hasSize(1);
+    // The new event takes the normal path (here: direct mode) and starts the missing workflow.
+    await().atMost(Duration.ofSeconds(15)).until(() -> events(lost).stream()
+        .allMatch(e -> e.publishedAt() != null) && events(lost).size() == 2);
+    String lostRunId = runId(lost);
+    assertThat(events(lost).get(1).payload()).contains(lost, "payment.initiated");
+
+    // The lost original event turns up after all: the start is refused as a duplicate.
+    POSTGRES.jdbi().useHandle(h -> h.execute(
+        "UPDATE outbox SET published_at = NULL WHERE id = ?", events(lost).get(0).id()));
+    await().atMost(Duration.ofSeconds(15)).until(() -> events(lost).get(0).publishedAt() != null);
+
+    Reply second = reconcile();
+
+    assertThat(second.body()).contains("republished: 0");
+    assertThat(events(lost)).hasSize(2);
+    assertThat(runId(lost)).isEqualTo(lostRunId);
+    assertThat(runId(running)).isEqualTo(runningRunId);
+    assertThat(events(running)).hasSize(1);
+  }
+
+  @Test
+  void changesNothingWhileTemporalIsUnreachable() {
+    String stranded = paymentWithPublishedEvent(Duration.ofMinutes(10));
+    WorkflowServiceStubs unreachable = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:1").build());
+    try {
+      ReconcilerFactory settings = new ReconcilerFactory();
+      settings.setThreshold(io.dropwizard.util.Duration.minutes(1));
+      Reconciler reconciler = new Reconciler(POSTGRES.jdbi(),
+          new WorkflowPresence(unreachable, "default", 2000), APP.getObjectMapper(), Clock.systemUTC(), settings,
+          null);
+
+      Reconciler.Result result = reconciler.reconcileOnce();
+
+      assertThat(result.stoppedBy()).contains("UNAVAILABLE");
+      assertThat(result.republished()).isEmpty();
+      assertThat(events(stranded)).hasSize(1);
+    } finally {
+      unreachable.shutdownNow();
+    }
+  }
+
+  private static Reply reconcile() {
+    Reply reply = admin.request("POST", "/tasks/reconcile-payments").send();
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    return reply;
+  }
+
+  /**
+   * A payment in {@code initiated} whose event SNS accepted {@code age} ago (and then, say, the
+   * bridge could not reach Temporal and the message went to the DLQ).
+   */
+  private static String paymentWithPublishedEvent(Duration age) {
+    String id = PaymentIds.newPaymentId();
+    Payment payment = new Payment(id, merchantId, 500, "USD", "pm_card_visa", null, "{}",
+        PaymentStatus.INITIATED, null, null, null, "corr-" + id, null, null);
+    var event = InitiatedEvents.of(payment, java.time.Instant.now());
+    String json;
+    try {
+      json = APP.getObjectMapper().writeValueAsString(event);
+    } catch (JsonProcessingException e) {
+      throw new AssertionError(e);
+    }
+    POSTGRES.jdbi().useTransaction(h -> {
+      h.attach(PaymentDao.class).create(payment);
+      h.attach(OutboxDao.class).insert(event.id(), "payment.initiated", id, "corr-" + id, json);
+      h.execute("UPDATE outbox SET published_at = now() - make_interval(secs => ?) WHERE aggregate_id = ?",
+          (double) age.toSeconds(), id);
+      h.execute("UPDATE payments SET created_at = now() - make_interval(secs => ?),"
+          + " updated_at = now() - make_interval(secs => ?) WHERE id = ?",
+          (double) age.toSeconds(), (double) age.toSeconds(), id);
+    });
+    return id;
+  }
+
+  private static List<OutboxEvent> events(String paymentId) {
+    return POSTGRES.jdbi().onDemand(OutboxDao.class).findByAggregateId(paymentId);
+  }
+
+  private static String runId(String paymentId) {
+    return TEMPORAL.client().getWorkflowServiceStubs().blockingStub()
+        .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace("default")
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(WorkflowIds.forPayment(paymentId)))
+            .build())
+        .getWorkflowExecutionInfo().getExecution().getRunId();
+  }
+}

@@ -10,10 +10,11 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code java -jar devstack.jar up|demo [--data DIR] [--workers v1,v2] [--route v1|v2] [--mode sns|direct]
+ * {@code java -jar devstack.jar up|demo [--rollout] [--data DIR] [--workers v1,v2] [--route v1|v2] [--mode sns|direct]
  * [--api-port N] …}: runs durapay on loopback with nothing installed but a JDK. {@code up} serves
  * until Ctrl-C; {@code demo} runs a scripted scenario and exits non-zero if any payment ends other
- * than expected. Ports default to fixed values; 0 means any free port. {@code DATABASE_URL}
+ * than expected; {@code demo --rollout} runs a blue/green rollout under load instead ({@link
+ * Rollout}). Ports default to fixed values; 0 means any free port. {@code DATABASE_URL}
  * (with {@code DATABASE_USER}, {@code DATABASE_PASSWORD}), {@code TEMPORAL_ADDRESS} and {@code
  * GATEWAY_URL} (with {@code GATEWAY_SECRET_KEY}) replace the embedded parts with real ones.
  */
@@ -23,25 +24,35 @@ public final class DevStack {
   public static void main(String[] args) throws Exception {
     List<String> arguments = new ArrayList<>(Arrays.asList(args));
     String command = arguments.isEmpty() || arguments.get(0).startsWith("--") ? "up" : arguments.remove(0);
+    boolean rollout = command.equals("demo") && arguments.remove("--rollout");
+    int controlPort = takePort(arguments, "--control-port", 8097);
     if (!command.equals("up") && !command.equals("demo")) {
-      System.err.println("usage: devstack up|demo [--data DIR] [--workers v1[,v2]] [--route v1|v2] [--mode sns|direct]"
-          + " [--api-port N] [--admin-port N] [--worker-admin-port N] [--temporal-port N]"
+      System.err.println("usage: devstack up|demo [--rollout] [--data DIR] [--workers v1[,v2]] [--route v1|v2] [--mode sns|direct]"
+          + " [--control-port N] [--api-port N] [--admin-port N] [--worker-admin-port N] [--temporal-port N]"
           + " [--sqs-port N] [--sns-port N] [--gateway-port N] [--webhooks-port N]");
       System.exit(2);
     }
     StackSettings settings = parse(arguments, System.getenv());
+    if (rollout && (!settings.workers().equals(List.of("v1")) || !settings.route().equals("v1"))) {
+      System.err.println("demo --rollout starts from blue alone: leave out --workers and --route");
+      System.exit(2);
+    }
     Stack stack = Stack.start(settings);
     if (command.equals("demo")) {
       boolean ok;
       try {
-        ok = new Demo(stack).run(System.out);
+        ok = rollout ? new Rollout(stack, System.out).run().ok() : new Demo(stack).run(System.out);
       } finally {
         stack.close();
       }
       System.exit(ok ? 0 : 1);
     }
+    ControlServer control = new ControlServer(stack, controlPort);
+    control.start();
+    stack.describe("control", control.url());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      control.close();
       stack.close();
       stopped.countDown();
     }));
@@ -86,6 +97,20 @@ public final class DevStack {
         StackSettings.External.fromEnvironment(environment));
   }
 
+  /** Removes {@code name} and its value from the arguments; the port, or the fallback. */
+  static int takePort(List<String> arguments, String name, int fallback) {
+    int at = arguments.indexOf(name);
+    if (at < 0) {
+      return fallback;
+    }
+    if (at + 1 >= arguments.size()) {
+      throw new IllegalArgumentException(name + " needs a value");
+    }
+    String value = arguments.remove(at + 1);
+    arguments.remove(at);
+    return port(Map.of(name, value), name, fallback);
+  }
+
   private static int port(Map<String, String> options, String name, int fallback) {
     String value = options.get(name);
     if (value == null) {
@@ -118,5 +143,6 @@ public final class DevStack {
         + " -d '{\"amount\":1999,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\"}'");
     System.out.println("Test tokens: pm_card_visa, pm_card_chargeDeclined, pm_card_insufficientFunds,"
         + " pm_card_flaky, pm_card_slow. Stop with Ctrl-C.");
+    System.out.println("Blue/green: ci/rollout --devstack " + d.get("control") + " (docs/ROLLOUT.md)");
   }
 }

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -78,6 +79,7 @@ public final class Stack implements AutoCloseable {
   private DropwizardTestSupport<DurapayConfiguration> api;
   private Path data;
   private Map<String, String> workerValues;
+  private String route;
   private Map<String, String> apiValues;
   private final Map<String, DropwizardTestSupport<WorkerConfiguration>> workers = new LinkedHashMap<>();
 
@@ -170,11 +172,24 @@ public final class Stack implements AutoCloseable {
     values.put("TEMPORAL_ADDRESS", temporalTarget);
     values.put("TEMPORAL_NAMESPACE", "default");
     values.put("TEMPORAL_TASK_QUEUE", Builds.taskQueue(settings.route()));
+    route = settings.route();
 
     workerValues = new LinkedHashMap<>(values);
     workerValues.put("GATEWAY_URL", gatewayUrl);
     workerValues.put("GATEWAY_SECRET_KEY", gatewayKey);
     workerValues.put("WEBHOOKS_ALLOW_LOOPBACK", "true");
+    // A charge the simulator holds still answers within one attempt (the charge's start-to-close
+    // is 30 s), so holding payments in flight does not turn into client timeouts.
+    workerValues.put("GATEWAY_READ_TIMEOUT", "25s");
+    workerValues.put("GATEWAY_CALL_TIMEOUT", "28s");
+    // A stopping worker gives in-flight activities this long, then abandons them to be retried
+    // by another worker: short, because here a worker stops mostly to show that.
+    workerValues.put("WORKER_SHUTDOWN_GRACE", "3s");
+    if (external.temporalAddress() == null) {
+      // The test server never hands a stopped worker's sticky tasks to another worker; without
+      // sticky execution every task goes to the shared queue (see TemporalFactory).
+      workerValues.put("WORKER_WORKFLOW_CACHE_SIZE", "0");
+    }
     for (int i = 0; i < settings.workers().size(); i++) {
       String build = settings.workers().get(i);
       int port = settings.workerAdminPort() == 0 ? 0 : settings.workerAdminPort() + i;
@@ -207,6 +222,16 @@ public final class Stack implements AutoCloseable {
     }
 
     describe(data, temporalTarget, gatewayUrl, sqsPort, sns.endpoint(), topicArn);
+    writeDescription();
+  }
+
+  /** Adds a part started next to the stack to devstack.json. */
+  public void describe(String name, Object value) throws IOException {
+    description.put(name, value);
+    writeDescription();
+  }
+
+  private void writeDescription() throws IOException {
     Files.writeString(data.resolve("devstack.json"),
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(description));
   }
@@ -230,7 +255,7 @@ public final class Stack implements AutoCloseable {
    * bridge starts new workflows there, and the API (restarted on the same ports) sends its own
    * starts there. Running workflows stay where they are.
    */
-  public void switchRoute(String build) throws Exception {
+  public synchronized void switchRoute(String build) throws Exception {
     String taskQueue = Builds.taskQueue(build);
     if (eventSourceMapping != null) {
       eventSourceMapping.useHandler(bridgeHandler(build));
@@ -238,6 +263,7 @@ public final class Stack implements AutoCloseable {
     apiValues.put("TEMPORAL_TASK_QUEUE", taskQueue);
     api.after();
     startApi();
+    route = build;
     LOG.info("route switched to {} ({})", build, taskQueue);
   }
 
@@ -245,8 +271,12 @@ public final class Stack implements AutoCloseable {
    * Starts a worker of {@code build} polling {@code taskQueue}: its own queue, or (in a rollout,
    * once blue is gone) blue's, to finish blue's stragglers.
    */
-  public void startWorker(String build, String taskQueue, int adminPort) throws Exception {
+  public synchronized void startWorker(String build, String taskQueue, int adminPort) throws Exception {
     String name = build + "@" + taskQueue;
+    Builds.taskQueue(build);
+    if (workers.containsKey(name)) {
+      throw new IllegalStateException("a " + build + " worker already polls " + taskQueue);
+    }
     Map<String, String> config = new LinkedHashMap<>(workerValues);
     config.put("TEMPORAL_TASK_QUEUE", taskQueue);
     config.put("WORKER_ADMIN_PORT", String.valueOf(Ports.resolve(adminPort)));
@@ -260,13 +290,18 @@ public final class Stack implements AutoCloseable {
     description.put("worker " + name, "http://127.0.0.1:" + worker.getAdminPort());
   }
 
-  /** Stops that worker: it stops polling and lets in-flight activities finish. */
-  public void stopWorker(String build, String taskQueue) {
+  /**
+   * Stops that worker: it stops polling, gives in-flight activities the grace period, then
+   * abandons the rest to be retried by another worker. False when no such worker runs.
+   */
+  public synchronized boolean stopWorker(String build, String taskQueue) {
     DropwizardTestSupport<WorkerConfiguration> worker = workers.remove(build + "@" + taskQueue);
-    if (worker != null) {
-      worker.after();
-      description.remove("worker " + build + "@" + taskQueue);
+    if (worker == null) {
+      return false;
     }
+    worker.after();
+    description.remove("worker " + build + "@" + taskQueue);
+    return true;
   }
 
   private EmbeddedPostgres startPostgres(Path dataDirectory) throws IOException {
@@ -339,6 +374,28 @@ public final class Stack implements AutoCloseable {
         "apiKey", demoMerchant.apiKey(),
         "webhookSecret", demoMerchant.webhookSecret()));
     description.put("downMerchant", Map.of("merchantId", downMerchant.merchantId(), "apiKey", downMerchant.apiKey()));
+  }
+
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  public String databaseUser() {
+    return workerValues.get("DATABASE_USER");
+  }
+
+  public String temporalTarget() {
+    return workerValues.get("TEMPORAL_ADDRESS");
+  }
+
+  /** The running workers, as {@code build@taskQueue}. */
+  public synchronized List<String> workers() {
+    return List.copyOf(workers.keySet());
+  }
+
+  /** The build whose task queue new payments go to. */
+  public synchronized String route() {
+    return route;
   }
 
   public String apiUrl() {

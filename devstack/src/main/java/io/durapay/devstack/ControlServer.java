@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * DELETE /workers?build=v1&queue=Q        stop it (graceful, then abandons what is left)
  * POST   /route?build=v2                  new payments go to v2's queue
  * GET    /env                             DATABASE_URL, DATABASE_USER and TEMPORAL_ADDRESS lines
+ * POST   /dead-letters/redrive            move the DLQ's messages back to the processing queue
  * </pre>
  */
 final class ControlServer implements AutoCloseable {
@@ -43,6 +44,7 @@ final class ControlServer implements AutoCloseable {
     server.createContext("/workers", this::workers);
     server.createContext("/route", this::route);
     server.createContext("/env", this::env);
+    server.createContext("/dead-letters/redrive", this::redrive);
   }
 
   void start() {
@@ -97,6 +99,17 @@ final class ControlServer implements AutoCloseable {
         return state();
       }
       throw new IllegalArgumentException("use GET or POST on /route");
+    });
+  }
+
+  private void redrive(HttpExchange exchange) throws IOException {
+    handle(exchange, () -> {
+      if (!exchange.getRequestMethod().equals("POST")) {
+        throw new IllegalArgumentException("use POST on /dead-letters/redrive");
+      }
+      int moved = stack.redriveDeadLetters();
+      LOG.info("control: moved {} dead letters back to the processing queue", moved);
+      return Map.of("moved", moved);
     });
   }
 

@@ -33,6 +33,20 @@ final class MerchantApi {
     return created.get("id").asText();
   }
 
+  /** Asks for a payment of 19.99 EUR under this idempotency key; the answer as it came. */
+  HttpResponse<String> tryCreatePayment(String apiKey, String token, String idempotencyKey)
+      throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(baseUrl.get() + "/v1/payments"))
+            .timeout(Duration.ofSeconds(20))
+            .header("Authorization", "Bearer " + apiKey)
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", idempotencyKey)
+            .POST(HttpRequest.BodyPublishers.ofString(
+                "{\"amount\":1999,\"currency\":\"EUR\",\"paymentMethod\":\"" + token + "\"}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   /** Sends one request; an answer of 400 or more is an {@link IOException} with its body. */
   JsonNode send(String apiKey, String method, String path, String body)
       throws IOException, InterruptedException {

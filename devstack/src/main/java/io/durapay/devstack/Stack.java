@@ -11,6 +11,7 @@ import io.durapay.bridge.PaymentEventsHandler;
 import io.durapay.contracts.WorkflowStarter;
 import io.durapay.devstack.gateway.GatewaySimulator;
 import io.durapay.devstack.sns.SnsEmulator;
+import io.durapay.devstack.sqs.DeadLetterRedrive;
 import io.durapay.devstack.sqs.SqsEventSourceMapping;
 import io.durapay.devstack.webhooks.WebhookReceiver;
 import io.durapay.store.MerchantDao;
@@ -66,6 +67,7 @@ public final class Stack implements AutoCloseable {
   private final Map<String, Object> description = new LinkedHashMap<>();
 
   private String jdbcUrl;
+  private EmbeddedPostgres postgres;
   private Jdbi jdbi;
   private SqsClient sqs;
   private String queueUrl;
@@ -110,7 +112,12 @@ public final class Stack implements AutoCloseable {
       real.setPassword(external.databasePassword());
       database = real;
     } else {
-      EmbeddedPostgres postgres = startPostgres(data.resolve("postgres"));
+      postgres = startPostgres(data.resolve("postgres"), 0);
+      closers.push(() -> {
+        if (postgres != null) {
+          postgres.close();
+        }
+      });
       jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
       database = postgres.getPostgresDatabase();
     }
@@ -236,13 +243,70 @@ public final class Stack implements AutoCloseable {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(description));
   }
 
-  private void startApi() throws Exception {
+  /** Starts the API (again) on the ports of its first start. */
+  public synchronized void startApi() throws Exception {
+    if (api != null) {
+      throw new IllegalStateException("the API is running");
+    }
     Path config = ConfigTemplate.render("devstack-api.yml", apiValues, data.resolve("api.yml"));
     api = new DropwizardTestSupport<>(DurapayApplication.class, config.toString());
     api.before();
     // Keep the ports of the first start across restarts (a route switch restarts the API).
     apiValues.put("API_PORT", String.valueOf(api.getLocalPort()));
     apiValues.put("ADMIN_PORT", String.valueOf(api.getAdminPort()));
+  }
+
+  /** Stops the API: it finishes the requests it has and stops its outbox relay. */
+  public synchronized void stopApi() {
+    if (api != null) {
+      api.after();
+      api = null;
+    }
+  }
+
+  /**
+   * The API's configuration with some values replaced, written to {@code target}: to run the API
+   * in another JVM ({@code java -cp devstack.jar io.durapay.api.DurapayApplication server FILE}).
+   */
+  public synchronized Path apiConfig(Map<String, String> overrides, Path target) {
+    Map<String, String> values = new LinkedHashMap<>(apiValues);
+    values.putAll(overrides);
+    return ConfigTemplate.render("devstack-api.yml", values, target);
+  }
+
+  /** A worker's configuration, as {@link #startWorker} runs it, for a worker in another JVM. */
+  public synchronized Path workerConfig(String build, String taskQueue, int adminPort) {
+    Builds.taskQueue(build);
+    Map<String, String> config = new LinkedHashMap<>(workerValues);
+    config.put("TEMPORAL_TASK_QUEUE", taskQueue);
+    config.put("WORKER_ADMIN_PORT", String.valueOf(Ports.resolve(adminPort)));
+    return ConfigTemplate.render(
+        "devstack-worker.yml", config, data.resolve("worker-" + build + "-" + taskQueue + ".yml"));
+  }
+
+  /** Lets the event-source mapping invoke this handler instead (a bridge that cannot reach Temporal, say). */
+  public void useBridge(PaymentEventsHandler handler) {
+    requireEventSourceMapping().useHandler(handler);
+  }
+
+  /** Back to the bridge that starts workflows on the current route. */
+  public synchronized void restoreBridge() {
+    requireEventSourceMapping().useHandler(bridgeHandler(route));
+  }
+
+  /**
+   * Moves every message of the dead-letter queue back to the processing queue, as {@code aws sqs
+   * start-message-move-task} does on AWS; returns how many moved.
+   */
+  public int redriveDeadLetters() {
+    return new DeadLetterRedrive(sqs).redrive(dlqUrl, queueUrl);
+  }
+
+  private SqsEventSourceMapping requireEventSourceMapping() {
+    if (eventSourceMapping == null) {
+      throw new IllegalStateException("no bridge in direct mode");
+    }
+    return eventSourceMapping;
   }
 
   private PaymentEventsHandler bridgeHandler(String route) {
@@ -261,7 +325,7 @@ public final class Stack implements AutoCloseable {
       eventSourceMapping.useHandler(bridgeHandler(build));
     }
     apiValues.put("TEMPORAL_TASK_QUEUE", taskQueue);
-    api.after();
+    stopApi();
     startApi();
     route = build;
     LOG.info("route switched to {} ({})", build, taskQueue);
@@ -277,11 +341,7 @@ public final class Stack implements AutoCloseable {
     if (workers.containsKey(name)) {
       throw new IllegalStateException("a " + build + " worker already polls " + taskQueue);
     }
-    Map<String, String> config = new LinkedHashMap<>(workerValues);
-    config.put("TEMPORAL_TASK_QUEUE", taskQueue);
-    config.put("WORKER_ADMIN_PORT", String.valueOf(Ports.resolve(adminPort)));
-    Path file = ConfigTemplate.render(
-        "devstack-worker.yml", config, data.resolve("worker-" + build + "-" + taskQueue + ".yml"));
+    Path file = workerConfig(build, taskQueue, adminPort);
     DropwizardTestSupport<WorkerConfiguration> worker =
         new DropwizardTestSupport<>(Builds.application(build), file.toString());
     worker.before();
@@ -304,12 +364,34 @@ public final class Stack implements AutoCloseable {
     return true;
   }
 
-  private EmbeddedPostgres startPostgres(Path dataDirectory) throws IOException {
+  private static EmbeddedPostgres startPostgres(Path dataDirectory, int port) throws IOException {
     LOG.info("starting PostgreSQL with data in {}", dataDirectory);
-    EmbeddedPostgres postgres =
-        EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false).start();
-    closers.push(postgres);
-    return postgres;
+    EmbeddedPostgres.Builder builder =
+        EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+    if (port != 0) {
+      builder.setPort(port);
+    }
+    return builder.start();
+  }
+
+  /** Stops the embedded PostgreSQL, as an outage would; {@link #startPostgres()} restarts it. */
+  public synchronized void stopPostgres() throws IOException {
+    if (postgres == null) {
+      throw new IllegalStateException("the embedded PostgreSQL is not running (or a real one is used)");
+    }
+    postgres.close();
+    postgres = null;
+    LOG.info("PostgreSQL stopped");
+  }
+
+  /** Starts the embedded PostgreSQL again on the same port, with the same data. */
+  public synchronized void startPostgres() throws IOException {
+    if (postgres != null) {
+      throw new IllegalStateException("PostgreSQL is running");
+    }
+    int port = Integer.parseInt(jdbcUrl.replaceFirst(".*://[^:/]+:(\\d+)/.*", "$1"));
+    postgres = startPostgres(data.resolve("postgres"), port);
+    LOG.info("PostgreSQL started again on port {}", port);
   }
 
   private void startSqs(int port) {
@@ -399,7 +481,7 @@ public final class Stack implements AutoCloseable {
   }
 
   public String apiUrl() {
-    return "http://127.0.0.1:" + api.getLocalPort();
+    return "http://127.0.0.1:" + apiValues.get("API_PORT");
   }
 
   public Map<String, Object> description() {

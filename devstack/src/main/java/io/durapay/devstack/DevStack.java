@@ -125,7 +125,6 @@ public final class DevStack {
 
   private static void printBanner(Stack stack, StackSettings settings) {
     var d = stack.description();
-    String key = stack.demoMerchant().apiKey();
     System.out.println();
     System.out.println("durapay devstack is up (" + settings.publishingMode() + " mode, workers "
         + String.join(",", settings.workers()) + ", route " + settings.route() + ")");
@@ -134,12 +133,14 @@ public final class DevStack {
         System.out.println("  " + String.format("%-16s", name) + value);
       }
     });
-    System.out.println("  demo API key    " + key);
-    System.out.println("  (all of it, the webhook secret too: " + d.get("dataDir") + "/devstack.json)");
+    // Keys stay out of the console (and so out of terminal logs): they are in devstack.json.
+    Object json = d.get("dataDir") + "/devstack.json";
+    System.out.println("  merchants' API keys and the webhook secret: " + json);
     System.out.println();
     System.out.println("Try:");
-    System.out.println("  curl -s " + stack.apiUrl() + "/v1/payments -H 'Authorization: Bearer " + key
-        + "' -H \"Idempotency-Key: $(uuidgen)\" -H 'Content-Type: application/json'"
+    System.out.println("  KEY=$(jq -r .demoMerchant.apiKey " + json + ")");
+    System.out.println("  curl -s " + stack.apiUrl() + "/v1/payments -H \"Authorization: Bearer $KEY\""
+        + " -H \"Idempotency-Key: $(uuidgen)\" -H 'Content-Type: application/json'"
         + " -d '{\"amount\":1999,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\"}'");
     System.out.println("Test tokens: pm_card_visa, pm_card_chargeDeclined, pm_card_insufficientFunds,"
         + " pm_card_flaky, pm_card_slow. Stop with Ctrl-C.");

@@ -31,11 +31,18 @@ final class JavaProcess implements AutoCloseable {
 
   /** Runs {@code mainClass} with {@code args} from the devstack jar (built by {@code package}). */
   static JavaProcess start(String mainClass, List<String> args, Path console) throws IOException {
+    return start(List.of("-Xmx384m"), mainClass, args, console);
+  }
+
+  static JavaProcess start(List<String> jvmOptions, String mainClass, List<String> args, Path console)
+      throws IOException {
     if (!Files.isReadable(JAR)) {
       throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the package phase first");
     }
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-cp", JAR.toString(), mainClass));
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", JAR.toString(), mainClass));
     command.addAll(args);
     Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
@@ -70,6 +77,15 @@ final class JavaProcess implements AutoCloseable {
   int kill9() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
+    return process.exitValue();
+  }
+
+  /** SIGTERM, as Ctrl-C or a platform's stop: shutdown hooks run. Returns the exit status. */
+  int stop(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return kill9();
+    }
     return process.exitValue();
   }
 

@@ -1,6 +1,7 @@
 package io.durapay.devstack;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -26,8 +27,10 @@ public final class DevStack {
     String command = arguments.isEmpty() || arguments.get(0).startsWith("--") ? "up" : arguments.remove(0);
     boolean rollout = command.equals("demo") && arguments.remove("--rollout");
     int controlPort = takePort(arguments, "--control-port", 8097);
-    if (!command.equals("up") && !command.equals("demo")) {
-      System.err.println("usage: devstack up|demo [--rollout] [--data DIR] [--workers v1[,v2]] [--route v1|v2] [--mode sns|direct]"
+    int loadPayments = takeInt(arguments, "--payments", 5000, 1, 1_000_000);
+    int loadClients = takeInt(arguments, "--clients", 16, 1, 1000);
+    if (!command.equals("up") && !command.equals("demo") && !command.equals("load")) {
+      System.err.println("usage: devstack up|demo [--rollout]|load [--payments N] [--clients N] [--data DIR] [--workers v1[,v2]] [--route v1|v2] [--mode sns|direct]"
           + " [--control-port N] [--api-port N] [--admin-port N] [--worker-admin-port N] [--temporal-port N]"
           + " [--sqs-port N] [--sns-port N] [--gateway-port N] [--webhooks-port N]");
       System.exit(2);
@@ -38,6 +41,16 @@ public final class DevStack {
       System.exit(2);
     }
     Stack stack = Stack.start(settings);
+    if (command.equals("load")) {
+      boolean agrees;
+      try {
+        agrees = new LoadRun(stack, System.out)
+            .run(loadPayments, loadClients, Duration.ofSeconds(60 + loadPayments / 5)).agrees();
+      } finally {
+        stack.close();
+      }
+      System.exit(agrees ? 0 : 1);
+    }
     if (command.equals("demo")) {
       boolean ok;
       try {
@@ -99,6 +112,11 @@ public final class DevStack {
 
   /** Removes {@code name} and its value from the arguments; the port, or the fallback. */
   static int takePort(List<String> arguments, String name, int fallback) {
+    return takeInt(arguments, name, fallback, 0, 65535);
+  }
+
+  /** Removes {@code name} and its value from the arguments; the number, or the fallback. */
+  static int takeInt(List<String> arguments, String name, int fallback, int min, int max) {
     int at = arguments.indexOf(name);
     if (at < 0) {
       return fallback;
@@ -108,7 +126,16 @@ public final class DevStack {
     }
     String value = arguments.remove(at + 1);
     arguments.remove(at);
-    return port(Map.of(name, value), name, fallback);
+    int number;
+    try {
+      number = Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, not " + value);
+    }
+    if (number < min || number > max) {
+      throw new IllegalArgumentException(name + " must be from " + min + " to " + max);
+    }
+    return number;
   }
 
   private static int port(Map<String, String> options, String name, int fallback) {

@@ -34,6 +34,10 @@ class DevStackTest {
     assertThat(DevStack.takePort(arguments, "--control-port", 8097)).isEqualTo(8097);
     assertThatThrownBy(() -> DevStack.takePort(new ArrayList<>(List.of("--control-port")), "--control-port", 1))
         .hasMessageContaining("--control-port needs a value");
+    assertThatThrownBy(() -> DevStack.takeInt(new ArrayList<>(List.of("--payments", "many")), "--payments", 1, 1, 10))
+        .hasMessageContaining("--payments must be a whole number, not many");
+    assertThatThrownBy(() -> DevStack.takeInt(new ArrayList<>(List.of("--clients", "0")), "--clients", 1, 1, 10))
+        .hasMessageContaining("--clients must be from 1 to 10");
   }
 
   @Test

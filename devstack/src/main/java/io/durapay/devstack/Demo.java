@@ -1,18 +1,12 @@
 package io.durapay.devstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * A scripted run through the public REST API only: successes, a decline, a flaky gateway, a
@@ -20,7 +14,6 @@ import java.util.UUID;
  * a final status and reports whether each ended as expected.
  */
 public final class Demo {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Duration DEADLINE = Duration.ofSeconds(90);
 
   /** One scripted payment and what must become of it. */
@@ -44,10 +37,11 @@ public final class Demo {
       new Scenario("merchant's webhook endpoint down", true, "pm_card_visa", false, "completed", false));
 
   private final Stack stack;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final MerchantApi api;
 
   Demo(Stack stack) {
     this.stack = stack;
+    this.api = new MerchantApi(stack::apiUrl);
   }
 
   /** Runs every scenario; true when all ended as expected. */
@@ -55,9 +49,9 @@ public final class Demo {
     List<String> ids = new ArrayList<>();
     for (Scenario scenario : SCENARIOS) {
       String key = scenario.downMerchant() ? stack.downMerchant().apiKey() : stack.demoMerchant().apiKey();
-      String id = create(key, scenario.token());
+      String id = api.createPayment(key, scenario.token(), "devstack demo");
       if (scenario.cancel()) {
-        send(key, "POST", "/v1/payments/" + id + "/cancel", null);
+        api.send(key, "POST", "/v1/payments/" + id + "/cancel", null);
       }
       ids.add(id);
     }
@@ -69,19 +63,12 @@ public final class Demo {
     return outcomes.stream().allMatch(Outcome::asExpected);
   }
 
-  private String create(String apiKey, String token) throws IOException, InterruptedException {
-    JsonNode created = send(apiKey, "POST", "/v1/payments",
-        "{\"amount\":1999,\"currency\":\"EUR\",\"paymentMethod\":\"" + token + "\","
-            + "\"description\":\"devstack demo\"}");
-    return created.get("id").asText();
-  }
-
   private Outcome await(Scenario scenario, String id) throws IOException, InterruptedException {
     String key = scenario.downMerchant() ? stack.downMerchant().apiKey() : stack.demoMerchant().apiKey();
     Instant deadline = Instant.now().plus(DEADLINE);
     String status = "initiated";
     while (Instant.now().isBefore(deadline)) {
-      status = send(key, "GET", "/v1/payments/" + id, null).get("status").asText();
+      status = api.send(key, "GET", "/v1/payments/" + id, null).get("status").asText();
       boolean isFinal = status.equals("completed") || status.equals("failed") || status.equals("cancelled");
       boolean webhookSettled = !scenario.webhookExpected() || delivered(id);
       if (isFinal && webhookSettled) {
@@ -97,7 +84,7 @@ public final class Demo {
   }
 
   private Integer chargeAttempts(String apiKey, String id) throws IOException, InterruptedException {
-    JsonNode workflow = send(apiKey, "GET", "/v1/payments/" + id + "/timeline", null).get("workflow");
+    JsonNode workflow = api.send(apiKey, "GET", "/v1/payments/" + id + "/timeline", null).get("workflow");
     if (workflow == null || workflow.isNull()) {
       return null;
     }
@@ -107,22 +94,6 @@ public final class Demo {
       }
     }
     return 0;
-  }
-
-  private JsonNode send(String apiKey, String method, String path, String body)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.apiUrl() + path))
-        .timeout(Duration.ofSeconds(20))
-        .header("Authorization", "Bearer " + apiKey)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      request.header("Content-Type", "application/json").header("Idempotency-Key", UUID.randomUUID().toString());
-    }
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() >= 400) {
-      throw new IOException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-    }
-    return MAPPER.readTree(response.body());
   }
 
   private static void print(List<Outcome> outcomes, PrintStream out) {

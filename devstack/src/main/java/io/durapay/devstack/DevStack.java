@@ -1,6 +1,7 @@
 package io.durapay.devstack;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -10,10 +11,11 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code java -jar devstack.jar up|demo [--data DIR] [--workers v1,v2] [--route v1|v2] [--mode sns|direct]
+ * {@code java -jar devstack.jar up|demo [--rollout] [--data DIR] [--workers v1,v2] [--route v1|v2] [--mode sns|direct]
  * [--api-port N] …}: runs durapay on loopback with nothing installed but a JDK. {@code up} serves
  * until Ctrl-C; {@code demo} runs a scripted scenario and exits non-zero if any payment ends other
- * than expected. Ports default to fixed values; 0 means any free port. {@code DATABASE_URL}
+ * than expected; {@code demo --rollout} runs a blue/green rollout under load instead ({@link
+ * Rollout}). Ports default to fixed values; 0 means any free port. {@code DATABASE_URL}
  * (with {@code DATABASE_USER}, {@code DATABASE_PASSWORD}), {@code TEMPORAL_ADDRESS} and {@code
  * GATEWAY_URL} (with {@code GATEWAY_SECRET_KEY}) replace the embedded parts with real ones.
  */
@@ -23,25 +25,47 @@ public final class DevStack {
   public static void main(String[] args) throws Exception {
     List<String> arguments = new ArrayList<>(Arrays.asList(args));
     String command = arguments.isEmpty() || arguments.get(0).startsWith("--") ? "up" : arguments.remove(0);
-    if (!command.equals("up") && !command.equals("demo")) {
-      System.err.println("usage: devstack up|demo [--data DIR] [--workers v1[,v2]] [--route v1|v2] [--mode sns|direct]"
-          + " [--api-port N] [--admin-port N] [--worker-admin-port N] [--temporal-port N]"
+    boolean rollout = command.equals("demo") && arguments.remove("--rollout");
+    int controlPort = takePort(arguments, "--control-port", 8097);
+    int loadPayments = takeInt(arguments, "--payments", 5000, 1, 1_000_000);
+    int loadClients = takeInt(arguments, "--clients", 16, 1, 1000);
+    if (!command.equals("up") && !command.equals("demo") && !command.equals("load")) {
+      System.err.println("usage: devstack up|demo [--rollout]|load [--payments N] [--clients N] [--data DIR] [--workers v1[,v2]] [--route v1|v2] [--mode sns|direct]"
+          + " [--control-port N] [--api-port N] [--admin-port N] [--worker-admin-port N] [--temporal-port N]"
           + " [--sqs-port N] [--sns-port N] [--gateway-port N] [--webhooks-port N]");
       System.exit(2);
     }
     StackSettings settings = parse(arguments, System.getenv());
+    if (rollout && (!settings.workers().equals(List.of("v1")) || !settings.route().equals("v1"))) {
+      System.err.println("demo --rollout starts from blue alone: leave out --workers and --route");
+      System.exit(2);
+    }
     Stack stack = Stack.start(settings);
+    if (command.equals("load")) {
+      boolean agrees;
+      try {
+        agrees = new LoadRun(stack, System.out)
+            .run(loadPayments, loadClients, Duration.ofSeconds(60 + loadPayments / 5)).agrees();
+      } finally {
+        stack.close();
+      }
+      System.exit(agrees ? 0 : 1);
+    }
     if (command.equals("demo")) {
       boolean ok;
       try {
-        ok = new Demo(stack).run(System.out);
+        ok = rollout ? new Rollout(stack, System.out).run().ok() : new Demo(stack).run(System.out);
       } finally {
         stack.close();
       }
       System.exit(ok ? 0 : 1);
     }
+    ControlServer control = new ControlServer(stack, controlPort);
+    control.start();
+    stack.describe("control", control.url());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      control.close();
       stack.close();
       stopped.countDown();
     }));
@@ -86,6 +110,34 @@ public final class DevStack {
         StackSettings.External.fromEnvironment(environment));
   }
 
+  /** Removes {@code name} and its value from the arguments; the port, or the fallback. */
+  static int takePort(List<String> arguments, String name, int fallback) {
+    return takeInt(arguments, name, fallback, 0, 65535);
+  }
+
+  /** Removes {@code name} and its value from the arguments; the number, or the fallback. */
+  static int takeInt(List<String> arguments, String name, int fallback, int min, int max) {
+    int at = arguments.indexOf(name);
+    if (at < 0) {
+      return fallback;
+    }
+    if (at + 1 >= arguments.size()) {
+      throw new IllegalArgumentException(name + " needs a value");
+    }
+    String value = arguments.remove(at + 1);
+    arguments.remove(at);
+    int number;
+    try {
+      number = Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, not " + value);
+    }
+    if (number < min || number > max) {
+      throw new IllegalArgumentException(name + " must be from " + min + " to " + max);
+    }
+    return number;
+  }
+
   private static int port(Map<String, String> options, String name, int fallback) {
     String value = options.get(name);
     if (value == null) {
@@ -100,7 +152,6 @@ public final class DevStack {
 
   private static void printBanner(Stack stack, StackSettings settings) {
     var d = stack.description();
-    String key = stack.demoMerchant().apiKey();
     System.out.println();
     System.out.println("durapay devstack is up (" + settings.publishingMode() + " mode, workers "
         + String.join(",", settings.workers()) + ", route " + settings.route() + ")");
@@ -109,14 +160,17 @@ public final class DevStack {
         System.out.println("  " + String.format("%-16s", name) + value);
       }
     });
-    System.out.println("  demo API key    " + key);
-    System.out.println("  (all of it, the webhook secret too: " + d.get("dataDir") + "/devstack.json)");
+    // Keys stay out of the console (and so out of terminal logs): they are in devstack.json.
+    Object json = d.get("dataDir") + "/devstack.json";
+    System.out.println("  merchants' API keys and the webhook secret: " + json);
     System.out.println();
     System.out.println("Try:");
-    System.out.println("  curl -s " + stack.apiUrl() + "/v1/payments -H 'Authorization: Bearer " + key
-        + "' -H \"Idempotency-Key: $(uuidgen)\" -H 'Content-Type: application/json'"
+    System.out.println("  KEY=$(jq -r .demoMerchant.apiKey " + json + ")");
+    System.out.println("  curl -s " + stack.apiUrl() + "/v1/payments -H \"Authorization: Bearer $KEY\""
+        + " -H \"Idempotency-Key: $(uuidgen)\" -H 'Content-Type: application/json'"
         + " -d '{\"amount\":1999,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\"}'");
     System.out.println("Test tokens: pm_card_visa, pm_card_chargeDeclined, pm_card_insufficientFunds,"
         + " pm_card_flaky, pm_card_slow. Stop with Ctrl-C.");
+    System.out.println("Blue/green: ci/rollout --devstack " + d.get("control") + " (docs/ROLLOUT.md)");
   }
 }

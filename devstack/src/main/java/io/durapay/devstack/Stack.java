@@ -11,6 +11,7 @@ import io.durapay.bridge.PaymentEventsHandler;
 import io.durapay.contracts.WorkflowStarter;
 import io.durapay.devstack.gateway.GatewaySimulator;
 import io.durapay.devstack.sns.SnsEmulator;
+import io.durapay.devstack.sqs.DeadLetterRedrive;
 import io.durapay.devstack.sqs.SqsEventSourceMapping;
 import io.durapay.devstack.webhooks.WebhookReceiver;
 import io.durapay.store.MerchantDao;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -65,6 +67,7 @@ public final class Stack implements AutoCloseable {
   private final Map<String, Object> description = new LinkedHashMap<>();
 
   private String jdbcUrl;
+  private EmbeddedPostgres postgres;
   private Jdbi jdbi;
   private SqsClient sqs;
   private String queueUrl;
@@ -78,6 +81,7 @@ public final class Stack implements AutoCloseable {
   private DropwizardTestSupport<DurapayConfiguration> api;
   private Path data;
   private Map<String, String> workerValues;
+  private String route;
   private Map<String, String> apiValues;
   private final Map<String, DropwizardTestSupport<WorkerConfiguration>> workers = new LinkedHashMap<>();
 
@@ -108,7 +112,12 @@ public final class Stack implements AutoCloseable {
       real.setPassword(external.databasePassword());
       database = real;
     } else {
-      EmbeddedPostgres postgres = startPostgres(data.resolve("postgres"));
+      postgres = startPostgres(data.resolve("postgres"), 0);
+      closers.push(() -> {
+        if (postgres != null) {
+          postgres.close();
+        }
+      });
       jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
       database = postgres.getPostgresDatabase();
     }
@@ -170,11 +179,24 @@ public final class Stack implements AutoCloseable {
     values.put("TEMPORAL_ADDRESS", temporalTarget);
     values.put("TEMPORAL_NAMESPACE", "default");
     values.put("TEMPORAL_TASK_QUEUE", Builds.taskQueue(settings.route()));
+    route = settings.route();
 
     workerValues = new LinkedHashMap<>(values);
     workerValues.put("GATEWAY_URL", gatewayUrl);
     workerValues.put("GATEWAY_SECRET_KEY", gatewayKey);
     workerValues.put("WEBHOOKS_ALLOW_LOOPBACK", "true");
+    // A charge the simulator holds still answers within one attempt (the charge's start-to-close
+    // is 30 s), so holding payments in flight does not turn into client timeouts.
+    workerValues.put("GATEWAY_READ_TIMEOUT", "25s");
+    workerValues.put("GATEWAY_CALL_TIMEOUT", "28s");
+    // A stopping worker gives in-flight activities this long, then abandons them to be retried
+    // by another worker: short, because here a worker stops mostly to show that.
+    workerValues.put("WORKER_SHUTDOWN_GRACE", "3s");
+    if (external.temporalAddress() == null) {
+      // The test server never hands a stopped worker's sticky tasks to another worker; without
+      // sticky execution every task goes to the shared queue (see TemporalFactory).
+      workerValues.put("WORKER_WORKFLOW_CACHE_SIZE", "0");
+    }
     for (int i = 0; i < settings.workers().size(); i++) {
       String build = settings.workers().get(i);
       int port = settings.workerAdminPort() == 0 ? 0 : settings.workerAdminPort() + i;
@@ -207,17 +229,84 @@ public final class Stack implements AutoCloseable {
     }
 
     describe(data, temporalTarget, gatewayUrl, sqsPort, sns.endpoint(), topicArn);
+    writeDescription();
+  }
+
+  /** Adds a part started next to the stack to devstack.json. */
+  public void describe(String name, Object value) throws IOException {
+    description.put(name, value);
+    writeDescription();
+  }
+
+  private void writeDescription() throws IOException {
     Files.writeString(data.resolve("devstack.json"),
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(description));
   }
 
-  private void startApi() throws Exception {
+  /** Starts the API (again) on the ports of its first start. */
+  public synchronized void startApi() throws Exception {
+    if (api != null) {
+      throw new IllegalStateException("the API is running");
+    }
     Path config = ConfigTemplate.render("devstack-api.yml", apiValues, data.resolve("api.yml"));
     api = new DropwizardTestSupport<>(DurapayApplication.class, config.toString());
     api.before();
     // Keep the ports of the first start across restarts (a route switch restarts the API).
     apiValues.put("API_PORT", String.valueOf(api.getLocalPort()));
     apiValues.put("ADMIN_PORT", String.valueOf(api.getAdminPort()));
+  }
+
+  /** Stops the API: it finishes the requests it has and stops its outbox relay. */
+  public synchronized void stopApi() {
+    if (api != null) {
+      api.after();
+      api = null;
+    }
+  }
+
+  /**
+   * The API's configuration with some values replaced, written to {@code target}: to run the API
+   * in another JVM ({@code java -cp devstack.jar io.durapay.api.DurapayApplication server FILE}).
+   */
+  public synchronized Path apiConfig(Map<String, String> overrides, Path target) {
+    Map<String, String> values = new LinkedHashMap<>(apiValues);
+    values.putAll(overrides);
+    return ConfigTemplate.render("devstack-api.yml", values, target);
+  }
+
+  /** A worker's configuration, as {@link #startWorker} runs it, for a worker in another JVM. */
+  public synchronized Path workerConfig(String build, String taskQueue, int adminPort) {
+    Builds.taskQueue(build);
+    Map<String, String> config = new LinkedHashMap<>(workerValues);
+    config.put("TEMPORAL_TASK_QUEUE", taskQueue);
+    config.put("WORKER_ADMIN_PORT", String.valueOf(Ports.resolve(adminPort)));
+    return ConfigTemplate.render(
+        "devstack-worker.yml", config, data.resolve("worker-" + build + "-" + taskQueue + ".yml"));
+  }
+
+  /** Lets the event-source mapping invoke this handler instead (a bridge that cannot reach Temporal, say). */
+  public void useBridge(PaymentEventsHandler handler) {
+    requireEventSourceMapping().useHandler(handler);
+  }
+
+  /** Back to the bridge that starts workflows on the current route. */
+  public synchronized void restoreBridge() {
+    requireEventSourceMapping().useHandler(bridgeHandler(route));
+  }
+
+  /**
+   * Moves every message of the dead-letter queue back to the processing queue, as {@code aws sqs
+   * start-message-move-task} does on AWS; returns how many moved.
+   */
+  public int redriveDeadLetters() {
+    return new DeadLetterRedrive(sqs).redrive(dlqUrl, queueUrl);
+  }
+
+  private SqsEventSourceMapping requireEventSourceMapping() {
+    if (eventSourceMapping == null) {
+      throw new IllegalStateException("no bridge in direct mode");
+    }
+    return eventSourceMapping;
   }
 
   private PaymentEventsHandler bridgeHandler(String route) {
@@ -230,14 +319,15 @@ public final class Stack implements AutoCloseable {
    * bridge starts new workflows there, and the API (restarted on the same ports) sends its own
    * starts there. Running workflows stay where they are.
    */
-  public void switchRoute(String build) throws Exception {
+  public synchronized void switchRoute(String build) throws Exception {
     String taskQueue = Builds.taskQueue(build);
     if (eventSourceMapping != null) {
       eventSourceMapping.useHandler(bridgeHandler(build));
     }
     apiValues.put("TEMPORAL_TASK_QUEUE", taskQueue);
-    api.after();
+    stopApi();
     startApi();
+    route = build;
     LOG.info("route switched to {} ({})", build, taskQueue);
   }
 
@@ -245,13 +335,13 @@ public final class Stack implements AutoCloseable {
    * Starts a worker of {@code build} polling {@code taskQueue}: its own queue, or (in a rollout,
    * once blue is gone) blue's, to finish blue's stragglers.
    */
-  public void startWorker(String build, String taskQueue, int adminPort) throws Exception {
+  public synchronized void startWorker(String build, String taskQueue, int adminPort) throws Exception {
     String name = build + "@" + taskQueue;
-    Map<String, String> config = new LinkedHashMap<>(workerValues);
-    config.put("TEMPORAL_TASK_QUEUE", taskQueue);
-    config.put("WORKER_ADMIN_PORT", String.valueOf(Ports.resolve(adminPort)));
-    Path file = ConfigTemplate.render(
-        "devstack-worker.yml", config, data.resolve("worker-" + build + "-" + taskQueue + ".yml"));
+    Builds.taskQueue(build);
+    if (workers.containsKey(name)) {
+      throw new IllegalStateException("a " + build + " worker already polls " + taskQueue);
+    }
+    Path file = workerConfig(build, taskQueue, adminPort);
     DropwizardTestSupport<WorkerConfiguration> worker =
         new DropwizardTestSupport<>(Builds.application(build), file.toString());
     worker.before();
@@ -260,21 +350,48 @@ public final class Stack implements AutoCloseable {
     description.put("worker " + name, "http://127.0.0.1:" + worker.getAdminPort());
   }
 
-  /** Stops that worker: it stops polling and lets in-flight activities finish. */
-  public void stopWorker(String build, String taskQueue) {
+  /**
+   * Stops that worker: it stops polling, gives in-flight activities the grace period, then
+   * abandons the rest to be retried by another worker. False when no such worker runs.
+   */
+  public synchronized boolean stopWorker(String build, String taskQueue) {
     DropwizardTestSupport<WorkerConfiguration> worker = workers.remove(build + "@" + taskQueue);
-    if (worker != null) {
-      worker.after();
-      description.remove("worker " + build + "@" + taskQueue);
+    if (worker == null) {
+      return false;
     }
+    worker.after();
+    description.remove("worker " + build + "@" + taskQueue);
+    return true;
   }
 
-  private EmbeddedPostgres startPostgres(Path dataDirectory) throws IOException {
+  private static EmbeddedPostgres startPostgres(Path dataDirectory, int port) throws IOException {
     LOG.info("starting PostgreSQL with data in {}", dataDirectory);
-    EmbeddedPostgres postgres =
-        EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false).start();
-    closers.push(postgres);
-    return postgres;
+    EmbeddedPostgres.Builder builder =
+        EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+    if (port != 0) {
+      builder.setPort(port);
+    }
+    return builder.start();
+  }
+
+  /** Stops the embedded PostgreSQL, as an outage would; {@link #startPostgres()} restarts it. */
+  public synchronized void stopPostgres() throws IOException {
+    if (postgres == null) {
+      throw new IllegalStateException("the embedded PostgreSQL is not running (or a real one is used)");
+    }
+    postgres.close();
+    postgres = null;
+    LOG.info("PostgreSQL stopped");
+  }
+
+  /** Starts the embedded PostgreSQL again on the same port, with the same data. */
+  public synchronized void startPostgres() throws IOException {
+    if (postgres != null) {
+      throw new IllegalStateException("PostgreSQL is running");
+    }
+    int port = Integer.parseInt(jdbcUrl.replaceFirst(".*://[^:/]+:(\\d+)/.*", "$1"));
+    postgres = startPostgres(data.resolve("postgres"), port);
+    LOG.info("PostgreSQL started again on port {}", port);
   }
 
   private void startSqs(int port) {
@@ -341,8 +458,30 @@ public final class Stack implements AutoCloseable {
     description.put("downMerchant", Map.of("merchantId", downMerchant.merchantId(), "apiKey", downMerchant.apiKey()));
   }
 
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  public String databaseUser() {
+    return workerValues.get("DATABASE_USER");
+  }
+
+  public String temporalTarget() {
+    return workerValues.get("TEMPORAL_ADDRESS");
+  }
+
+  /** The running workers, as {@code build@taskQueue}. */
+  public synchronized List<String> workers() {
+    return List.copyOf(workers.keySet());
+  }
+
+  /** The build whose task queue new payments go to. */
+  public synchronized String route() {
+    return route;
+  }
+
   public String apiUrl() {
-    return "http://127.0.0.1:" + api.getLocalPort();
+    return "http://127.0.0.1:" + apiValues.get("API_PORT");
   }
 
   public Map<String, Object> description() {

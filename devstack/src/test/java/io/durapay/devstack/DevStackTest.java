@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,21 @@ class DevStackTest {
     assertThat(settings.publishingMode()).isEqualTo("sns");
     assertThat(settings.external().databaseUrl()).isNull();
     assertThat(settings.external().temporalAddress()).isNull();
+  }
+
+  @Test
+  void theControlPortIsTakenOutOfTheArgumentsBeforeTheStackOptionsAreRead() {
+    List<String> arguments = new ArrayList<>(List.of("--api-port", "0", "--control-port", "0"));
+
+    assertThat(DevStack.takePort(arguments, "--control-port", 8097)).isZero();
+    assertThat(arguments).containsExactly("--api-port", "0");
+    assertThat(DevStack.takePort(arguments, "--control-port", 8097)).isEqualTo(8097);
+    assertThatThrownBy(() -> DevStack.takePort(new ArrayList<>(List.of("--control-port")), "--control-port", 1))
+        .hasMessageContaining("--control-port needs a value");
+    assertThatThrownBy(() -> DevStack.takeInt(new ArrayList<>(List.of("--payments", "many")), "--payments", 1, 1, 10))
+        .hasMessageContaining("--payments must be a whole number, not many");
+    assertThatThrownBy(() -> DevStack.takeInt(new ArrayList<>(List.of("--clients", "0")), "--clients", 1, 1, 10))
+        .hasMessageContaining("--clients must be from 1 to 10");
   }
 
   @Test

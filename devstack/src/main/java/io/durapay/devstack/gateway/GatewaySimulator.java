@@ -9,8 +9,10 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.common.Slf4jNotifier;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A Stripe-compatible payment gateway on loopback that answers by test payment-method token, the
@@ -61,19 +63,25 @@ public final class GatewaySimulator {
     }
   }
 
+  /** How long a held charge request waits at most before it goes through anyway. */
+  private static final Duration MAX_HOLD = Duration.ofMinutes(2);
+
   private final GatewayLedger ledger;
+  private final ChargeHold hold = new ChargeHold(MAX_HOLD);
   private final WireMockServer server;
 
   public GatewaySimulator(Settings settings) {
     this.ledger = new GatewayLedger(settings.flakyFailures(), settings.slowDelay());
     GatewayTransformer transformer =
         new GatewayTransformer(
-            ledger, settings.secretKey(), settings.latency(), Clock.systemUTC());
+            ledger, hold, settings.secretKey(), settings.latency(), Clock.systemUTC());
     this.server =
         new WireMockServer(
             wireMockConfig()
                 .bindAddress("127.0.0.1")
                 .port(settings.port())
+                // Held charges each keep a thread waiting; leave room for them and for the rest.
+                .containerThreads(200)
                 .extensions(transformer)
                 // The ledger is the record; a journal of every request would only grow.
                 .disableRequestJournal()
@@ -86,7 +94,31 @@ public final class GatewaySimulator {
   }
 
   public void stop() {
+    hold.releaseAll();
     server.stop();
+  }
+
+  /**
+   * From now on every charge request waits at the door, before anything is charged, until its
+   * payment is released ({@link #release}, {@link #releaseAll}) or two minutes pass.
+   */
+  public void holdCharges() {
+    hold.hold();
+  }
+
+  /** Lets these payments' charge requests through, those waiting and those to come. */
+  public void release(Collection<String> paymentIds) {
+    hold.release(paymentIds);
+  }
+
+  /** Lets every charge request through and stops holding. */
+  public void releaseAll() {
+    hold.releaseAll();
+  }
+
+  /** The payments whose charge request is waiting at the door right now. */
+  public Set<String> heldPayments() {
+    return hold.waitingPayments();
   }
 
   /** The API root to configure as the gateway's base URL, for example http://127.0.0.1:40123. */

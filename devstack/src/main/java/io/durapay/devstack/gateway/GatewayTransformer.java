@@ -31,12 +31,15 @@ final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
       Pattern.compile("metadata\\['payment_id'\\]:'((?:[^'\\\\]|\\\\.)*)'");
 
   private final GatewayLedger ledger;
+  private final ChargeHold hold;
   private final byte[] expectedAuthorization;
   private final Duration latency;
   private final Clock clock;
 
-  GatewayTransformer(GatewayLedger ledger, String secretKey, Duration latency, Clock clock) {
+  GatewayTransformer(
+      GatewayLedger ledger, ChargeHold hold, String secretKey, Duration latency, Clock clock) {
     this.ledger = ledger;
+    this.hold = hold;
     this.expectedAuthorization = ("Bearer " + secretKey).getBytes(UTF_8);
     this.latency = latency;
     this.clock = clock;
@@ -73,8 +76,7 @@ final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
     String route = request.getMethod().getName() + " " + url.getPath();
     String key = request.getHeader("Idempotency-Key");
     return switch (route) {
-      case "POST /v1/payment_intents" ->
-          ledger.createIntent(decode(request.getBodyAsString()), key, clock.instant());
+      case "POST /v1/payment_intents" -> createIntent(decode(request.getBodyAsString()), key);
       case "POST /v1/refunds" ->
           ledger.refund(decode(request.getBodyAsString()), key, clock.instant());
       case "GET /v1/payment_intents/search" -> search(decode(url.getRawQuery()).get("query"));
@@ -82,6 +84,20 @@ final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
           GatewayAnswer.invalidRequest(
               404, null, "Unrecognized request URL (" + route + ") in the gateway simulator.");
     };
+  }
+
+  private GatewayAnswer createIntent(Map<String, String> form, String key) {
+    String paymentId = form.get("metadata[payment_id]");
+    if (paymentId != null) {
+      try {
+        hold.await(paymentId);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return GatewayAnswer.error(
+            500, "api_error", null, null, "The simulator stopped while holding the request.");
+      }
+    }
+    return ledger.createIntent(form, key, clock.instant());
   }
 
   private GatewayAnswer search(String query) {

@@ -12,7 +12,10 @@ import io.durapay.worker.gateway.GatewayRejectedException;
 import io.durapay.worker.gateway.GatewayRetryableException;
 import io.durapay.worker.gateway.PaymentDeclinedException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +62,34 @@ class GatewaySimulatorTest {
     assertThat(again).isEqualTo(first);
     assertThat(simulator.charges()).hasSize(1);
     assertThat(simulator.chargeAttempts("pay_1")).isEqualTo(2);
+  }
+
+  @Test
+  void aHeldChargeWaitsUnchargedUntilItsPaymentIsReleasedAndThenChargesOnceForBothRequests()
+      throws Exception {
+    simulator.holdCharges();
+    CompletableFuture<GatewayCharge> first =
+        CompletableFuture.supplyAsync(() -> client.charge("pay_1", 1250, "eur", "pm_card_visa"));
+    CompletableFuture<GatewayCharge> retry =
+        CompletableFuture.supplyAsync(() -> client.charge("pay_1", 1250, "eur", "pm_card_visa"));
+    CompletableFuture<GatewayCharge> other =
+        CompletableFuture.supplyAsync(() -> client.charge("pay_2", 500, "eur", "pm_card_visa"));
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> simulator.heldPayments().containsAll(List.of("pay_1", "pay_2")));
+    assertThat(simulator.charges()).isEmpty();
+
+    simulator.release(List.of("pay_1"));
+
+    assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(retry.get(10, TimeUnit.SECONDS));
+    assertThat(simulator.charges()).extracting(SimulatedCharge::paymentId).containsExactly("pay_1");
+    assertThat(simulator.heldPayments()).containsExactly("pay_2");
+    assertThat(other).isNotDone();
+
+    simulator.releaseAll();
+
+    assertThat(other.get(10, TimeUnit.SECONDS).id()).isEqualTo("pi_pay_2");
+    assertThat(simulator.heldPayments()).isEmpty();
+    assertThat(client.charge("pay_3", 100, "eur", "pm_card_visa").id()).isEqualTo("pi_pay_3");
   }
 
   @Test

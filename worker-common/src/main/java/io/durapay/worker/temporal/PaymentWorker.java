@@ -37,13 +37,19 @@ public final class PaymentWorker implements Managed {
                 .build());
     this.taskQueue = settings.getTaskQueue();
     this.gracePeriodMillis = settings.getShutdownGracePeriod().toMilliseconds();
-    Worker worker =
-        factory.newWorker(
-            taskQueue,
-            WorkerOptions.newBuilder()
-                .setMaxConcurrentActivityExecutionSize(settings.getMaxConcurrentActivities())
-                .setMaxConcurrentWorkflowTaskExecutionSize(settings.getMaxConcurrentWorkflowTasks())
-                .build());
+    WorkerOptions.Builder options =
+        WorkerOptions.newBuilder()
+            .setMaxConcurrentActivityExecutionSize(settings.getMaxConcurrentActivities())
+            .setMaxConcurrentWorkflowTaskExecutionSize(settings.getMaxConcurrentWorkflowTasks());
+    if (settings.getWorkflowCacheSize() == 0) {
+      // A cache of 0 alone still asks the server to route a workflow's next task to this worker's
+      // sticky queue. A zero schedule-to-start timeout stops asking, so every task goes to the
+      // shared queue. It matters where the server never hands a sticky task back: Temporal's test
+      // server has neither the sticky timeout nor ResetStickyTaskQueue, so there a task sent to a
+      // stopped worker's sticky queue waits forever.
+      options.setStickyQueueScheduleToStartTimeout(java.time.Duration.ZERO);
+    }
+    Worker worker = factory.newWorker(taskQueue, options.build());
     worker.registerWorkflowImplementationTypes(workflowImplementation);
     worker.registerActivitiesImplementations(activities);
   }

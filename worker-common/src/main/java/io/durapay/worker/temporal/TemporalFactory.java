@@ -24,7 +24,9 @@ public class TemporalFactory extends TemporalConnection {
 
   /**
    * Workflows kept in memory between tasks (sticky execution); 0 turns sticky execution off, so
-   * every task replays the history.
+   * every task goes to the shared queue and replays the history. Use 0 with Temporal's test
+   * server wherever workers stop while workflows run: it never moves a task off a stopped
+   * worker's sticky queue, as a real cluster does after five seconds.
    */
   @Min(0)
   private int workflowCacheSize = 600;

@@ -1,0 +1,264 @@
+package io.durapay.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durapay.bridge.BridgeConfig;
+import io.durapay.bridge.PaymentEventsHandler;
+import io.durapay.contracts.PaymentStatus;
+import io.durapay.contracts.TaskQueues;
+import io.durapay.contracts.WorkflowIds;
+import io.durapay.devstack.gateway.SimulatedCharge;
+import io.durapay.store.Payment;
+import io.durapay.store.PaymentDao;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Faults of the parts around a payment, each on the running devstack (sns mode): a worker JVM
+ * killed with a charge in flight, an API JVM killed between its commit and the publish, a bridge
+ * that cannot reach Temporal, and PostgreSQL restarted under load. Each test leaves the stack as it
+ * found it: API, v1 worker, bridge and database up.
+ */
+class FaultsIT {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static Stack stack;
+  private static Path data;
+  private static MerchantApi api;
+  private static PaymentDao payments;
+
+  @BeforeAll
+  static void startStack() throws Exception {
+    data = Files.createTempDirectory("durapay-faults-it");
+    stack = Stack.start(StackSettings.anyFreePorts(data));
+    api = new MerchantApi(stack::apiUrl);
+    payments = stack.jdbi().onDemand(PaymentDao.class);
+  }
+
+  @AfterAll
+  static void stopStack() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void aWorkerKilledWithAChargeInFlightIsReplacedAndThePaymentIsChargedOnceUnderOneKey() throws Exception {
+    stack.stopWorker("v1", TaskQueues.PAYMENTS_V1);
+    int adminPort = Ports.resolve(0);
+    Path config = stack.workerConfig("v1", TaskQueues.PAYMENTS_V1, adminPort);
+    String id;
+    try (JavaProcess doomed = JavaProcess.start(
+        "io.durapay.worker.v1.WorkerV1", List.of("server", config.toString()), data.resolve("doomed-worker.log"))) {
+      doomed.awaitHttpOk("http://127.0.0.1:" + adminPort + "/healthcheck", Duration.ofSeconds(60));
+      stack.gateway().holdCharges();
+      id = api.createPayment(stack.demoMerchant().apiKey(), "pm_card_visa", "kill -9");
+      String held = id;
+      await().atMost(Duration.ofSeconds(30)).until(() -> stack.gateway().heldPayments().contains(held));
+
+      assertThat(doomed.kill9()).as("exit status of a SIGKILLed JVM").isEqualTo(137);
+    } finally {
+      stack.startWorker("v1", TaskQueues.PAYMENTS_V1, 0);
+      // The dead worker's request still waits at the gateway; letting it through charges, as a
+      // real gateway would have for a caller that vanished.
+      stack.gateway().releaseAll();
+    }
+
+    // The charge activity's start-to-close (30 s) expires; the new worker retries it.
+    assertThat(awaitFinal(id, Duration.ofSeconds(90))).isEqualTo(PaymentStatus.COMPLETED);
+    List<SimulatedCharge> charges = chargesOf(id);
+    assertThat(charges).hasSize(1);
+    assertThat(charges.get(0).idempotencyKey()).isEqualTo(id);
+    assertThat(stack.gateway().chargeAttempts(id)).as("requests: the dead worker's and the retry").isEqualTo(2);
+    assertThat(stack.gateway().refunds()).noneMatch(r -> r.paymentId().equals(id));
+    assertThat(payments.findById(id).orElseThrow().gatewayReference()).isEqualTo(charges.get(0).intentId());
+  }
+
+  @Test
+  void anApiKilledBetweenCommitAndPublishLeavesTheEventInTheOutboxAndItsSuccessorPublishesIt() throws Exception {
+    stack.stopApi();
+    int port = Ports.resolve(0);
+    Path config = stack.apiConfig(Map.of(
+            "API_PORT", String.valueOf(port),
+            "ADMIN_PORT", String.valueOf(Ports.resolve(0)),
+            // Its relay never gets to publish: the process dies with the event committed only.
+            "OUTBOX_RELAY_ENABLED", "false",
+            "MIGRATE_ON_START", "false"),
+        data.resolve("doomed-api.yml"));
+    String id;
+    try (JavaProcess doomed = JavaProcess.start(
+        "io.durapay.api.DurapayApplication", List.of("server", config.toString()), data.resolve("doomed-api.log"))) {
+      doomed.awaitHttpOk("http://127.0.0.1:" + port + "/v1/openapi.yaml", Duration.ofSeconds(60));
+      id = new MerchantApi(() -> "http://127.0.0.1:" + port)
+          .createPayment(stack.demoMerchant().apiKey(), "pm_card_visa", "api kill -9");
+      assertThat(doomed.kill9()).isEqualTo(137);
+      // Between commit and publish: the payment and its event are stored, nothing was sent.
+      assertThat(payments.findById(id).orElseThrow().status()).isEqualTo(PaymentStatus.INITIATED);
+      assertThat(publishedEventsOf(id)).isZero();
+      assertThat(workflowExists(id)).isFalse();
+    } finally {
+      stack.startApi();
+    }
+    // Whatever the restarted API's relay has done by now, the payment cannot have been lost: it
+    // was committed with its event, and the event is published exactly once.
+    assertThat(awaitFinal(id, Duration.ofSeconds(60))).isEqualTo(PaymentStatus.COMPLETED);
+    assertThat(chargesOf(id)).hasSize(1);
+    assertThat(publishedEventsOf(id)).isEqualTo(1);
+    assertThat(workflowExists(id)).isTrue();
+  }
+
+  @Test
+  void aBridgeThatCannotReachTemporalDeadLettersTheEventAndARedriveCompletesThePayment() throws Exception {
+    int nobodyListens = Ports.resolve(0);
+    stack.useBridge(new PaymentEventsHandler(BridgeConfig.fromEnvironment(Map.of(
+        "TEMPORAL_ADDRESS", "127.0.0.1:" + nobodyListens,
+        "TEMPORAL_RPC_TIMEOUT_MS", "300"))));
+    String id;
+    try {
+      id = api.createPayment(stack.demoMerchant().apiKey(), "pm_card_visa", "temporal unreachable");
+      // Five receives two seconds apart, then SQS moves it to the dead-letter queue.
+      await().atMost(Duration.ofSeconds(60)).until(() -> deadLetters() >= 1);
+      assertThat(payments.findById(id).orElseThrow().status()).isEqualTo(PaymentStatus.INITIATED);
+      assertThat(workflowExists(id)).isFalse();
+    } finally {
+      stack.restoreBridge();
+    }
+
+    assertThat(stack.redriveDeadLetters()).isGreaterThanOrEqualTo(1);
+
+    assertThat(awaitFinal(id, Duration.ofSeconds(60))).isEqualTo(PaymentStatus.COMPLETED);
+    assertThat(chargesOf(id)).hasSize(1);
+    assertThat(deadLetters()).isZero();
+  }
+
+  @Test
+  void postgresRestartedUnderLoadGivesFast503sThatStoreNothingAndServiceResumesByItself() throws Exception {
+    List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
+    AtomicBoolean running = new AtomicBoolean(true);
+    ExecutorService clients = Executors.newFixedThreadPool(4);
+    for (int c = 0; c < 4; c++) {
+      clients.submit(() -> {
+        while (running.get()) {
+          String key = UUID.randomUUID().toString();
+          HttpResponse<String> response =
+              api.tryCreatePayment(stack.demoMerchant().apiKey(), "pm_card_visa", key);
+          attempts.add(new Attempt(key, response.statusCode(), response.body()));
+        }
+        return null;
+      });
+    }
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> count(attempts, 201) >= 5);
+      stack.stopPostgres();
+      await().atMost(Duration.ofSeconds(30)).until(() -> count(attempts, 503) >= 5);
+      stack.startPostgres();
+      int createdBefore = count(attempts, 201);
+      // Resumes by itself: new payments are accepted again without restarting anything else.
+      await().atMost(Duration.ofSeconds(60)).until(() -> count(attempts, 201) >= createdBefore + 5);
+    } finally {
+      running.set(false);
+      clients.shutdown();
+      assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    List<Attempt> all = List.copyOf(attempts);
+    assertThat(all).extracting(Attempt::status).containsOnly(201, 503);
+    for (Attempt refused : all.stream().filter(a -> a.status() == 503).toList()) {
+      assertThat(MAPPER.readTree(refused.body()).path("error").path("code").asText())
+          .as(refused.body()).isEqualTo("service_unavailable");
+      assertThat(idempotencyRecords(refused.key())).as("nothing stored for a 503").isZero();
+    }
+    // A refused request retried with its key now goes through: nothing half-done blocks it.
+    Attempt refused = all.stream().filter(a -> a.status() == 503).findFirst().orElseThrow();
+    assertThat(api.tryCreatePayment(stack.demoMerchant().apiKey(), "pm_card_visa", refused.key()).statusCode())
+        .isEqualTo(201);
+    // Every accepted payment completes (workers and relay came back by themselves too).
+    List<String> accepted = all.stream().filter(a -> a.status() == 201)
+        .map(a -> readId(a.body())).toList();
+    await().atMost(Duration.ofSeconds(120)).until(() ->
+        accepted.stream().allMatch(id -> payments.findById(id).orElseThrow().status().isFinal()));
+    assertThat(accepted).allSatisfy(id -> {
+      assertThat(payments.findById(id).orElseThrow().status()).isEqualTo(PaymentStatus.COMPLETED);
+      assertThat(chargesOf(id)).hasSize(1);
+    });
+  }
+
+  /** One POST of the load: its idempotency key and the answer. */
+  private record Attempt(String key, int status, String body) {}
+
+  private static int count(List<Attempt> attempts, int status) {
+    synchronized (attempts) {
+      return (int) attempts.stream().filter(a -> a.status() == status).count();
+    }
+  }
+
+  private static String readId(String body) {
+    try {
+      return MAPPER.readTree(body).get("id").asText();
+    } catch (Exception e) {
+      throw new IllegalStateException(body, e);
+    }
+  }
+
+  private static PaymentStatus awaitFinal(String id, Duration timeout) {
+    await().atMost(timeout).until(() -> payments.findById(id).map(Payment::status).orElseThrow().isFinal());
+    return payments.findById(id).orElseThrow().status();
+  }
+
+  private static List<SimulatedCharge> chargesOf(String id) {
+    return stack.gateway().charges().stream().filter(c -> c.paymentId().equals(id)).toList();
+  }
+
+  private static int publishedEventsOf(String id) {
+    return stack.jdbi().withHandle(h -> h.createQuery(
+            "SELECT count(*) FROM outbox WHERE aggregate_id = :id AND published_at IS NOT NULL")
+        .bind("id", id).mapTo(Integer.class).one());
+  }
+
+  private static int idempotencyRecords(String key) {
+    return stack.jdbi().withHandle(h -> h.createQuery(
+            "SELECT count(*) FROM idempotency_records WHERE idempotency_key = :key")
+        .bind("key", key).mapTo(Integer.class).one());
+  }
+
+  private static int deadLetters() {
+    return Integer.parseInt(stack.sqs().getQueueAttributes(r -> r.queueUrl(stack.dlqUrl())
+            .attributeNamesWithStrings("ApproximateNumberOfMessages"))
+        .attributesAsStrings().get("ApproximateNumberOfMessages"));
+  }
+
+  private static boolean workflowExists(String paymentId) {
+    try {
+      stack.workflowClient().getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+          DescribeWorkflowExecutionRequest.newBuilder()
+              .setNamespace("default")
+              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(WorkflowIds.forPayment(paymentId)))
+              .build());
+      return true;
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+  }
+}

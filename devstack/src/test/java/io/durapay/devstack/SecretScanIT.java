@@ -1,0 +1,176 @@
+package io.durapay.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durapay.contracts.WorkflowIds;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A full run of the devstack as its own process — start-up, payments down every path, refused
+ * requests, shutdown — then a search of everything it wrote to its console, every workflow
+ * history, every error body and every webhook delivered, for the merchants' API keys, the
+ * webhook secrets and the gateway's secret key. None may appear anywhere.
+ */
+class SecretScanIT {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Set<String> FINAL = Set.of("completed", "failed", "cancelled");
+
+  @Test
+  void noSecretAppearsInLogsHistoriesErrorBodiesOrWebhooks() throws Exception {
+    Path data = Files.createTempDirectory("durapay-secret-scan-it");
+    List<String> ports = new ArrayList<>();
+    for (String option : List.of("--control-port", "--api-port", "--admin-port", "--worker-admin-port",
+        "--temporal-port", "--sqs-port", "--sns-port", "--gateway-port", "--webhooks-port")) {
+      ports.addAll(List.of(option, "0"));
+    }
+    List<String> args = new ArrayList<>(List.of("up", "--data", data.toString()));
+    args.addAll(ports);
+
+    Map<String, String> scanned = new LinkedHashMap<>();
+    Map<String, String> secrets;
+    try (JavaProcess devstack = JavaProcess.start(
+        List.of("-Xmx1g"), "io.durapay.devstack.DevStack", args, data.resolve("console.log"))) {
+      JsonNode stack = awaitDescription(data.resolve("devstack.json"), devstack);
+      String api = stack.get("api").asText();
+      String demoKey = stack.at("/demoMerchant/apiKey").asText();
+      String downKey = stack.at("/downMerchant/apiKey").asText();
+      String webhookSecret = stack.at("/demoMerchant/webhookSecret").asText();
+      secrets = secretsOf(Map.of(
+          "demo merchant's API key", demoKey,
+          "other merchant's API key", downKey,
+          "webhook secret", webhookSecret,
+          "gateway secret key", Stack.GATEWAY_KEY));
+
+      List<String> ids = new ArrayList<>();
+      for (String token : List.of("pm_card_visa", "pm_card_chargeDeclined", "pm_card_flaky", "pm_card_slow")) {
+        ids.add(createPayment(api, demoKey, token, scanned));
+      }
+      ids.add(createPayment(api, downKey, "pm_card_visa", scanned));
+      call(api, "POST", "/v1/payments/" + ids.get(3) + "/cancel", demoKey, null, scanned);
+      // Refused requests that carry a secret, or most of one: the answers must not echo it.
+      String keyId = demoKey.substring(0, demoKey.indexOf('.'));
+      call(api, "GET", "/v1/payments", keyId + ".wrong" + demoKey.substring(demoKey.indexOf('.') + 1), null, scanned);
+      call(api, "GET", "/v1/payments", demoKey + "x", null, scanned);
+      call(api, "GET", "/v1/payments/" + ids.get(4), demoKey, null, scanned);
+      call(api, "POST", "/v1/payments", demoKey, "{\"amount\":\"" + demoKey + "\"}", scanned);
+      call(api, "POST", "/v1/payments", demoKey,
+          "{\"amount\":100,\"currency\":\"EUR\",\"paymentMethod\":\"" + webhookSecret + "\"}", scanned);
+
+      awaitFinal(api, demoKey, ids.subList(0, 4));
+      awaitFinal(api, downKey, ids.subList(4, 5));
+
+      WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
+          WorkflowServiceStubsOptions.newBuilder().setTarget(stack.get("temporal").asText()).build());
+      try {
+        WorkflowClient client = WorkflowClient.newInstance(stubs);
+        for (String id : ids) {
+          scanned.put("history of " + id, client.fetchHistory(WorkflowIds.forPayment(id)).toJson(false));
+        }
+      } finally {
+        stubs.shutdownNow();
+      }
+      scanned.put("webhook deliveries",
+          call(stack.at("/webhooks/deliveries").asText(), "GET", "", null, null, scanned));
+
+      assertThat(devstack.stop(Duration.ofSeconds(60))).as("exit status after SIGTERM").isIn(0, 143);
+      scanned.put("console", devstack.console());
+    }
+
+    assertThat(scanned.get("console")).as("the console has the services' logs")
+        .contains("worker polling task queue");
+    assertThat(scanned.keySet()).anyMatch(name -> name.startsWith("history of"));
+    for (Map.Entry<String, String> place : scanned.entrySet()) {
+      for (Map.Entry<String, String> secret : secrets.entrySet()) {
+        assertThat(place.getValue())
+            .as("%s must not contain the %s", place.getKey(), secret.getKey())
+            .doesNotContain(secret.getValue());
+      }
+    }
+  }
+
+  /** Each secret, and the part of it that is secret on its own (after the id or the prefix). */
+  private static Map<String, String> secretsOf(Map<String, String> named) {
+    Map<String, String> secrets = new LinkedHashMap<>();
+    named.forEach((name, value) -> {
+      assertThat(value).as(name).hasSizeGreaterThan(12);
+      secrets.put(name, value);
+      int cut = Math.max(value.lastIndexOf('.'), value.lastIndexOf('_'));
+      if (cut > 0 && value.length() - cut > 12) {
+        secrets.put(name + " (its secret part)", value.substring(cut + 1));
+      }
+    });
+    return secrets;
+  }
+
+  private static JsonNode awaitDescription(Path file, JavaProcess devstack) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+    while (Instant.now().isBefore(deadline)) {
+      if (Files.exists(file)) {
+        JsonNode json = MAPPER.readTree(Files.readString(file));
+        if (json.has("control")) {
+          return json;
+        }
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("the devstack did not come up:\n" + devstack.console());
+  }
+
+  private static String createPayment(String api, String key, String token, Map<String, String> scanned)
+      throws Exception {
+    String body = call(api, "POST", "/v1/payments", key,
+        "{\"amount\":1999,\"currency\":\"EUR\",\"paymentMethod\":\"" + token + "\"}", scanned);
+    return MAPPER.readTree(body).get("id").asText();
+  }
+
+  private static void awaitFinal(String api, String key, List<String> ids) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+    for (String id : ids) {
+      while (!FINAL.contains(MAPPER.readTree(call(api, "GET", "/v1/payments/" + id, key, null, null))
+          .get("status").asText())) {
+        assertThat(Instant.now()).as("payment %s final in time", id).isBefore(deadline);
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  /** One request; its answer is kept under its name in {@code scanned} (when given). */
+  private static String call(String base, String method, String path, String key, String body,
+      Map<String, String> scanned) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(Duration.ofSeconds(20))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    if (body != null) {
+      request.header("Content-Type", "application/json")
+          .header("Idempotency-Key", UUID.randomUUID().toString());
+    }
+    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    if (scanned != null) {
+      scanned.put(method + " " + path + " #" + scanned.size() + " (" + response.statusCode() + ")", response.body());
+    }
+    return response.body();
+  }
+}

@@ -70,6 +70,7 @@ public final class Stack implements AutoCloseable {
   private EmbeddedPostgres postgres;
   private Jdbi jdbi;
   private SqsClient sqs;
+  private SnsEmulator sns;
   private String queueUrl;
   private String dlqUrl;
   private WorkflowClient workflowClient;
@@ -145,7 +146,7 @@ public final class Stack implements AutoCloseable {
     startSqs(sqsPort);
 
     int snsPort = Ports.resolve(settings.snsPort());
-    SnsEmulator sns = new SnsEmulator(snsPort, sqs);
+    sns = new SnsEmulator(snsPort, sqs);
     sns.start();
     closers.push(sns::close);
     String topicArn = subscribeQueueToTopic(sns.endpoint());
@@ -212,6 +213,8 @@ public final class Stack implements AutoCloseable {
     apiValues.put("SNS_SECRET_ACCESS_KEY", "devstack");
     apiValues.put("PUBLISHING_MODE", settings.publishingMode());
     apiValues.put("OUTBOX_POLL_INTERVAL", "100ms");
+    // Health turns unhealthy when the oldest unpublished event is older than this.
+    apiValues.put("OUTBOX_LAG_THRESHOLD", "10s");
     this.apiValues = apiValues;
     startApi();
     closers.push(() -> {
@@ -374,6 +377,16 @@ public final class Stack implements AutoCloseable {
     return builder.start();
   }
 
+  /** Stops the SNS emulator, as an outage would: publishes fail to connect. */
+  public void stopSns() {
+    sns.stop();
+  }
+
+  /** Starts the SNS emulator again on its port, with its topics and subscriptions. */
+  public void startSns() {
+    sns.start();
+  }
+
   /** Stops the embedded PostgreSQL, as an outage would; {@link #startPostgres()} restarts it. */
   public synchronized void stopPostgres() throws IOException {
     if (postgres == null) {
@@ -478,6 +491,11 @@ public final class Stack implements AutoCloseable {
   /** The build whose task queue new payments go to. */
   public synchronized String route() {
     return route;
+  }
+
+  /** The API's admin root: /healthcheck, /tasks/…, /metrics. */
+  public String adminUrl() {
+    return "http://127.0.0.1:" + apiValues.get("ADMIN_PORT");
   }
 
   public String apiUrl() {

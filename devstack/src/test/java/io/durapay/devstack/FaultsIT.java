@@ -16,6 +16,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,12 +38,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Faults of the parts around a payment, each on the running devstack (sns mode): a worker JVM
- * killed with a charge in flight, an API JVM killed between its commit and the publish, a bridge
- * that cannot reach Temporal, and PostgreSQL restarted under load. Each test leaves the stack as it
+ * killed with a charge in flight, an API JVM killed between its commit and the publish, SNS down
+ * under steady load, a bridge that cannot reach Temporal, and PostgreSQL restarted under load. Each test leaves the stack as it
  * found it: API, v1 worker, bridge and database up.
  */
 class FaultsIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static Stack stack;
   private static Path data;
   private static MerchantApi api;
@@ -151,6 +155,35 @@ class FaultsIT {
   }
 
   @Test
+  void snsDownUnderSteadyLoadGrowsTheOutboxReportsTheLagAndPublishesEveryEventOnceAfter() throws Exception {
+    List<String> ids = new ArrayList<>();
+    stack.stopSns();
+    try {
+      // A payment every 100 ms or so until health says the outbox lags (threshold 10 s here).
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (outboxHealthy()) {
+        assertThat(System.nanoTime()).as("outbox lag reported within 60 s").isLessThan(deadline);
+        ids.add(api.createPayment(stack.demoMerchant().apiKey(), "pm_card_visa", "sns down"));
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+      assertThat(ids).hasSizeGreaterThan(10);
+      assertThat(ids).allSatisfy(id -> assertThat(publishedEventsOf(id)).isZero());
+      assertThat(workflowExists(ids.get(0))).isFalse();
+    } finally {
+      stack.startSns();
+    }
+
+    await().atMost(Duration.ofSeconds(120)).until(() ->
+        ids.stream().allMatch(id -> payments.findById(id).orElseThrow().status().isFinal()));
+    assertThat(ids).allSatisfy(id -> {
+      assertThat(payments.findById(id).orElseThrow().status()).isEqualTo(PaymentStatus.COMPLETED);
+      assertThat(publishedEventsOf(id)).isEqualTo(1);
+      assertThat(chargesOf(id)).hasSize(1);
+    });
+    await().atMost(Duration.ofSeconds(30)).until(FaultsIT::outboxHealthy);
+  }
+
+  @Test
   void postgresRestartedUnderLoadGivesFast503sThatStoreNothingAndServiceResumesByItself() throws Exception {
     List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean running = new AtomicBoolean(true);
@@ -204,6 +237,14 @@ class FaultsIT {
 
   /** One POST of the load: its idempotency key and the answer. */
   private record Attempt(String key, int status, String body) {}
+
+  /** The API's "outbox" health check: unhealthy when the oldest unpublished event is too old. */
+  private static boolean outboxHealthy() throws Exception {
+    HttpResponse<String> response = HTTP.send(
+        HttpRequest.newBuilder(URI.create(stack.adminUrl() + "/healthcheck")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return MAPPER.readTree(response.body()).path("outbox").path("healthy").asBoolean();
+  }
 
   private static int count(List<Attempt> attempts, int status) {
     synchronized (attempts) {

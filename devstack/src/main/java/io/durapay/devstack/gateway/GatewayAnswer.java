@@ -9,13 +9,33 @@ import java.time.Duration;
  *
  * @param status the HTTP status
  * @param body the JSON body: an API object, or {@code {"error": {...}}}
- * @param delay how long the gateway "works" on this request (a slow card), zero for most
+ * @param delay how long the answer takes (a slow card, a late answer), zero for most
  * @param replayed whether this is a stored answer repeated for a reused idempotency key
+ * @param damage what happens to the answer on its way back (a fault token), usually nothing
+ * @param retryAfter the {@code Retry-After} the answer carries, or null
  */
-record GatewayAnswer(int status, ObjectNode body, Duration delay, boolean replayed) {
+record GatewayAnswer(
+    int status,
+    ObjectNode body,
+    Duration delay,
+    boolean replayed,
+    Damage damage,
+    Duration retryAfter) {
+
+  /** What can happen to an answer between the gateway and the caller. */
+  enum Damage {
+    /** The answer arrives as sent. */
+    NONE,
+    /** The connection is reset (TCP RST) instead of answering. */
+    CONNECTION_RESET,
+    /** The connection is closed without a byte of the answer. */
+    CLOSED_WITHOUT_ANSWER,
+    /** The status line and headers arrive, but the body is cut short and is not JSON. */
+    TRUNCATED_BODY
+  }
 
   static GatewayAnswer ok(ObjectNode body) {
-    return new GatewayAnswer(200, body, Duration.ZERO, false);
+    return new GatewayAnswer(200, body, Duration.ZERO, false, Damage.NONE, null);
   }
 
   /** A Stripe-shaped error; {@code code} and {@code declineCode} may be null. */
@@ -31,7 +51,7 @@ record GatewayAnswer(int status, ObjectNode body, Duration delay, boolean replay
     error.put("message", message);
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.set("error", error);
-    return new GatewayAnswer(status, body, Duration.ZERO, false);
+    return new GatewayAnswer(status, body, Duration.ZERO, false, Damage.NONE, null);
   }
 
   static GatewayAnswer invalidRequest(int status, String code, String message) {
@@ -39,11 +59,19 @@ record GatewayAnswer(int status, ObjectNode body, Duration delay, boolean replay
   }
 
   GatewayAnswer after(Duration workTime) {
-    return new GatewayAnswer(status, body, workTime, replayed);
+    return new GatewayAnswer(status, body, workTime, replayed, damage, retryAfter);
   }
 
   /** The same answer as a replay: sent at once, since the work was done the first time. */
   GatewayAnswer asReplay() {
-    return new GatewayAnswer(status, body, Duration.ZERO, true);
+    return new GatewayAnswer(status, body, Duration.ZERO, true, damage, retryAfter);
+  }
+
+  GatewayAnswer damaged(Damage what) {
+    return new GatewayAnswer(status, body, delay, replayed, what, retryAfter);
+  }
+
+  GatewayAnswer withRetryAfter(Duration wait) {
+    return new GatewayAnswer(status, body, delay, replayed, damage, wait);
   }
 }

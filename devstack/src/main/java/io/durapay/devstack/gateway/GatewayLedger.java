@@ -26,27 +26,50 @@ final class GatewayLedger {
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-  private final int flakyFailures;
+  private final int faultsPerKey;
   private final Duration slowDelay;
+  private final Duration lateDelay;
   private final IdempotencyStore idempotency = new IdempotencyStore();
   private final Map<String, Intent> intents = new LinkedHashMap<>();
   private final Set<String> refundedIntents = new HashSet<>();
   private final Map<String, Integer> attempts = new HashMap<>();
-  private final Map<String, Integer> flakyFailuresByKey = new HashMap<>();
+  private final Map<String, Integer> requestsByKey = new HashMap<>();
   private final List<SimulatedCharge> charges = new ArrayList<>();
   private final List<SimulatedRefund> refunds = new ArrayList<>();
 
-  GatewayLedger(int flakyFailures, Duration slowDelay) {
-    this.flakyFailures = flakyFailures;
+  /**
+   * @param faultsPerKey how many requests per idempotency key the counted fault tokens spoil
+   * @param slowDelay how long {@code pm_card_slow} works on a charge
+   * @param lateDelay how late the first answer of {@code pm_card_timeout} and {@code
+   *     pm_card_lateThenUnavailable} arrives
+   */
+  GatewayLedger(int faultsPerKey, Duration slowDelay, Duration lateDelay) {
+    this.faultsPerKey = faultsPerKey;
     this.slowDelay = slowDelay;
+    this.lateDelay = lateDelay;
   }
 
-  /** POST /v1/payment_intents: the answer depends on the payment-method token. */
+  /**
+   * POST /v1/payment_intents: the answer depends on the payment-method token. A fault token acts
+   * either in front of the gateway (nothing runs, nothing is stored under the key) or on the way
+   * back (the charge is made and stored under the key, and only its answer is spoiled).
+   */
   synchronized GatewayAnswer createIntent(Map<String, String> form, String key, Instant now) {
     String paymentId = form.get("metadata[payment_id]");
     if (paymentId != null) {
       attempts.merge(paymentId, 1, Integer::sum);
     }
+    String token = form.getOrDefault("payment_method", "");
+    // Without a key the payment id stands in, so a keyless retry also gets through in the end.
+    int request = requestsByKey.merge(key != null ? key : "payment:" + paymentId, 1, Integer::sum);
+    Optional<GatewayAnswer> outage = inFrontOfTheGateway(token, request);
+    if (outage.isPresent()) {
+      return outage.get();
+    }
+    return onTheWayBack(token, request, answer(form, key, now));
+  }
+
+  private GatewayAnswer answer(Map<String, String> form, String key, Instant now) {
     String fingerprint = "payment_intents" + new TreeMap<>(form);
     if (key != null) {
       Optional<GatewayAnswer> replay = idempotency.replay(key, fingerprint, now);
@@ -58,21 +81,59 @@ final class GatewayLedger {
     if (problem.isPresent()) {
       return problem.get();
     }
-    IntentRequest request = IntentRequest.of(form);
-    if (request.paymentMethod().equals("pm_card_flaky")) {
-      // An outage in front of the gateway: nothing ran, so nothing is stored under the key.
-      // Without a key the payment id stands in, so a keyless retry also gets through in the end.
-      String bucket = key != null ? key : "payment:" + request.paymentId();
-      if (flakyFailuresByKey.merge(bucket, 1, Integer::sum) <= flakyFailures) {
-        return GatewayAnswer.error(
-            500, "api_error", null, null, "An unexpected error occurred (simulated outage).");
-      }
-    }
-    GatewayAnswer answer = decide(request, key);
+    GatewayAnswer answer = decide(IntentRequest.of(form), key);
     if (key != null) {
       idempotency.remember(key, fingerprint, answer, now);
     }
     return answer;
+  }
+
+  /** Faults before the gateway runs anything: a load balancer's 5xx, a reset, a rate limit. */
+  private Optional<GatewayAnswer> inFrontOfTheGateway(String token, int request) {
+    boolean spoiled = request <= faultsPerKey;
+    GatewayAnswer outage =
+        switch (token) {
+          case "pm_card_flaky" -> spoiled ? serverError(500, "An unexpected error occurred") : null;
+          case "pm_card_reset" ->
+              spoiled
+                  ? serverError(500, "Connection reset")
+                      .damaged(GatewayAnswer.Damage.CONNECTION_RESET)
+                  : null;
+          case "pm_card_rateLimited" ->
+              spoiled
+                  ? GatewayAnswer.error(
+                          429,
+                          "invalid_request_error",
+                          "rate_limit",
+                          null,
+                          "Too many requests hit the API too quickly (simulated).")
+                      .withRetryAfter(Duration.ofSeconds(1))
+                  : null;
+          // The first request got through and charged; its retries find the gateway down.
+          case "pm_card_lateThenUnavailable" ->
+              request > 1 ? serverError(503, "The gateway is temporarily unavailable") : null;
+          default -> null;
+        };
+    return Optional.ofNullable(outage);
+  }
+
+  /** Faults after the gateway decided (and, for a good card, charged): the answer is spoiled. */
+  private GatewayAnswer onTheWayBack(String token, int request, GatewayAnswer answer) {
+    boolean spoiled = request <= faultsPerKey;
+    return switch (token) {
+      case "pm_card_dropped" ->
+          spoiled ? answer.damaged(GatewayAnswer.Damage.CLOSED_WITHOUT_ANSWER) : answer;
+      case "pm_card_garbage" ->
+          spoiled ? answer.damaged(GatewayAnswer.Damage.TRUNCATED_BODY) : answer;
+      // The work was done at once (a replay is ready); only the answer takes long to come back.
+      case "pm_card_timeout", "pm_card_lateThenUnavailable" ->
+          request == 1 ? answer.after(lateDelay) : answer;
+      default -> answer;
+    };
+  }
+
+  private static GatewayAnswer serverError(int status, String message) {
+    return GatewayAnswer.error(status, "api_error", null, null, message + " (simulated).");
   }
 
   /** POST /v1/refunds: refunds a succeeded intent in full, once. */

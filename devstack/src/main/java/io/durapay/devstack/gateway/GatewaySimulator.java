@@ -16,25 +16,64 @@ import java.util.Set;
 
 /**
  * A Stripe-compatible payment gateway on loopback that answers by test payment-method token, the
- * way {@code GatewayClient} expects: {@code pm_card_visa} (and any other {@code pm_card_*})
- * succeeds, {@code pm_card_chargeDeclined} and {@code pm_card_insufficientFunds} are declined,
- * {@code pm_card_flaky} fails with 500 a few times per idempotency key before succeeding, and
- * {@code pm_card_slow} succeeds late. Idempotency keys, refunds and search behave like Stripe's,
+ * way {@code GatewayClient} expects. Idempotency keys, refunds and search behave like Stripe's,
  * and every charge and refund is recorded for tests and the demo to inspect.
+ *
+ * <p>Cards that answer plainly: {@code pm_card_visa} (and any other {@code pm_card_*} not named
+ * here) succeeds; {@code pm_card_chargeDeclined} and {@code pm_card_insufficientFunds} are
+ * declined; {@code pm_card_slow} succeeds after {@link Settings#slowDelay} (a retry meanwhile is
+ * told the key is in use).
+ *
+ * <p>Fault cards, for the gateway fault matrix. "N" is {@link Settings#flakyFailures}, counted per
+ * idempotency key, so the (N+1)th request with the key gets through. In front of the gateway —
+ * nothing is charged and nothing is stored under the key:
+ *
+ * <ul>
+ *   <li>{@code pm_card_flaky}: the first N requests get a 500;
+ *   <li>{@code pm_card_reset}: the first N requests have their connection reset (TCP RST);
+ *   <li>{@code pm_card_rateLimited}: the first N requests get a 429 with {@code Retry-After: 1}.
+ * </ul>
+ *
+ * On the way back — the charge is made at the first request and kept under the key, so a retry
+ * replays it, and only the answer is spoiled:
+ *
+ * <ul>
+ *   <li>{@code pm_card_dropped}: the first N answers are lost: the connection closes without one;
+ *   <li>{@code pm_card_garbage}: the first N answers are a 200 whose body is cut short (not JSON);
+ *   <li>{@code pm_card_timeout}: the first answer arrives after {@link Settings#lateDelay}, longer
+ *       than the caller waits; a retry gets the charge at once;
+ *   <li>{@code pm_card_lateThenUnavailable}: the first answer arrives after {@link
+ *       Settings#lateDelay}, and every later request gets a 503: the charge is made but the caller
+ *       can never confirm it, and must find and refund it.
+ * </ul>
  */
 public final class GatewaySimulator {
+
+  /**
+   * How late a late answer is by default: after the devstack worker's 25 s read timeout and after
+   * the charge activity's 30 s start-to-close, so the caller has given up whichever comes first.
+   */
+  public static final Duration DEFAULT_LATE_DELAY = Duration.ofSeconds(35);
 
   /**
    * How the simulator runs.
    *
    * @param port the port on 127.0.0.1; 0 picks a free one
    * @param secretKey the API key requests must carry as {@code Authorization: Bearer <key>}
-   * @param flakyFailures how many 500s {@code pm_card_flaky} answers per idempotency key
+   * @param flakyFailures how many requests per idempotency key {@code pm_card_flaky} and the other
+   *     counted fault cards spoil (500s, resets, 429s, lost or garbled answers)
    * @param slowDelay how long {@code pm_card_slow} takes to answer
    * @param latency added to every answer
+   * @param lateDelay how late the first answer of {@code pm_card_timeout} and {@code
+   *     pm_card_lateThenUnavailable} is; longer than the caller's read timeout
    */
   public record Settings(
-      int port, String secretKey, int flakyFailures, Duration slowDelay, Duration latency) {
+      int port,
+      String secretKey,
+      int flakyFailures,
+      Duration slowDelay,
+      Duration latency,
+      Duration lateDelay) {
 
     public Settings {
       if (port < 0 || port > 65_535) {
@@ -48,6 +87,13 @@ public final class GatewaySimulator {
       }
       requireNonNegative(slowDelay, "slowDelay");
       requireNonNegative(latency, "latency");
+      requireNonNegative(lateDelay, "lateDelay");
+    }
+
+    /** Late answers after {@link #DEFAULT_LATE_DELAY}. */
+    public Settings(
+        int port, String secretKey, int flakyFailures, Duration slowDelay, Duration latency) {
+      this(port, secretKey, flakyFailures, slowDelay, latency, DEFAULT_LATE_DELAY);
     }
 
     /** A free port, two flaky failures, a three-second slow card and no added latency. */
@@ -71,7 +117,7 @@ public final class GatewaySimulator {
   private final WireMockServer server;
 
   public GatewaySimulator(Settings settings) {
-    this.ledger = new GatewayLedger(settings.flakyFailures(), settings.slowDelay());
+    this.ledger = new GatewayLedger(settings.flakyFailures(), settings.slowDelay(), settings.lateDelay());
     GatewayTransformer transformer =
         new GatewayTransformer(
             ledger, hold, settings.secretKey(), settings.latency(), Clock.systemUTC());

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -63,10 +64,20 @@ final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
         ResponseDefinitionBuilder.responseDefinition()
             .withStatus(answer.status())
             .withHeader("Content-Type", "application/json")
-            .withBody(answer.body().toString())
             .withFixedDelay(Math.toIntExact(latency.plus(answer.delay()).toMillis()));
+    String body = answer.body().toString();
+    switch (answer.damage()) {
+      case NONE -> response.withBody(body);
+      // Half an object: what a proxy that dropped the connection mid-body leaves the caller.
+      case TRUNCATED_BODY -> response.withBody(body.substring(0, body.length() / 2));
+      case CONNECTION_RESET -> response.withFault(Fault.CONNECTION_RESET_BY_PEER);
+      case CLOSED_WITHOUT_ANSWER -> response.withFault(Fault.EMPTY_RESPONSE);
+    }
     if (answer.replayed()) {
       response.withHeader("Idempotent-Replayed", "true");
+    }
+    if (answer.retryAfter() != null) {
+      response.withHeader("Retry-After", Long.toString(answer.retryAfter().toSeconds()));
     }
     return response.build();
   }

@@ -185,6 +185,94 @@ class GatewaySimulatorTest {
   }
 
   @Test
+  void aResetCardResetsTheConnectionTwiceAndChargesNothingUntilItGetsThrough() {
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      GatewayRetryableException e =
+          catchThrowableOfType(
+              GatewayRetryableException.class,
+              () -> client.charge("pay_1", 1250, "eur", "pm_card_reset"));
+      assertThat(e.code()).isEqualTo("io_error");
+      assertThat(simulator.charges()).isEmpty();
+    }
+
+    assertThat(client.charge("pay_1", 1250, "eur", "pm_card_reset").id()).isEqualTo("pi_pay_1");
+    assertThat(simulator.charges()).hasSize(1);
+  }
+
+  @Test
+  void aRateLimitedCardAsksTheCallerToWaitTwiceThenCharges() {
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      GatewayRetryableException e =
+          catchThrowableOfType(
+              GatewayRetryableException.class,
+              () -> client.charge("pay_1", 1250, "eur", "pm_card_rateLimited"));
+      assertThat(e.code()).isEqualTo("rate_limit");
+      assertThat(e.retryAfter()).contains(Duration.ofSeconds(1));
+    }
+
+    assertThat(client.charge("pay_1", 1250, "eur", "pm_card_rateLimited").id())
+        .isEqualTo("pi_pay_1");
+    assertThat(simulator.charges()).hasSize(1);
+  }
+
+  @ParameterizedTest(name = "{0}: the charge is made, its answer fails with {1}, a retry replays it")
+  @CsvSource({"pm_card_dropped, io_error", "pm_card_garbage, malformed_response"})
+  void aSpoiledAnswerStillChargedOnceAndTheRetryGetsThatCharge(String card, String failure) {
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      GatewayRetryableException e =
+          catchThrowableOfType(
+              GatewayRetryableException.class, () -> client.charge("pay_1", 1250, "eur", card));
+      assertThat(e.code()).isEqualTo(failure);
+      assertThat(simulator.charges()).extracting(SimulatedCharge::intentId).containsExactly("pi_pay_1");
+    }
+
+    GatewayCharge charge = client.charge("pay_1", 1250, "eur", card);
+
+    assertThat(charge).isEqualTo(new GatewayCharge("pi_pay_1", "succeeded", 1250, "eur"));
+    assertThat(simulator.charges()).hasSize(1);
+    assertThat(simulator.chargeAttempts("pay_1")).isEqualTo(3);
+  }
+
+  @Test
+  void aLateAnswerTimesTheCallerOutButTheRetryGetsTheChargeAtOnce() {
+    simulator.stop();
+    startWith(new Settings(0, SECRET, 2, SLOW, Duration.ZERO, Duration.ofSeconds(2)));
+    GatewayClient impatient = impatient(Duration.ofMillis(300));
+
+    GatewayRetryableException timeout =
+        catchThrowableOfType(
+            GatewayRetryableException.class,
+            () -> impatient.charge("pay_1", 1250, "eur", "pm_card_timeout"));
+    // Charged at the first request: unlike a slow card, the key is not in use any more.
+    GatewayCharge charge = impatient.charge("pay_1", 1250, "eur", "pm_card_timeout");
+
+    assertThat(timeout.code()).isEqualTo("timeout");
+    assertThat(charge.id()).isEqualTo("pi_pay_1");
+    assertThat(simulator.charges()).hasSize(1);
+  }
+
+  @Test
+  void aLateAnswerThenAnOutageLeavesACallerThatCanOnlyFindTheChargeBySearch() {
+    simulator.stop();
+    startWith(new Settings(0, SECRET, 2, SLOW, Duration.ZERO, Duration.ofSeconds(2)));
+    GatewayClient impatient = impatient(Duration.ofMillis(300));
+
+    GatewayRetryableException timeout =
+        catchThrowableOfType(
+            GatewayRetryableException.class,
+            () -> impatient.charge("pay_1", 1250, "eur", "pm_card_lateThenUnavailable"));
+    GatewayRetryableException retry =
+        catchThrowableOfType(
+            GatewayRetryableException.class,
+            () -> impatient.charge("pay_1", 1250, "eur", "pm_card_lateThenUnavailable"));
+
+    assertThat(timeout.code()).isEqualTo("timeout");
+    assertThat(retry.code()).isEqualTo("http_503");
+    assertThat(simulator.charges()).hasSize(1);
+    assertThat(client.findByPaymentId("pay_1").map(GatewayCharge::id)).contains("pi_pay_1");
+  }
+
+  @Test
   void everyAnswerTakesAtLeastTheBaseLatency() {
     Duration latency = Duration.ofMillis(300);
     simulator.stop();
@@ -267,6 +355,11 @@ class GatewaySimulatorTest {
     assertThat(e.getMessage()).contains("authentication_error");
     assertThat(simulator.charges()).isEmpty();
     assertThat(simulator.chargeAttempts("pay_1")).isZero();
+  }
+
+  private GatewayClient impatient(Duration readTimeout) {
+    return new GatewayClient(
+        new OkHttpClient.Builder().readTimeout(readTimeout).build(), simulator.baseUrl(), SECRET);
   }
 
   private void startWith(Settings settings) {

@@ -175,16 +175,19 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
   /**
    * Idempotent: the refund carries {@code Idempotency-Key: refund-<paymentId>}, and an already
    * refunded charge counts as refunded. The charge is the one recorded when it was made; when
-   * there is none (its outcome was never known) the gateway is searched for it.
+   * there is none (its outcome was never known) the gateway is searched for it, and a charge found
+   * that way is recorded before it is refunded, so no charge the gateway made is missing from the
+   * payment's row.
    */
   @Override
   public RefundResult compensatePayment(PaymentRequest request) {
     try {
       Optional<String> chargeId =
-          payments
-              .findById(request.paymentId())
-              .map(Payment::gatewayReference)
-              .or(() -> gateway.findByPaymentId(request.paymentId()).map(GatewayCharge::id));
+          payments.findById(request.paymentId()).map(Payment::gatewayReference);
+      if (chargeId.isEmpty()) {
+        chargeId = gateway.findByPaymentId(request.paymentId()).map(GatewayCharge::id);
+        chargeId.ifPresent(id -> payments.recordGatewayReference(request.paymentId(), id));
+      }
       if (chargeId.isEmpty()) {
         LOG.info("payment {}: nothing was charged, nothing to refund", request.paymentId());
         return new RefundResult(null, false);

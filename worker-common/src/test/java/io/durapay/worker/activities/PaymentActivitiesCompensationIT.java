@@ -1,0 +1,95 @@
+package io.durapay.worker.activities;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.durapay.contracts.PaymentRequest;
+import io.durapay.contracts.PaymentStatus;
+import io.durapay.contracts.RefundResult;
+import io.durapay.contracts.StatusChange;
+import io.durapay.store.Merchant;
+import io.durapay.store.Payment;
+import io.durapay.store.PaymentDao;
+import io.durapay.store.testing.PostgresExtension;
+import io.durapay.store.testing.TestMerchants;
+import io.durapay.worker.gateway.GatewayClient;
+import io.durapay.worker.risk.RiskRules;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Compensation of a charge whose outcome was never known (every attempt timed out or failed): the
+ * refund goes to the charge the gateway's search finds, and that charge is written to the
+ * payment's row, so the database knows of every charge the gateway made.
+ */
+class PaymentActivitiesCompensationIT {
+  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  @RegisterExtension
+  static final WireMockExtension GATEWAY =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  private PaymentDao payments;
+  private PaymentActivitiesImpl activities;
+  private PaymentRequest request;
+
+  @BeforeEach
+  void setUp() {
+    payments = POSTGRES.jdbi().onDemand(PaymentDao.class);
+    Merchant merchant = TestMerchants.create(POSTGRES.jdbi());
+    String id = "pay_" + UUID.randomUUID().toString().replace("-", "");
+    payments.create(new Payment(
+        id, merchant.id(), 1999, "EUR", "pm_card_visa", null, "{}",
+        PaymentStatus.INITIATED, null, null, null, "corr-" + id, null, null));
+    payments.transition(new StatusChange(id, PaymentStatus.PROCESSING, "test", null, null, null, "run-1"));
+    request = new PaymentRequest(id, merchant.id(), 1999, "EUR", "corr-" + id);
+    GatewayClient gateway =
+        new GatewayClient(new OkHttpClient(), GATEWAY.baseUrl(), "sk_test_compensation");
+    activities = new PaymentActivitiesImpl(
+        POSTGRES.jdbi(), gateway, null, new ObjectMapper(),
+        new RiskRules(null, Map.of(), Set.of()), "test");
+  }
+
+  @Test
+  void aChargeFoundOnlyBySearchIsRecordedOnThePaymentAndRefunded() {
+    GATEWAY.stubFor(get(urlPathEqualTo("/v1/payment_intents/search")).willReturn(okJson("""
+        {"object":"search_result","has_more":false,"data":[{"id":"pi_lost","object":"payment_intent",
+         "status":"succeeded","amount":1999,"currency":"eur","metadata":{"payment_id":"%s"}}]}
+        """.formatted(request.paymentId()))));
+    GATEWAY.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(okJson(
+        "{\"id\":\"re_lost\",\"object\":\"refund\",\"status\":\"succeeded\",\"payment_intent\":\"pi_lost\"}")));
+
+    RefundResult result = activities.compensatePayment(request);
+
+    assertThat(result).isEqualTo(new RefundResult("re_lost", true));
+    assertThat(payments.findById(request.paymentId()).orElseThrow().gatewayReference())
+        .isEqualTo("pi_lost");
+    GATEWAY.verify(1, postRequestedFor(urlPathEqualTo("/v1/refunds"))
+        .withRequestBody(equalTo("payment_intent=pi_lost")));
+  }
+
+  @Test
+  void nothingFoundIsNothingRecordedAndNothingRefunded() {
+    GATEWAY.stubFor(get(urlPathEqualTo("/v1/payment_intents/search")).willReturn(okJson(
+        "{\"object\":\"search_result\",\"has_more\":false,\"data\":[]}")));
+
+    RefundResult result = activities.compensatePayment(request);
+
+    assertThat(result).isEqualTo(new RefundResult(null, false));
+    assertThat(payments.findById(request.paymentId()).orElseThrow().gatewayReference()).isNull();
+    GATEWAY.verify(0, postRequestedFor(urlPathEqualTo("/v1/refunds")));
+  }
+}

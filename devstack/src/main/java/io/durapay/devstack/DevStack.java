@@ -1,5 +1,6 @@
 package io.durapay.devstack;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,7 +61,14 @@ public final class DevStack {
       }
       System.exit(ok ? 0 : 1);
     }
-    ControlServer control = new ControlServer(stack, controlPort);
+    ControlServer control;
+    try {
+      control = new ControlServer(stack, controlPort);
+    } catch (IOException e) {
+      stack.close();
+      throw new IOException("cannot serve the control endpoint on port " + controlPort
+          + " (--control-port 0 picks a free one)", e);
+    }
     control.start();
     stack.describe("control", control.url());
     CountDownLatch stopped = new CountDownLatch(1);

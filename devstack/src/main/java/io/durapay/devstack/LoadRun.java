@@ -27,8 +27,8 @@ import java.util.stream.Collectors;
 /**
  * A load run through the whole devstack: {@code payments} POSTs from {@code clients} concurrent
  * merchants' clients, then a wait for every accepted payment to reach a final state, then the
- * books: accepted = events published = workflows started = final states; completed payments =
- * gateway charges, one per payment; no 5xx. {@code devstack load} runs it; {@code LoadRunIT} runs
+ * books: accepted = events published = workflows started = final states = completed payments
+ * (every card here succeeds) = gateway charges, one per payment; no 5xx. {@code devstack load} runs it; {@code LoadRunIT} runs
  * a small one in the test suite.
  */
 public final class LoadRun {
@@ -66,6 +66,7 @@ public final class LoadRun {
           && published == accepted
           && workflows == accepted
           && finalStates == accepted
+          && completed == accepted
           && completed == charges
           && charges == paymentsCharged
           && refunds == 0;
@@ -102,10 +103,13 @@ public final class LoadRun {
         return null;
       }));
     }
-    for (Future<Void> f : work) {
-      f.get();
+    try {
+      for (Future<Void> f : work) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
     }
-    pool.shutdown();
     double ingestSeconds = (System.nanoTime() - start) / 1e9;
     out.printf("%d POSTs in %.1f s (%.0f/s); waiting for final states%n",
         payments, ingestSeconds, payments / ingestSeconds);

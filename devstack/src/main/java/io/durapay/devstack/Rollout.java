@@ -24,9 +24,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A blue/green rollout on the running devstack, done the way docs/ROLLOUT.md says and checked
- * payment by payment. Blue (v1) takes 20 payments and the gateway holds their charges; green (v2)
- * is deployed on its own queue and blue's in-flight histories are replayed on it; the route moves
- * to green, which takes 20 more; half of blue's charges are let through and blue finishes them;
+ * payment by payment. Green (v2) is deployed on its own queue; blue (v1) takes 20 payments and the
+ * gateway holds their charges; blue's in-flight histories are replayed on v2; the route moves to
+ * green, which takes 20 more; half of blue's charges are let through and blue finishes them;
  * green starts polling blue's queue; blue is stopped with its other 10 charges still in flight,
  * abandoning them; the gateway lets everything through and green finishes blue's stragglers.
  *
@@ -108,14 +108,17 @@ public final class Rollout {
         Objects.requireNonNull(
             stack.gateway(), "the rollout holds charges in the gateway simulator: unset GATEWAY_URL");
 
-    step("1/8 blue (v1) takes %d payments; the gateway holds their charges", PER_BUILD);
+    // Green is deployed first: it polls its own, empty queue until the switch, and every second
+    // blue's charges are held counts against their attempts (25 s each, three of them).
+    step("1/8 deploy green: a v2 worker polling %s", TaskQueues.PAYMENTS_V2);
+    stack.startWorker("v2", TaskQueues.PAYMENTS_V2, 0);
+
+    step("2/8 blue (v1) takes %d payments; the gateway holds their charges", PER_BUILD);
     gateway.holdCharges();
+    Instant blueHeldSince = Instant.now();
     List<String> blue = createPayments("rollout: blue");
     awaitCondition("blue's charges waiting at the gateway",
         () -> gateway.heldPayments().containsAll(blue), STEP_DEADLINE);
-
-    step("2/8 deploy green: a v2 worker polling %s", TaskQueues.PAYMENTS_V2);
-    stack.startWorker("v2", TaskQueues.PAYMENTS_V2, 0);
 
     step("3/8 replay gate: blue's in-flight histories on v2");
     int replayed = replayOnGreen(blue);
@@ -143,6 +146,10 @@ public final class Rollout {
 
     step("7/8 stop blue with %d charges still in flight (it abandons them)", stragglers.size());
     stack.stopWorker("v1", TaskQueues.PAYMENTS_V1);
+    // Each charge attempt waits at most 25 s at the gateway and a charge has three: held for
+    // more than about 50 s, the attempt blue abandons is the last, and the payment fails instead.
+    out.printf("      blue's charges were held for %d s%n",
+        Duration.between(blueHeldSince, Instant.now()).toSeconds());
 
     step("8/8 the gateway lets everything through; green finishes blue's stragglers");
     gateway.releaseAll();

@@ -93,10 +93,11 @@ final class JavaProcess implements AutoCloseable {
     return Files.readString(console);
   }
 
+  /** Stops it if still running: SIGTERM first, so its own children (a PostgreSQL) stop too. */
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {
-      kill9();
+      stop(Duration.ofSeconds(30));
     }
   }
 }

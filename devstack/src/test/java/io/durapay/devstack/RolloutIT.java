@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * A blue/green rollout with payments in flight, end to end through the event path: 20 payments on
- * blue held at the gateway, green deployed and replay-checked, the route switched, 20 payments on
+ * A blue/green rollout with payments in flight, end to end through the event path: green deployed,
+ * 20 payments on blue held at the gateway and replay-checked on v2, the route switched, 20 payments on
  * green, blue stopped with half of its charges in flight, green adopting them.
  */
 class RolloutIT {

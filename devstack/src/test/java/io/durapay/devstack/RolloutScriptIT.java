@@ -6,67 +6,84 @@ import static org.awaitility.Awaitility.await;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.TaskQueues;
 import io.durapay.store.PaymentDao;
+import io.durapay.store.StatusHistoryEntry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code ci/rollout --devstack URL} against a running stack with payments in flight: the script
- * deploys green, passes the replay gate, switches the route, adopts blue's queue and stops blue,
- * and every payment completes, charged once.
+ * {@code ci/rollout --devstack URL} against a running stack whose payments' charges the gateway
+ * holds until blue has stopped: the script deploys green, passes the replay gate, switches the
+ * route, sees blue not drained in time, has green adopt blue's queue and stops blue; green then
+ * finishes every payment, each charged once. Needs bash, curl and psql, as the script does.
  */
 class RolloutScriptIT {
+  private static final String BLUE = "v1@" + TaskQueues.PAYMENTS_V1;
 
   @Test
-  void theScriptedRolloutMovesTheStackToGreenWithoutFailingAPayment() throws Exception {
+  void theScriptedRolloutMovesTheStackToGreenAndGreenFinishesBluesStragglers() throws Exception {
     Path data = Files.createTempDirectory("durapay-rollout-script-it");
     try (Stack stack = Stack.start(StackSettings.anyFreePorts(data));
         ControlServer control = new ControlServer(stack, 0)) {
       control.start();
       MerchantApi api = new MerchantApi(stack::apiUrl);
       String key = stack.demoMerchant().apiKey();
+      stack.gateway().holdCharges();
       List<String> payments = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        // Slow charges: some are still in flight while the script runs.
-        payments.add(api.createPayment(key, i % 2 == 0 ? "pm_card_slow" : "pm_card_visa", "script"));
+        payments.add(api.createPayment(key, "pm_card_visa", "script"));
       }
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> stack.gateway().heldPayments().containsAll(payments));
 
       Path output = data.resolve("rollout.out");
       Process script = new ProcessBuilder(
               "bash", rolloutScript().toString(), "--devstack", control.url(),
-              "--since", "1h", "--drain-timeout", "90")
+              "--since", "1h", "--drain-timeout", "4", "--adopt-timeout", "150")
           .redirectErrorStream(true)
           .redirectOutput(output.toFile())
           .start();
-      boolean exited = script.waitFor(5, TimeUnit.MINUTES);
-      if (!exited) {
+      String printed;
+      try {
+        // Blue is stopped with its charges still held, abandoning them; then the gateway lets go.
+        await().atMost(Duration.ofSeconds(120))
+            .until(() -> !script.isAlive() || !stack.workers().contains(BLUE));
+        stack.gateway().releaseAll();
+        boolean exited = script.waitFor(4, TimeUnit.MINUTES);
+        printed = Files.readString(output, StandardCharsets.UTF_8);
+        assertThat(exited).as(printed).isTrue();
+      } finally {
+        script.descendants().forEach(ProcessHandle::destroyForcibly);
         script.destroyForcibly();
       }
-      String printed = Files.readString(output, StandardCharsets.UTF_8);
-      assertThat(exited).as(printed).isTrue();
       assertThat(script.exitValue()).as(printed).isZero();
-      assertThat(printed).contains("2/6 replay gate", "6/6 rolled out");
+      assertThat(printed).contains("2/6 replay gate", "still open on payment-processing-v1",
+          "green finishes blue's stragglers", "6/6 rolled out");
+      assertThat(printed).as("hook commands are not echoed").doesNotContain("curl");
 
       assertThat(stack.route()).isEqualTo("v2");
       assertThat(stack.workers()).containsExactlyInAnyOrder(
           "v2@" + TaskQueues.PAYMENTS_V2, "v2@" + TaskQueues.PAYMENTS_V1);
-      payments.add(api.createPayment(key, "pm_card_visa", "after the rollout"));
-
       PaymentDao dao = stack.jdbi().onDemand(PaymentDao.class);
-      await().atMost(Duration.ofSeconds(60))
-          .until(() -> payments.stream().allMatch(id -> dao.findById(id).orElseThrow().status().isFinal()));
       for (String id : payments) {
         assertThat(dao.findById(id).orElseThrow().status()).as(id).isEqualTo(PaymentStatus.COMPLETED);
         assertThat(stack.gateway().charges().stream().filter(c -> c.paymentId().equals(id)).count())
             .as("charges of " + id).isEqualTo(1);
+        // Moved to processing by blue, finished by green on blue's queue.
+        assertThat(dao.history(id).stream().map(StatusHistoryEntry::workerBuild).filter(Objects::nonNull))
+            .as("builds of " + id).startsWith("v1").endsWith("v2");
       }
-      assertThat(dao.findById(payments.get(payments.size() - 1)).orElseThrow().taskQueue())
-          .isEqualTo(TaskQueues.PAYMENTS_V2);
+
+      String after = api.createPayment(key, "pm_card_visa", "after the rollout");
+      await().atMost(Duration.ofSeconds(60)).until(() -> dao.findById(after).orElseThrow().status().isFinal());
+      assertThat(dao.findById(after).orElseThrow().status()).isEqualTo(PaymentStatus.COMPLETED);
+      assertThat(dao.findById(after).orElseThrow().taskQueue()).isEqualTo(TaskQueues.PAYMENTS_V2);
     }
   }
 

@@ -144,3 +144,7 @@ CREATE INDEX outbox_pending_idx ON outbox (attempts, id) WHERE published_at IS N
 CREATE INDEX outbox_parked_idx ON outbox (id) WHERE parked_at IS NOT NULL;
 -- The reconciler looks up a payment's events.
 CREATE INDEX outbox_aggregate_id_idx ON outbox (aggregate_id, id);
+
+--changeset durapay:011-outbox-refusals
+-- attempts also counts outages; only refusals of the event itself count toward parking.
+ALTER TABLE outbox ADD COLUMN refusals integer NOT NULL DEFAULT 0;

@@ -56,7 +56,7 @@ class HostileInputIT {
   private static final List<String> SQL = List.of(
       "' OR '1'='1",
       "'; DROP TABLE payments; --",
-      "1; SELECT pg_sleep(5) --",
+      "1; SELECT pg_sleep(30) --",
       "\" OR 1=1 --",
       "pay_' UNION SELECT id, api_key_id FROM merchants --",
       "$$; DELETE FROM merchants; $$");
@@ -308,7 +308,7 @@ class HostileInputIT {
         long started = System.nanoTime();
         Reply reply = call.get();
         assertThat(reply.status()).as(sql + ": " + reply.body()).isBetween(400, 499);
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).as(sql).isLessThan(Duration.ofSeconds(4));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as(sql).isLessThan(Duration.ofSeconds(15));
       }
       // Where free text is allowed it is stored and returned exactly as sent, and nothing else.
       String body = "{\"amount\":100,\"currency\":\"USD\",\"paymentMethod\":\"pm_card_visa\","

@@ -48,11 +48,12 @@ public interface OutboxDao {
 
   /**
    * Records a refusal of the event itself (not an outage of the destination) and parks the event
-   * when this was attempt {@code maxAttempts} or later. Returns whether it is now parked.
+   * when this was refusal {@code maxAttempts} or later. Only refusals count toward parking: the
+   * attempts an outage cost are counted apart. Returns whether it is now parked.
    */
   @SqlQuery("""
-      UPDATE outbox SET attempts = attempts + 1, last_error = :error,
-                        parked_at = CASE WHEN attempts + 1 >= :maxAttempts THEN now() END
+      UPDATE outbox SET attempts = attempts + 1, refusals = refusals + 1, last_error = :error,
+                        parked_at = CASE WHEN refusals + 1 >= :maxAttempts THEN now() END
       WHERE id = :id
       RETURNING parked_at IS NOT NULL
       """)
@@ -71,11 +72,11 @@ public interface OutboxDao {
   List<OutboxEvent> listParked(@Bind("limit") int limit);
 
   /**
-   * Puts parked events back in line with a fresh count of attempts: all of them, or only the one
-   * with {@code eventId} when it is not null. Returns how many were re-queued.
+   * Puts parked events back in line with a fresh count of attempts and refusals: all of them, or
+   * only the one with {@code eventId} when it is not null. Returns how many were re-queued.
    */
   @SqlUpdate("""
-      UPDATE outbox SET parked_at = NULL, attempts = 0
+      UPDATE outbox SET parked_at = NULL, attempts = 0, refusals = 0
       WHERE parked_at IS NOT NULL AND (CAST(:eventId AS text) IS NULL OR event_id = :eventId)
       """)
   int requeueParked(@Bind("eventId") String eventId);

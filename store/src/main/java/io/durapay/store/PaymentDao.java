@@ -19,8 +19,10 @@ public interface PaymentDao {
 
   /**
    * Payments still {@code initiated} since before the threshold whose {@code payment.initiated}
-   * event is neither waiting in the outbox nor published within the threshold: the pipeline
-   * has had its chance. Whether their workflow exists is for the caller to ask Temporal.
+   * event is neither unpublished in the outbox nor published within the threshold: the pipeline
+   * has had its chance. Whether their workflow exists is for the caller to ask Temporal. A parked
+   * event counts as unpublished: the destination refused it, so another copy would be refused
+   * and parked too; it is the operator's to fix and re-queue.
    */
   String STRANDED = """
       SELECT p.* FROM payments p
@@ -29,7 +31,7 @@ public interface PaymentDao {
         AND NOT EXISTS (
           SELECT 1 FROM outbox o
           WHERE o.aggregate_id = p.id AND o.event_type = 'payment.initiated'
-            AND ((o.published_at IS NULL AND o.parked_at IS NULL)
+            AND (o.published_at IS NULL
                  OR o.published_at > now() - make_interval(secs => :olderThanMillis / 1000.0)))
       """;
 

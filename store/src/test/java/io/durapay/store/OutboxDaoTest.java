@@ -168,6 +168,35 @@ class OutboxDaoTest {
     assertThat(lockPending(10)).extracting(OutboxEvent::eventId)
         .containsExactly("evt_poison", "evt_other");
     assertThat(outbox.findByAggregateId("pay_evt_poison").get(0).attempts()).isZero();
+    assertThat(outbox.findByAggregateId("pay_evt_poison").get(0).refusals()).isZero();
+  }
+
+  @Test
+  void triesLostToAnOutageNeverCountTowardParking() {
+    insert("evt_unlucky");
+    long id = outbox.findByAggregateId("pay_evt_unlucky").get(0).id();
+    for (int i = 0; i < 5; i++) {
+      outbox.recordFailure(id, "InternalError: SNS is down");
+    }
+
+    assertThat(outbox.recordRefusal(id, "InvalidParameter", 3)).isFalse();
+
+    OutboxEvent refusedOnce = outbox.findByAggregateId("pay_evt_unlucky").get(0);
+    assertThat(refusedOnce.parkedAt()).isNull();
+    assertThat(refusedOnce.attempts()).isEqualTo(6);
+    assertThat(refusedOnce.refusals()).isEqualTo(1);
+    assertThat(outbox.countParked()).isZero();
+    assertThat(lockPending(10)).extracting(OutboxEvent::eventId).containsExactly("evt_unlucky");
+
+    assertThat(outbox.recordRefusal(id, "InvalidParameter", 3)).isFalse();
+    assertThat(outbox.recordRefusal(id, "InvalidParameter", 3)).isTrue();
+    assertThat(outbox.countParked()).isEqualTo(1);
+
+    // Re-queued, it gets the full count of refusals again.
+    assertThat(outbox.requeueParked("evt_unlucky")).isEqualTo(1);
+    assertThat(outbox.findByAggregateId("pay_evt_unlucky").get(0).refusals()).isZero();
+    assertThat(outbox.recordRefusal(id, "InvalidParameter", 3)).isFalse();
+    assertThat(outbox.countParked()).isZero();
   }
 
   private void insert(String... eventIds) {

@@ -36,8 +36,8 @@ public class OutboxFactory {
   @NotNull private Duration maxBackoff = Duration.seconds(30);
 
   /**
-   * Tries after which an event the destination refuses as such (not an outage) is parked: kept
-   * in the outbox for an operator, no longer tried, until re-queued.
+   * Refusals after which an event the destination refuses as such is parked: kept in the outbox
+   * for an operator, no longer tried, until re-queued. Tries lost to an outage never count.
    */
   @Min(1)
   private int maxAttempts = 10;

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * accepted it: a crash in between publishes it again later (consumers deduplicate on the event
  * id), never zero times. While publishing fails the relay backs off exponentially, up to a cap,
  * and every event stays in the outbox. An event the destination refuses as such (not an outage)
- * is parked after {@code maxAttempts} tries: kept for an operator, no longer tried.
+ * is parked after {@code maxAttempts} refusals (tries lost to an outage do not count): kept for an
+ * operator, no longer tried.
  */
 public final class OutboxRelay implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
@@ -126,12 +127,12 @@ public final class OutboxRelay implements Managed {
     if (outbox.recordRefusal(event.id(), truncate(refusal.getMessage()), maxAttempts)) {
       parkedMeter.mark();
       LOG.error(
-          "outbox event {} ({} of {}) parked after {} attempts the destination refused; it needs"
+          "outbox event {} ({} of {}) parked after the destination refused it {} times; it needs"
               + " an operator (then POST /tasks/requeue-parked-outbox-events): {}",
           event.eventId(),
           event.eventType(),
           event.aggregateId(),
-          event.attempts() + 1,
+          event.refusals() + 1,
           refusal.getMessage());
     }
   }

@@ -244,6 +244,35 @@ class OutboxRelayIT {
     }
   }
 
+  @Test
+  void oneRefusalAfterALongOutageDoesNotParkTheEvent() {
+    SNS.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(500).withBody(INTERNAL_ERROR)));
+    insertEvents(1);
+    OutboxRelay relay = relay(2);
+    OutboxDao outbox = POSTGRES.jdbi().onDemand(OutboxDao.class);
+    for (int i = 0; i < 5; i++) {
+      assertThat(relay.relayOnce().failure()).isNotNull();
+    }
+    // SNS is back, but now refuses this message as such.
+    SNS.resetMappings();
+    SNS.stubFor(post(urlEqualTo("/"))
+        .willReturn(aResponse().withStatus(400).withBody(INTERNAL_ERROR.replace("InternalError", "InvalidParameter"))));
+
+    relay.relayOnce();
+
+    assertThat(outbox.countParked()).isZero();
+    assertThat(outbox.countPending()).isEqualTo(1);
+    assertThat(outbox.findByAggregateId("pay_0").get(0).lastError()).contains("InvalidParameter");
+
+    relay.relayOnce();
+
+    // The second refusal reaches the cap of 2: parked, whatever the outage cost before.
+    assertThat(outbox.countParked()).isEqualTo(1);
+    assertThat(outbox.countPending()).isZero();
+    assertThat(SNS.getAllServeEvents()).extracting(e -> e.getResponse().getStatus())
+        .containsExactlyInAnyOrder(500, 500, 500, 500, 500, 400, 400);
+  }
+
   private static long poisonTries() {
     return SNS.getAllServeEvents().stream()
         .filter(e -> e.getRequest().getBodyAsString().contains("poison"))

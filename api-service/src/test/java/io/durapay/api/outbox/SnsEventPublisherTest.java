@@ -192,7 +192,8 @@ class SnsEventPublisherTest {
         null,
         0,
         null,
-        null);
+        null,
+        0);
   }
 
   private LoggedRequest onlyRequest() {

@@ -109,6 +109,29 @@ class ReconcilerIT {
   }
 
   @Test
+  void neverRepublishesAPaymentWhoseEventIsParkedAndTheOperatorsRequeueStartsIt() {
+    String parked = paymentWithParkedEvent(Duration.ofMinutes(10));
+
+    Reply first = reconcile();
+    Reply second = reconcile();
+
+    // A copy of a refused event would be refused and parked in turn, run after run.
+    assertThat(first.body()).doesNotContain(parked);
+    assertThat(second.body()).doesNotContain(parked);
+    assertThat(events(parked)).hasSize(1);
+    assertThat(events(parked).get(0).parkedAt()).isNotNull();
+
+    // The operator fixes the cause and re-queues it: the one event takes the normal path.
+    Reply requeued = admin.request("POST",
+        "/tasks/requeue-parked-outbox-events?eventId=" + events(parked).get(0).eventId()).send();
+    assertThat(requeued.status()).as(requeued.body()).isEqualTo(200);
+    assertThat(requeued.body()).contains("requeued: 1");
+    await().atMost(Duration.ofSeconds(15)).until(() -> events(parked).get(0).publishedAt() != null);
+    assertThat(runId(parked)).isNotBlank();
+    assertThat(events(parked)).hasSize(1);
+  }
+
+  @Test
   void changesNothingWhileTemporalIsUnreachable() {
     String stranded = paymentWithPublishedEvent(Duration.ofMinutes(10));
     WorkflowServiceStubs unreachable = WorkflowServiceStubs.newServiceStubs(
@@ -160,6 +183,20 @@ class ReconcilerIT {
           + " updated_at = now() - make_interval(secs => ?) WHERE id = ?",
           (double) age.toSeconds(), (double) age.toSeconds(), id);
     });
+    return id;
+  }
+
+  /**
+   * A payment in {@code initiated} whose event SNS refused until it was parked {@code age} ago,
+   * waiting for an operator.
+   */
+  private static String paymentWithParkedEvent(Duration age) {
+    String id = paymentWithPublishedEvent(age);
+    POSTGRES.jdbi().useHandle(h -> h.execute(
+        "UPDATE outbox SET published_at = NULL, parked_at = now() - make_interval(secs => ?),"
+            + " attempts = 10, refusals = 10, last_error = 'InvalidParameter: refused'"
+            + " WHERE aggregate_id = ?",
+        (double) age.toSeconds(), id));
     return id;
   }
 

@@ -3,7 +3,7 @@ package io.durapay.bench;
 import java.util.Arrays;
 
 /**
- * One command per benchmark: {@code bench/run <replay|bridge|workflow|ingest> [options]}.
+ * One command per benchmark: {@code bench/run <replay|bridge|coldstart|workflow|ingest|latency|growth> [options]}.
  * Each runs its baseline in the same JVM and run, and prints its figures and the ratio.
  */
 public final class Bench {
@@ -11,7 +11,7 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: bench/run replay|bridge|coldstart|workflow|ingest [key=value ...]");
+      System.err.println("usage: bench/run replay|bridge|coldstart|workflow|ingest|latency|growth [key=value ...]");
       System.exit(2);
     }
     Options options = Options.parse(Arrays.copyOfRange(args, 1, args.length));
@@ -22,6 +22,8 @@ public final class Bench {
       case "coldstart" -> ColdStartBench.run(options);
       case "workflow" -> WorkflowBench.run(options);
       case "ingest" -> IngestBench.run(options);
+      case "latency" -> StackBench.latency(options);
+      case "growth" -> StackBench.growth(options);
       default -> {
         System.err.println("unknown benchmark " + args[0]);
         System.exit(2);

@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,16 +25,22 @@ import java.util.regex.Pattern;
 final class IngestBench {
   private IngestBench() {}
 
-  record Level(int clients, double perSecond, Latencies latencies, long errors) {}
+  /** {@code statuses}: answers other than 201 by status code (-1: an I/O error, no answer). */
+  record Level(int clients, double perSecond, Latencies latencies, Map<Integer, Long> statuses) {
+    long errors() {
+      return statuses.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
 
   static void run(Options options) throws Exception {
     List<Integer> levels = options.integers("clients", "1,8,32");
     int seconds = options.integer("seconds", 10);
+    int warmup = options.integer("warmup", 10);
     String pgbench = options.text("pgbench", pgbenchPath());
     try (Rig rig = new Rig(); Api api = new Api(rig, Map.of("OUTBOX_RELAY_ENABLED", "false"))) {
       System.out.printf("ingest: POST /v1/payments, %d s per level, relay off; baseline %s%n", seconds,
           pgbench == null ? "(no pgbench found)" : pgbench + " -M prepared with the same transaction");
-      load(api, 8, 3); // warm-up, not reported
+      load(api, 8, warmup); // warm-up (JIT), not reported
       System.out.println("  clients   API req/s   API p50/p99 ms      pgbench tps  pgbench avg ms   API/pgbench   heap MB");
       for (int clients : levels) {
         Level level = load(api, clients, seconds);
@@ -43,7 +48,7 @@ final class IngestBench {
         System.out.printf("  %7d   %9.0f   %6.1f / %-8.1f   %11.0f   %14.2f   %10.2f   %7d%s%n",
             clients, level.perSecond(), level.latencies().percentileMs(50), level.latencies().percentileMs(99),
             pg[0], pg[1], level.perSecond() / pg[0], Machine.usedHeapMb(),
-            level.errors() > 0 ? "  (" + level.errors() + " non-201)" : "");
+            level.errors() > 0 ? "  (non-201 by status: " + level.statuses() + ")" : "");
       }
       System.out.println("  target at 32 clients: API >= 70% of pgbench, p99 <= 25 ms");
     }
@@ -52,7 +57,7 @@ final class IngestBench {
   /** {@code clients} threads POSTing back to back for {@code seconds}. */
   static Level load(Api api, int clients, int seconds) throws Exception {
     Latencies latencies = new Latencies();
-    AtomicLong errors = new AtomicLong();
+    Map<Integer, Long> statuses = new java.util.concurrent.ConcurrentSkipListMap<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     List<Future<?>> running = new ArrayList<>();
@@ -64,7 +69,7 @@ final class IngestBench {
           int status = api.post();
           latencies.add(System.nanoTime() - t0);
           if (status != 201) {
-            errors.incrementAndGet();
+            statuses.merge(status, 1L, Long::sum);
           }
         }
         return null;
@@ -75,7 +80,7 @@ final class IngestBench {
     }
     double elapsed = (System.nanoTime() - started) / 1e9;
     pool.shutdown();
-    return new Level(clients, latencies.count() / elapsed, latencies, errors.get());
+    return new Level(clients, latencies.count() / elapsed, latencies, statuses);
   }
 
   /** tps and average latency (ms) of pgbench with the ingest script. */

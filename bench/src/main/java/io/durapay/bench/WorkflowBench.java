@@ -97,7 +97,7 @@ final class WorkflowBench {
   static Result measure(Rig rig, Tuning tuning, int n, int starters, boolean payments) throws Exception {
     String run = "r" + RUNS.incrementAndGet();
     String queue = "bench-" + (payments ? "pay-" : "base-") + run;
-    AutoCloseable worker = payments ? paymentWorker(rig, tuning, queue) : baselineWorker(rig, tuning, queue);
+    AutoCloseable worker = payments ? paymentWorker(rig, tuning, queue) : baselineWorker(rig.temporal.client(), tuning, queue);
     try {
       WorkflowClient client = rig.temporal.client();
       List<String> ids = new ArrayList<>(n);
@@ -177,8 +177,8 @@ final class WorkflowBench {
   }
 
   /** A worker built as PaymentWorker builds its own, running the no-op baseline. */
-  static AutoCloseable baselineWorker(Rig rig, Tuning tuning, String queue) {
-    WorkerFactory factory = WorkerFactory.newInstance(rig.temporal.client(),
+  static AutoCloseable baselineWorker(WorkflowClient client, Tuning tuning, String queue) {
+    WorkerFactory factory = WorkerFactory.newInstance(client,
         WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(tuning.cache()).build());
     Worker worker = factory.newWorker(queue, WorkerOptions.newBuilder()
         .setMaxConcurrentActivityExecutionSize(tuning.activities())

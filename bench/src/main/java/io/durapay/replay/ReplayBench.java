@@ -60,14 +60,7 @@ public final class ReplayBench {
       }
     }
 
-    // Baseline: the SDK's one call per history, each building its own test environment.
-    List<WorkflowExecutionHistory> few = copies(base, "sdk", baselineN);
-    WorkflowReplayer.replayWorkflowExecution(few.get(0), PaymentWorkflowV2Impl.class); // warm-up
-    long started = System.nanoTime();
-    for (WorkflowExecutionHistory history : few) {
-      WorkflowReplayer.replayWorkflowExecution(history, PaymentWorkflowV2Impl.class);
-    }
-    double sdk = baselineN / ((System.nanoTime() - started) / 1e9);
+    double sdk = sdkRate(base, baselineN);
     System.out.printf("  baseline WorkflowReplayer.replayWorkflowExecution per history (%d): %.0f histories/s%n",
         baselineN, sdk);
     System.out.printf("  ratio gate / baseline: %.1fx   target >= 1500 histories/s: %s%n",
@@ -76,6 +69,34 @@ public final class ReplayBench {
     if (options.integer("cli", 1) == 1) {
       cli(base, n);
     }
+  }
+
+  /** Same-run rates (histories/s) of the gate and of the SDK's one call per history. */
+  public record Rates(double gate, double sdk) {
+    public double ratio() {
+      return gate / sdk;
+    }
+  }
+
+  /** The headline figures alone: {@code n} copies through the gate, {@code baselineN} through the SDK. */
+  public static Rates rates(WorkflowExecutionHistory base, int n, int baselineN) throws Exception {
+    double gate;
+    try (HistoryReplayer replayer = new HistoryReplayer(PaymentWorkflowV2Impl.class)) {
+      rate(replayer, copies(base, "warm", n)); // JIT warm-up, not reported
+      gate = rate(replayer, copies(base, "run", n));
+    }
+    return new Rates(gate, sdkRate(base, baselineN));
+  }
+
+  /** Baseline: the SDK's one call per history, each building its own test environment. */
+  private static double sdkRate(WorkflowExecutionHistory base, int baselineN) throws Exception {
+    List<WorkflowExecutionHistory> few = copies(base, "sdk", baselineN);
+    WorkflowReplayer.replayWorkflowExecution(few.get(0), PaymentWorkflowV2Impl.class); // warm-up
+    long started = System.nanoTime();
+    for (WorkflowExecutionHistory history : few) {
+      WorkflowReplayer.replayWorkflowExecution(history, PaymentWorkflowV2Impl.class);
+    }
+    return baselineN / ((System.nanoTime() - started) / 1e9);
   }
 
   /** The whole gate in process, as ci/replay-gate runs it (environment start included). */

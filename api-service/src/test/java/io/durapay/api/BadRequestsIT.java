@@ -223,6 +223,19 @@ class BadRequestsIT {
   }
 
   @Test
+  void aBodyRefusedUnreadClosesTheConnectionSoThePooledClientsNextRequestGoesThrough() {
+    for (int i = 0; i < 20; i++) {
+      Reply refused = api.request("POST", "/v1/payments").bearer(apiKey)
+          .header("Idempotency-Key", UUID.randomUUID().toString())
+          .json("{\"description\":\"" + "x".repeat(70_000) + "\"}").send();
+      assertThat(refused.status()).isEqualTo(413);
+      assertThat(refused.header("Connection")).isEqualToIgnoringCase("close");
+      // The same client, straight after: it must not reuse the connection the server closes.
+      assertThat(api.request("GET", "/v1/payments?limit=1").bearer(apiKey).send().status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void badListParametersAreNamed() {
     assertThat(api.request("GET", "/v1/payments?limit=0").bearer(apiKey).send().error("param"))
         .isEqualTo("limit");

@@ -13,6 +13,11 @@ public final class ApiExceptionMapper implements ExceptionMapper<ApiException> {
     if (e.status() == 401) {
       response.header("WWW-Authenticate", "Bearer realm=\"durapay\"");
     }
+    if (e.status() == 413) {
+      // The rest of the body is never read, so the connection cannot carry another request: say
+      // so, or a client that pools connections sends its next request into a closed one.
+      response.header("Connection", "close");
+    }
     return response.build();
   }
 }

@@ -1,5 +1,7 @@
 package io.durapay.devstack;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,10 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One of durapay's services in a JVM of its own, from the devstack's jar: something a test can
@@ -52,25 +54,29 @@ final class JavaProcess implements AutoCloseable {
   }
 
   /** Waits until {@code url} answers 2xx, or fails with the process's console. */
-  JavaProcess awaitHttpOk(String url, Duration timeout) throws Exception {
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("the process ended with " + process.exitValue() + ":\n" + console());
-      }
-      try {
-        HttpResponse<Void> response = HTTP.send(
-            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() / 100 == 2) {
-          return this;
+  JavaProcess awaitHttpOk(String url, Duration timeout) throws IOException {
+    try {
+      await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("the process ended with " + process.exitValue() + ":\n" + console());
         }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
+        return answersOk(url);
+      });
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException(url + " did not answer within " + timeout + ":\n" + console(), e);
     }
-    throw new IllegalStateException(url + " did not answer within " + timeout + ":\n" + console());
+    return this;
+  }
+
+  private static boolean answersOk(String url) throws InterruptedException {
+    try {
+      HttpResponse<Void> response = HTTP.send(
+          HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.discarding());
+      return response.statusCode() / 100 == 2;
+    } catch (IOException notYet) {
+      return false;
+    }
   }
 
   /** SIGKILL: no shutdown hook, no graceful stop, sockets closed by the kernel. */

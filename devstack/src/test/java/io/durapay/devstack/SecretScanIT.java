@@ -1,7 +1,9 @@
 package io.durapay.devstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durapay.contracts.WorkflowIds;
@@ -15,13 +17,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -123,17 +125,15 @@ class SecretScanIT {
   }
 
   private static JsonNode awaitDescription(Path file, JavaProcess devstack) throws Exception {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-    while (Instant.now().isBefore(deadline)) {
-      if (Files.exists(file)) {
-        JsonNode json = MAPPER.readTree(Files.readString(file));
-        if (json.has("control")) {
-          return json;
-        }
-      }
-      Thread.sleep(250);
+    try {
+      // The file is written whole at start-up and again when the control endpoint is up.
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+          .ignoreExceptionsInstanceOf(JsonProcessingException.class)
+          .until(() -> Files.exists(file) && MAPPER.readTree(Files.readString(file)).has("control"));
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException("the devstack did not come up:\n" + devstack.console(), e);
     }
-    throw new IllegalStateException("the devstack did not come up:\n" + devstack.console());
+    return MAPPER.readTree(Files.readString(file));
   }
 
   private static String createPayment(String api, String key, String token, Map<String, String> scanned)
@@ -143,15 +143,17 @@ class SecretScanIT {
     return MAPPER.readTree(body).get("id").asText();
   }
 
-  private static void awaitFinal(String api, String key, List<String> ids) throws Exception {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-    for (String id : ids) {
-      while (!FINAL.contains(MAPPER.readTree(call(api, "GET", "/v1/payments/" + id, key, null, null))
-          .get("status").asText())) {
-        assertThat(Instant.now()).as("payment %s final in time", id).isBefore(deadline);
-        Thread.sleep(200);
+  private static void awaitFinal(String api, String key, List<String> ids) {
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      for (String id : ids) {
+        String status = MAPPER.readTree(call(api, "GET", "/v1/payments/" + id, key, null, null))
+            .get("status").asText();
+        if (!FINAL.contains(status)) {
+          return false;
+        }
       }
-    }
+      return true;
+    });
   }
 
   /** One request; its answer is kept under its name in {@code scanned} (when given). */

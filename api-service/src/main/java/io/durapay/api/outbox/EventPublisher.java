@@ -1,8 +1,10 @@
 package io.durapay.api.outbox;
 
 import io.durapay.store.OutboxEvent;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Sends one outbox event on its way (to SNS, or straight to Temporal in direct mode). */
+/** Sends outbox events on their way (to SNS, or straight to Temporal in direct mode). */
 public interface EventPublisher {
 
   /**
@@ -11,4 +13,22 @@ public interface EventPublisher {
    * event stays in the outbox to be tried again.
    */
   void publish(OutboxEvent event) throws PublishException;
+
+  /**
+   * Publishes several events, as few calls as the destination allows. Returns what became of each
+   * event it tried, in the order given; it stops trying after an outage (a failure that is not a
+   * {@linkplain PublishException#refused() refusal}), and the events after the last outcome were
+   * not tried at all. This default publishes one event at a time and stops at the first failure.
+   */
+  default List<PublishOutcome> publishAll(List<OutboxEvent> events) {
+    List<PublishOutcome> outcomes = new ArrayList<>(events.size());
+    for (OutboxEvent event : events) {
+      PublishOutcome outcome = PublishOutcome.of(event, () -> publish(event));
+      outcomes.add(outcome);
+      if (!outcome.published()) {
+        break;
+      }
+    }
+    return outcomes;
+  }
 }

@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes outbox events. Each batch is locked with {@code FOR UPDATE SKIP LOCKED}, published in
- * order and marked published in the same transaction, so several relays (one per API instance)
+ * Publishes outbox events. Each batch is locked with {@code FOR UPDATE SKIP LOCKED}, handed to the
+ * publisher (which sends it in as few calls as the destination allows) and what was accepted is
+ * marked published in the same transaction, so several relays (one per API instance)
  * never publish one batch twice between them. An event is marked only after the publisher
  * accepted it: a crash in between publishes it again later (consumers deduplicate on the event
  * id), never zero times. While publishing fails the relay backs off exponentially, up to a cap,
@@ -93,27 +94,29 @@ public final class OutboxRelay implements Managed {
     }
   }
 
-  /** One pass: lock a batch, publish it in order, mark what was accepted. */
+  /** One pass: lock a batch, publish it, mark what was accepted, record what was not. */
   public BatchResult relayOnce() {
     return jdbi.inTransaction(
         handle -> {
           OutboxDao outbox = handle.attach(OutboxDao.class);
           List<OutboxEvent> batch = outbox.lockPending(batchSize);
+          if (batch.isEmpty()) {
+            return new BatchResult(0, 0, null);
+          }
           List<Long> published = new ArrayList<>(batch.size());
           Exception failure = null;
-          for (OutboxEvent event : batch) {
-            try {
-              publisher.publish(event);
-              published.add(event.id());
-            } catch (PublishException | RuntimeException e) {
-              // Stop at the first failure: the rest would most likely fail the same way.
-              if (e instanceof PublishException p && p.refused()) {
-                park(outbox, event, p);
-              } else {
-                outbox.recordFailure(event.id(), truncate(e.getMessage()));
-              }
-              failure = e;
-              break;
+          for (PublishOutcome outcome : publisher.publishAll(batch)) {
+            if (outcome.published()) {
+              published.add(outcome.event().id());
+              continue;
+            }
+            if (outcome.refused()) {
+              park(outbox, outcome.event(), outcome.failure());
+            } else {
+              outbox.recordFailure(outcome.event().id(), truncate(outcome.failure().getMessage()));
+            }
+            if (failure == null) {
+              failure = outcome.failure();
             }
           }
           if (!published.isEmpty()) {

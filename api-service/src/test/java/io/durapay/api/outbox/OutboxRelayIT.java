@@ -9,13 +9,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.codahale.metrics.MetricRegistry;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.dropwizard.util.Duration;
+import io.durapay.api.testing.SnsAnswers;
 import io.durapay.store.OutboxDao;
 import io.durapay.store.testing.PostgresExtension;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -29,9 +26,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The relay against real PostgreSQL and SNS's wire protocol (WireMock), through an outage. */
 class OutboxRelayIT {
-  private static final String PUBLISH_OK =
-      "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult>"
-          + "<MessageId>m-1</MessageId></PublishResult></PublishResponse>";
   private static final String INTERNAL_ERROR =
       "<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><Error><Type>Receiver</Type>"
           + "<Code>InternalError</Code><Message>down</Message></Error><RequestId>r</RequestId>"
@@ -40,7 +34,9 @@ class OutboxRelayIT {
   @RegisterExtension
   @Order(0)
   static final WireMockExtension SNS =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+      WireMockExtension.newInstance()
+          .options(wireMockConfig().dynamicPort().extensions(new SnsAnswers()))
+          .build();
 
   @RegisterExtension
   @Order(1)
@@ -69,9 +65,13 @@ class OutboxRelayIT {
   }
 
   private OutboxRelay relay(int maxAttempts) {
+    return relay(maxAttempts, 10);
+  }
+
+  private OutboxRelay relay(int maxAttempts, int batchSize) {
     OutboxFactory settings = new OutboxFactory();
     settings.setMaxAttempts(maxAttempts);
-    settings.setBatchSize(10);
+    settings.setBatchSize(batchSize);
     settings.setPollInterval(Duration.milliseconds(20));
     settings.setInitialBackoff(Duration.milliseconds(20));
     settings.setMaxBackoff(Duration.milliseconds(200));
@@ -87,21 +87,12 @@ class OutboxRelayIT {
     }
   }
 
-  /** Event ids SNS accepted (answered 200), with how many times each. */
+  /** Event ids SNS accepted (in a Publish, or as an entry of a PublishBatch), with how many times each. */
   private static Map<String, Long> acceptedEventIds() {
     return SNS.getAllServeEvents().stream()
-        .filter(e -> e.getResponse().getStatus() == 200)
-        .map(OutboxRelayIT::messageOf)
+        .flatMap(served -> SnsAnswers.acceptedMessages(served).stream())
         .map(m -> m.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"))
         .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-  }
-
-  private static String messageOf(ServeEvent event) {
-    return Arrays.stream(event.getRequest().getBodyAsString().split("&"))
-        .filter(p -> p.startsWith("Message="))
-        .map(p -> URLDecoder.decode(p.substring("Message=".length()), StandardCharsets.UTF_8))
-        .findFirst()
-        .orElseThrow();
   }
 
   @Test
@@ -118,7 +109,7 @@ class OutboxRelayIT {
       assertThat(outbox.countPending()).isEqualTo(35);
 
       SNS.resetMappings();
-      SNS.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(200).withBody(PUBLISH_OK)));
+      SNS.stubFor(post(urlEqualTo("/")).willReturn(SnsAnswers.accept()));
 
       await().atMost(java.time.Duration.ofSeconds(15)).until(() -> outbox.countPending() == 0);
       Map<String, Long> accepted = acceptedEventIds();
@@ -133,8 +124,55 @@ class OutboxRelayIT {
   }
 
   @Test
+  void aPassPublishesItsBatchInPublishBatchCallsOfTen() {
+    SNS.stubFor(post(urlEqualTo("/")).willReturn(SnsAnswers.accept()));
+    insertEvents(35);
+
+    OutboxRelay.BatchResult result = relay(10, 50).relayOnce();
+
+    assertThat(result.published()).isEqualTo(35);
+    assertThat(result.failure()).isNull();
+    assertThat(SNS.getAllServeEvents())
+        .extracting(served -> SnsAnswers.action(served.getRequest().getBodyAsString()),
+            served -> SnsAnswers.messages(served.getRequest().getBodyAsString()).size())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("PublishBatch", 10),
+            org.assertj.core.groups.Tuple.tuple("PublishBatch", 10),
+            org.assertj.core.groups.Tuple.tuple("PublishBatch", 10),
+            org.assertj.core.groups.Tuple.tuple("PublishBatch", 5));
+    assertThat(acceptedEventIds()).hasSize(35).allSatisfy((id, times) -> assertThat(times).isOne());
+    assertThat(POSTGRES.jdbi().onDemand(OutboxDao.class).countPending()).isZero();
+  }
+
+  @Test
+  void aPassThatMeetsAnOutageKeepsWhatWasNotAcceptedAndTriesNoFurther() {
+    // The second PublishBatch call of the pass fails: SNS is down from then on.
+    SNS.stubFor(post(urlEqualTo("/")).inScenario("outage").whenScenarioStateIs(
+            com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+        .willReturn(SnsAnswers.accept()).willSetStateTo("down"));
+    SNS.stubFor(post(urlEqualTo("/")).inScenario("outage").whenScenarioStateIs("down")
+        .willReturn(aResponse().withStatus(500).withBody(INTERNAL_ERROR)));
+    insertEvents(35);
+
+    OutboxRelay.BatchResult result = relay(10, 50).relayOnce();
+
+    assertThat(result.locked()).isEqualTo(35);
+    assertThat(result.published()).isEqualTo(10);
+    assertThat(result.failure()).hasMessageContaining("InternalError");
+    assertThat(SNS.getAllServeEvents()).hasSize(2);
+    OutboxDao outbox = POSTGRES.jdbi().onDemand(OutboxDao.class);
+    assertThat(outbox.countPending()).isEqualTo(25);
+    assertThat(outbox.countParked()).isZero();
+    // The ten that met the outage were tried (and say why they wait); the last fifteen were not.
+    List<Integer> attempts = POSTGRES.jdbi().withHandle(h -> h.select(
+        "SELECT attempts FROM outbox WHERE published_at IS NULL ORDER BY id").mapTo(Integer.class).list());
+    assertThat(attempts).containsOnly(0, 1);
+    assertThat(attempts.stream().filter(a -> a == 1)).hasSize(10);
+  }
+
+  @Test
   void twoRelaysShareTheWorkWithoutPublishingAnythingTwice() throws Exception {
-    SNS.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(200).withBody(PUBLISH_OK)));
+    SNS.stubFor(post(urlEqualTo("/")).willReturn(SnsAnswers.accept()));
     insertEvents(120);
     OutboxRelay first = relay();
     OutboxRelay second = relay();
@@ -158,11 +196,7 @@ class OutboxRelayIT {
   @Test
   void anEventTheDestinationKeepsRefusingDoesNotHoldBackTheOthers() throws Exception {
     // SNS refuses one message for good (say, over its size limit) and accepts the rest.
-    SNS.stubFor(post(urlEqualTo("/")).atPriority(1)
-        .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("poison"))
-        .willReturn(aResponse().withStatus(400).withBody(INTERNAL_ERROR.replace("InternalError", "InvalidParameter"))));
-    SNS.stubFor(post(urlEqualTo("/")).atPriority(2)
-        .willReturn(aResponse().withStatus(200).withBody(PUBLISH_OK)));
+    SNS.stubFor(post(urlEqualTo("/")).willReturn(SnsAnswers.acceptAllBut("poison")));
     OutboxDao outbox = POSTGRES.jdbi().onDemand(OutboxDao.class);
     outbox.insert("evt_poison", "payment.initiated", "pay_poison", "corr-poison",
         "{\"id\":\"evt_poison\",\"poison\":true}");
@@ -183,11 +217,7 @@ class OutboxRelayIT {
 
   @Test
   void anEventTheDestinationKeepsRefusingIsParkedForAnOperatorWhoCanRequeueIt() throws Exception {
-    SNS.stubFor(post(urlEqualTo("/")).atPriority(1)
-        .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("poison"))
-        .willReturn(aResponse().withStatus(400).withBody(INTERNAL_ERROR.replace("InternalError", "InvalidParameter"))));
-    SNS.stubFor(post(urlEqualTo("/")).atPriority(2)
-        .willReturn(aResponse().withStatus(200).withBody(PUBLISH_OK)));
+    SNS.stubFor(post(urlEqualTo("/")).willReturn(SnsAnswers.acceptAllBut("poison")));
     OutboxDao outbox = POSTGRES.jdbi().onDemand(OutboxDao.class);
     outbox.insert("evt_poison", "payment.initiated", "pay_poison", "corr-poison",
         "{\"id\":\"evt_poison\",\"poison\":true}");
@@ -211,7 +241,7 @@ class OutboxRelayIT {
 
       // The operator fixes the cause and re-queues it.
       SNS.resetMappings();
-      SNS.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(200).withBody(PUBLISH_OK)));
+      SNS.stubFor(post(urlEqualTo("/")).willReturn(SnsAnswers.accept()));
       java.io.StringWriter output = new java.io.StringWriter();
       new RequeueParkedEventsTask(outbox, relay)
           .execute(Map.of(), new java.io.PrintWriter(output, true));

@@ -1,6 +1,7 @@
 package io.durapay.api.outbox;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.okXml;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -164,6 +166,181 @@ class SnsEventPublisherTest {
           .isLessThan(java.time.Duration.ofMillis(4_000));
     }
     sns.verify(1, postRequestedFor(urlEqualTo("/")));
+  }
+
+  @Test
+  void publishAllSendsUpToTenEventsPerPublishBatchCallWithTheirAttributes() {
+    sns.stubFor(post("/").willReturn(okXml(publishBatchResponse(10, Set.of()))));
+    List<OutboxEvent> events = events(23);
+
+    List<PublishOutcome> outcomes = publisher.publishAll(events);
+
+    assertThat(outcomes).extracting(PublishOutcome::event).containsExactlyElementsOf(events);
+    assertThat(outcomes).allMatch(PublishOutcome::published);
+    List<LoggedRequest> requests = sns.findAll(postRequestedFor(urlEqualTo("/")));
+    assertThat(requests).hasSize(3);
+    List<Map<String, String>> forms =
+        requests.stream().map(r -> decodeForm(r.getBodyAsString())).toList();
+    assertThat(forms).allSatisfy(form -> assertThat(form)
+        .containsEntry("Action", "PublishBatch")
+        .containsEntry("TopicArn", TOPIC_ARN));
+    List<Map<String, String>> entries =
+        forms.stream().flatMap(form -> batchEntries(form).stream()).toList();
+    assertThat(forms).extracting(form -> batchEntries(form).size()).containsExactly(10, 10, 3);
+    assertThat(entries).extracting(entry -> entry.get("Message"))
+        .containsExactlyElementsOf(events.stream().map(OutboxEvent::payload).toList());
+    assertThat(entries).allSatisfy(entry -> assertThat(attributes(entry))
+        .containsOnly(
+            Map.entry("eventType", new Attribute("String", "payment.initiated")),
+            Map.entry("correlationId", new Attribute("String", "corr-42"))));
+  }
+
+  @Test
+  void aSingleEventGoesInAPublishCall() {
+    sns.stubFor(post("/").willReturn(okXml(publishResponse())));
+
+    List<PublishOutcome> outcomes = publisher.publishAll(List.of(event("corr-42")));
+
+    assertThat(outcomes).singleElement().matches(PublishOutcome::published);
+    assertThat(decodeForm(onlyRequest().getBodyAsString())).containsEntry("Action", "Publish");
+  }
+
+  @Test
+  void anEntrySnsRefusesIsARefusalOfThatEventOnly() {
+    sns.stubFor(post("/").willReturn(okXml(publishBatchResponse(4, Set.of(2)))));
+    List<OutboxEvent> events = events(4);
+
+    List<PublishOutcome> outcomes = publisher.publishAll(events);
+
+    assertThat(outcomes).extracting(PublishOutcome::published).containsExactly(true, true, false, true);
+    assertThat(outcomes.get(2).refused()).isTrue();
+    assertThat(outcomes.get(2).failure())
+        .hasMessageContaining("InvalidParameter")
+        .hasMessageNotContaining(events.get(2).payload());
+  }
+
+  @Test
+  void anEntryThatFailedOnSnssSideIsRetriedLaterAndStopsThePass() {
+    // Entry 1 of the first batch failed for a reason of SNS's own: not a refusal of the event,
+    // and the next batch would meet the same trouble, so it is not sent.
+    sns.stubFor(post("/").willReturn(okXml(publishBatchResponse(10, Set.of(1))
+        .replace("InvalidParameter", "InternalError")
+        .replace("<SenderFault>true", "<SenderFault>false"))));
+
+    List<PublishOutcome> outcomes = publisher.publishAll(events(15));
+
+    assertThat(outcomes).hasSize(10);
+    assertThat(outcomes.get(1).published()).isFalse();
+    assertThat(outcomes.get(1).refused()).isFalse();
+    assertThat(outcomes.stream().filter(PublishOutcome::published)).hasSize(9);
+    sns.verify(1, postRequestedFor(urlEqualTo("/")));
+  }
+
+  @Test
+  void anEntrySnsLeavesOutOfItsAnswerIsNotTakenAsPublished() {
+    sns.stubFor(post("/").willReturn(okXml(publishBatchResponse(2, Set.of()))));
+
+    List<PublishOutcome> outcomes = publisher.publishAll(events(3));
+
+    assertThat(outcomes).extracting(PublishOutcome::published).containsExactly(true, true, false);
+    assertThat(outcomes.get(2).failure()).hasMessageContaining("no result for the entry");
+  }
+
+  @Test
+  void anOutageFailsTheWholeBatchAndStopsThePass() {
+    sns.stubFor(post("/").willReturn(errorXml(500, "Receiver", "InternalError")));
+
+    List<PublishOutcome> outcomes = publisher.publishAll(events(25));
+
+    assertThat(outcomes).hasSize(10).noneMatch(PublishOutcome::published).noneMatch(PublishOutcome::refused);
+    assertThat(outcomes.get(0).failure()).hasMessageContaining("HTTP 500").hasMessageContaining("InternalError");
+    sns.verify(1, postRequestedFor(urlEqualTo("/")));
+  }
+
+  @Test
+  void aBatchSnsRefusesAsAWholeIsPublishedOneEventAtATime() {
+    sns.stubFor(post("/").withRequestBody(containing("Action=PublishBatch"))
+        .willReturn(errorXml(400, "Sender", "BatchRequestTooLong")));
+    sns.stubFor(post("/").withRequestBody(containing("Action=Publish&"))
+        .willReturn(okXml(publishResponse())));
+
+    List<PublishOutcome> outcomes = publisher.publishAll(events(3));
+
+    assertThat(outcomes).hasSize(3).allMatch(PublishOutcome::published);
+    assertThat(sns.findAll(postRequestedFor(urlEqualTo("/"))))
+        .extracting(r -> decodeForm(r.getBodyAsString()).get("Action"))
+        .containsExactly("PublishBatch", "Publish", "Publish", "Publish");
+  }
+
+  @Test
+  void batchesStayWithinSnssEntryAndSizeLimits() {
+    String large = "x".repeat(100 * 1024);
+    List<OutboxEvent> events = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      events.add(event(i, large));
+    }
+    events.addAll(events(12));
+
+    List<List<OutboxEvent>> batches = SnsEventPublisher.batches(events);
+
+    // 100 KiB messages: two fit in 256 KiB, a third does not; small ones fill up to ten.
+    assertThat(batches).extracting(List::size).containsExactly(2, 2, 10, 3);
+    assertThat(batches).allSatisfy(batch -> assertThat(
+        batch.stream().mapToLong(SnsEventPublisher::size).sum())
+        .isLessThanOrEqualTo(SnsEventPublisher.MAX_BATCH_BYTES));
+    assertThat(batches.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(events);
+  }
+
+  private static List<OutboxEvent> events(int count) {
+    List<OutboxEvent> events = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      events.add(event(100 + i, "{\"type\":\"payment.initiated\",\"n\":" + i + "}"));
+    }
+    return events;
+  }
+
+  private static OutboxEvent event(long id, String payload) {
+    return new OutboxEvent(id, "evt-" + id, "payment.initiated", "pay-" + id, "corr-42", payload,
+        Instant.parse("2025-01-01T00:00:00Z"), null, 0, null, null, 0);
+  }
+
+  /** PublishBatch's entries in a decoded form, by member number, each without its prefix. */
+  private static List<Map<String, String>> batchEntries(Map<String, String> form) {
+    java.util.TreeMap<Integer, Map<String, String>> byIndex = new java.util.TreeMap<>();
+    form.forEach((key, value) -> {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("PublishBatchRequestEntries\\.member\\.(\\d+)\\.(.+)").matcher(key);
+      if (m.matches()) {
+        byIndex.computeIfAbsent(Integer.parseInt(m.group(1)), n -> new java.util.HashMap<>())
+            .put(m.group(2), value);
+      }
+    });
+    return List.copyOf(byIndex.values());
+  }
+
+  /** SNS's answer to a batch of {@code size} entries (ids 0..size-1), refusing those in {@code refused}. */
+  private static String publishBatchResponse(int size, Set<Integer> refused) {
+    StringBuilder successful = new StringBuilder();
+    StringBuilder failed = new StringBuilder();
+    for (int i = 0; i < size; i++) {
+      if (refused.contains(i)) {
+        failed.append("<member><Id>").append(i).append("</Id><Code>InvalidParameter</Code>")
+            .append("<Message>Invalid parameter: Message too long</Message>")
+            .append("<SenderFault>true</SenderFault></member>");
+      } else {
+        successful.append("<member><Id>").append(i).append("</Id><MessageId>m-").append(i)
+            .append("</MessageId></member>");
+      }
+    }
+    return """
+        <PublishBatchResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">
+          <PublishBatchResult>
+            <Successful>%s</Successful>
+            <Failed>%s</Failed>
+          </PublishBatchResult>
+          <ResponseMetadata><RequestId>b7e1c0a2-1111-4e5f-9a0b-5c3d2e1f0a9b</RequestId></ResponseMetadata>
+        </PublishBatchResponse>
+        """.formatted(successful, failed);
   }
 
   private record Attribute(String dataType, String stringValue) {}

@@ -1,6 +1,5 @@
 package io.durapay.api.testing;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
@@ -23,18 +22,12 @@ import java.util.List;
  * in that order: SNS, PostgreSQL, then the app.
  */
 public final class TestApp {
-  /** What SNS answers to a successful Publish. */
-  public static final String PUBLISH_OK =
-      "<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult>"
-          + "<MessageId>7a1e6c0e-0000-4000-8000-000000000001</MessageId></PublishResult>"
-          + "<ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></PublishResponse>";
-
   private TestApp() {}
 
   /** WireMock on a free port, its stubs kept for every test of the class. */
   public static WireMockExtension sns() {
     return WireMockExtension.newInstance()
-        .options(wireMockConfig().dynamicPort())
+        .options(wireMockConfig().dynamicPort().extensions(new SnsAnswers()))
         .resetOnEachTest(false)
         .build();
   }
@@ -54,9 +47,9 @@ public final class TestApp {
         all.toArray(ConfigOverride[]::new));
   }
 
-  /** SNS accepts every Publish. */
+  /** SNS accepts every Publish and every entry of every PublishBatch. */
   public static void acceptPublishes(WireMockExtension sns) {
-    sns.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(200).withBody(PUBLISH_OK)));
+    sns.stubFor(post(urlEqualTo("/")).willReturn(SnsAnswers.accept()));
   }
 
   /** Onboards merchants straight into the test database. */

@@ -24,6 +24,11 @@ final class SnsApiException extends RuntimeException {
     return new SnsApiException(400, "InvalidParameter", "Invalid parameter: " + message);
   }
 
+  /** A PublishBatch call refused as a whole for its shape; {@code code} is SNS's own. */
+  static SnsApiException batch(String code, String message) {
+    return new SnsApiException(400, code, message);
+  }
+
   static SnsApiException invalidAction(String action) {
     return new SnsApiException(
         400, "InvalidAction", "The action " + action + " is not valid for this endpoint.");

@@ -7,11 +7,14 @@ import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +26,9 @@ import org.slf4j.LoggerFactory;
 final class SnsQueryHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(SnsQueryHandler.class);
   private static final String NAMESPACE = "http://sns.amazonaws.com/doc/2010-03-31/";
+  private static final int MAX_BATCH_ENTRIES = 10;
+  private static final long MAX_BATCH_BYTES = 256 * 1024;
+  private static final Pattern BATCH_ENTRY_ID = Pattern.compile("[A-Za-z0-9_-]{1,80}");
 
   private final SnsTopics topics;
 
@@ -65,7 +71,7 @@ final class SnsQueryHandler implements HttpHandler {
       }
       case "Subscribe" -> {
         Map<String, String> attributes = new LinkedHashMap<>();
-        entries(parameters, "Attributes")
+        indexed(parameters, "Attributes.entry.")
             .forEach(entry -> attributes.put(entry.get("key"), entry.getOrDefault("value", "")));
         SnsSubscription subscription =
             topics.subscribe(
@@ -85,6 +91,9 @@ final class SnsQueryHandler implements HttpHandler {
                 required(parameters, "Message"),
                 messageAttributes(parameters));
         return success(action, "<MessageId>" + messageId + "</MessageId>", requestId);
+      }
+      case "PublishBatch" -> {
+        return success(action, publishBatch(parameters), requestId);
       }
       case "ListSubscriptionsByTopic" -> {
         StringBuilder members = new StringBuilder("<Subscriptions>");
@@ -108,13 +117,83 @@ final class SnsQueryHandler implements HttpHandler {
   }
 
   /**
+   * PublishBatch as SNS answers it: the call is refused as a whole only for the batch's shape
+   * (no entries, more than ten, ids repeated or malformed, over 256 KiB in all, an unknown topic);
+   * otherwise each entry is published or listed as failed on its own.
+   */
+  private String publishBatch(Map<String, String> parameters) {
+    String topicArn = required(parameters, "TopicArn");
+    List<Map<String, String>> entries = indexed(parameters, "PublishBatchRequestEntries.member.");
+    if (entries.isEmpty()) {
+      throw SnsApiException.batch("EmptyBatchRequest", "The batch request doesn't contain any entries.");
+    }
+    if (entries.size() > MAX_BATCH_ENTRIES) {
+      throw SnsApiException.batch("TooManyEntriesInBatchRequest",
+          "The batch request contains more entries than permissible.");
+    }
+    Set<String> ids = new HashSet<>();
+    long bytes = 0;
+    for (Map<String, String> entry : entries) {
+      String id = entry.getOrDefault("Id", "");
+      if (!BATCH_ENTRY_ID.matcher(id).matches()) {
+        throw SnsApiException.batch("InvalidBatchEntryId",
+            "The Id of a batch entry in a batch request doesn't abide by the specification.");
+      }
+      if (!ids.add(id)) {
+        throw SnsApiException.batch("BatchEntryIdsNotDistinct",
+            "Two or more batch entries in the request have the same Id.");
+      }
+      bytes += messageSize(entry);
+    }
+    if (bytes > MAX_BATCH_BYTES) {
+      throw SnsApiException.batch("BatchRequestTooLong",
+          "The length of all the messages put together is more than the limit.");
+    }
+    topics.subscriptions(topicArn); // NotFound for an unknown topic, before anything is delivered
+    StringBuilder successful = new StringBuilder("<Successful>");
+    StringBuilder failed = new StringBuilder("<Failed>");
+    for (Map<String, String> entry : entries) {
+      String id = escape(entry.get("Id"));
+      try {
+        String messageId =
+            topics.publish(
+                topicArn,
+                entry.get("Subject"),
+                required(entry, "Message"),
+                messageAttributes(entry));
+        successful.append("<member><Id>").append(id).append("</Id><MessageId>")
+            .append(messageId).append("</MessageId></member>");
+      } catch (SnsApiException e) {
+        failed.append("<member><Id>").append(id).append("</Id><Code>").append(e.code())
+            .append("</Code><Message>").append(escape(e.getMessage()))
+            .append("</Message><SenderFault>true</SenderFault></member>");
+      }
+    }
+    return successful.append("</Successful>").append(failed).append("</Failed>").toString();
+  }
+
+  /** What SNS counts toward a batch's size: each message, and its attributes' names, types, values. */
+  private static long messageSize(Map<String, String> entry) {
+    long bytes = utf8Length(entry.get("Message"));
+    for (Map<String, String> attribute : indexed(entry, "MessageAttributes.entry.")) {
+      bytes += utf8Length(attribute.get("Name")) + utf8Length(attribute.get("Value.DataType"))
+          + utf8Length(attribute.getOrDefault("Value.StringValue", attribute.get("Value.BinaryValue")));
+    }
+    return bytes;
+  }
+
+  private static long utf8Length(String text) {
+    return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  /**
    * Publish's attributes, in the order the request numbered them. The Query protocol flattens the
    * map to {@code MessageAttributes.entry.N.Name} and {@code .Value.DataType / .StringValue /
    * .BinaryValue}.
    */
   private static Map<String, SnsMessageAttribute> messageAttributes(Map<String, String> parameters) {
     Map<String, SnsMessageAttribute> attributes = new LinkedHashMap<>();
-    for (Map<String, String> entry : entries(parameters, "MessageAttributes")) {
+    for (Map<String, String> entry : indexed(parameters, "MessageAttributes.entry.")) {
       String name = entry.get("Name");
       String dataType = entry.get("Value.DataType");
       String value = entry.getOrDefault("Value.StringValue", entry.get("Value.BinaryValue"));
@@ -127,9 +206,11 @@ final class SnsQueryHandler implements HttpHandler {
     return attributes;
   }
 
-  /** Groups {@code <prefix>.entry.N.<field>} parameters into one map of fields per N, by N. */
-  private static List<Map<String, String>> entries(Map<String, String> parameters, String prefix) {
-    String start = prefix + ".entry.";
+  /**
+   * Groups the {@code <start>N.<field>} parameters into one map of fields per N, in the order of
+   * N: {@code Attributes.entry.N.key}, {@code PublishBatchRequestEntries.member.N.Message}.
+   */
+  private static List<Map<String, String>> indexed(Map<String, String> parameters, String start) {
     Map<Integer, Map<String, String>> byIndex = new TreeMap<>();
     parameters.forEach(
         (key, value) -> {

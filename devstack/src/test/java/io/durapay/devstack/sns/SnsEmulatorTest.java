@@ -2,6 +2,7 @@ package io.durapay.devstack.sns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,6 +29,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.InvalidParameterException;
 import software.amazon.awssdk.services.sns.model.NotFoundException;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
+import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
+import software.amazon.awssdk.services.sns.model.PublishBatchResultEntry;
 import software.amazon.awssdk.services.sns.model.SnsException;
 import software.amazon.awssdk.services.sns.model.Subscription;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -165,6 +169,77 @@ class SnsEmulatorTest {
             });
     assertThat(received).containsExactly("initiated");
     assertThat(queueDepth(queue)).isZero();
+  }
+
+  @Test
+  void publishBatchDeliversEachEntryAndAnswersEntryByEntry() {
+    String topicArn = sns.createTopic(r -> r.name(unique("batched"))).topicArn();
+    String queue = createQueue("batched");
+    subscribe(topicArn, queue, Map.of("RawMessageDelivery", "true"));
+    Map<String, software.amazon.awssdk.services.sns.model.MessageAttributeValue> typed =
+        Map.of("eventType", snsString("payment.initiated"));
+    // An attribute with a type but no value: SNS refuses that entry, not the batch.
+    Map<String, software.amazon.awssdk.services.sns.model.MessageAttributeValue> broken =
+        Map.of("eventType",
+            software.amazon.awssdk.services.sns.model.MessageAttributeValue.builder()
+                .dataType("String").build());
+
+    PublishBatchResponse response =
+        sns.publishBatch(r -> r.topicArn(topicArn).publishBatchRequestEntries(
+            entry("a", "first", typed), entry("b", "second", typed),
+            entry("c", "broken", broken), entry("d", "fourth", typed)));
+
+    assertThat(response.successful()).extracting(PublishBatchResultEntry::id)
+        .containsExactly("a", "b", "d");
+    assertThat(response.successful()).allSatisfy(e -> assertThat(e.messageId()).isNotBlank());
+    assertThat(response.failed()).singleElement().satisfies(failed -> {
+      assertThat(failed.id()).isEqualTo("c");
+      assertThat(failed.code()).isEqualTo("InvalidParameter");
+      assertThat(failed.senderFault()).isTrue();
+    });
+    List<Message> received = new ArrayList<>();
+    await().atMost(DELIVERY_DEADLINE).until(() -> {
+      received.addAll(receive(queue));
+      return received.size() >= 3;
+    });
+    assertThat(received).extracting(Message::body).containsExactly("first", "second", "fourth");
+    assertThat(received).allSatisfy(m -> assertThat(
+        m.messageAttributes().get("eventType").stringValue()).isEqualTo("payment.initiated"));
+    assertThat(queueDepth(queue)).isZero();
+  }
+
+  @Test
+  void aBatchOfTheWrongShapeIsRefusedAsAWholeAndDeliversNothing() {
+    String topicArn = sns.createTopic(r -> r.name(unique("bad-batch"))).topicArn();
+    String queue = createQueue("bad-batch");
+    subscribe(topicArn, queue, Map.of("RawMessageDelivery", "true"));
+    List<PublishBatchRequestEntry> eleven = new ArrayList<>();
+    for (int i = 0; i < 11; i++) {
+      eleven.add(entry("e" + i, "m" + i, Map.of()));
+    }
+
+    assertThat(batchErrorCode(topicArn, eleven)).isEqualTo("TooManyEntriesInBatchRequest");
+    assertThat(batchErrorCode(topicArn, List.of(entry("x", "1", Map.of()), entry("x", "2", Map.of()))))
+        .isEqualTo("BatchEntryIdsNotDistinct");
+    assertThat(batchErrorCode(topicArn, List.of(entry("not ok!", "1", Map.of()))))
+        .isEqualTo("InvalidBatchEntryId");
+    String half = "x".repeat(130 * 1024);
+    assertThat(batchErrorCode(topicArn, List.of(entry("a", half, Map.of()), entry("b", half, Map.of()))))
+        .isEqualTo("BatchRequestTooLong");
+    assertThat(queueDepth(queue)).isZero();
+  }
+
+  private static String batchErrorCode(String topicArn, List<PublishBatchRequestEntry> entries) {
+    SnsException e = catchThrowableOfType(SnsException.class,
+        () -> sns.publishBatch(r -> r.topicArn(topicArn).publishBatchRequestEntries(entries)));
+    assertThat(e.statusCode()).isEqualTo(400);
+    return e.awsErrorDetails().errorCode();
+  }
+
+  private static PublishBatchRequestEntry entry(String id, String message,
+      Map<String, software.amazon.awssdk.services.sns.model.MessageAttributeValue> attributes) {
+    return PublishBatchRequestEntry.builder().id(id).message(message)
+        .messageAttributes(attributes).build();
   }
 
   @Test

@@ -13,15 +13,20 @@ final class TemporalServer implements AutoCloseable {
   private final TestServer.PortBoundTestServer server;
   private final WorkflowServiceStubs stubs;
   private final WorkflowClient client;
+  private final int port;
   private final String target;
 
   TemporalServer() {
-    int port = freePort();
+    port = freePort();
     server = TestServer.createPortBoundServer(port);
     target = "127.0.0.1:" + port;
     stubs = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
     client = WorkflowClient.newInstance(stubs);
+  }
+
+  int port() {
+    return port;
   }
 
   String target() {

@@ -62,6 +62,7 @@ import io.durapay.store.Store;
 import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
@@ -192,8 +193,13 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
       WorkflowClient workflowClient,
       ObjectMapper mapper) {
     if (config.getOutbox().isDirect()) {
+      ExecutorService starts =
+          environment.lifecycle().executorService("outbox-direct-start-%d")
+              .minThreads(DirectEventPublisher.STARTS_IN_FLIGHT)
+              .maxThreads(DirectEventPublisher.STARTS_IN_FLIGHT)
+              .build();
       return new DirectEventPublisher(
-          new WorkflowStarter(workflowClient, config.getTemporal().getTaskQueue()), mapper);
+          new WorkflowStarter(workflowClient, config.getTemporal().getTaskQueue()), mapper, starts);
     }
     SnsEventPublisher sns = config.getSns().build();
     environment.lifecycle().manage(new AutoCloseableManager(sns));

@@ -15,10 +15,11 @@ public interface EventPublisher {
   void publish(OutboxEvent event) throws PublishException;
 
   /**
-   * Publishes several events, as few calls as the destination allows. Returns what became of each
-   * event it tried, in the order given; it stops trying after an outage (a failure that is not a
-   * {@linkplain PublishException#refused() refusal}), and the events after the last outcome were
-   * not tried at all. This default publishes one event at a time and stops at the first failure.
+   * Publishes several events, in as few calls as the destination allows. Returns what became of
+   * each event it tried, in the order given; it may stop trying after an outage (a failure that is
+   * not a {@linkplain PublishException#refused() refusal}), and the events after the last outcome
+   * were then not tried at all. This default publishes one event at a time and stops at the first
+   * failure.
    */
   default List<PublishOutcome> publishAll(List<OutboxEvent> events) {
     List<PublishOutcome> outcomes = new ArrayList<>(events.size());

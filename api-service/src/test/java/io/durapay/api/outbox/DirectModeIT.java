@@ -15,7 +15,9 @@ import io.durapay.store.testing.PostgresExtension;
 import io.durapay.store.testing.TemporalTestServer;
 import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,16 +43,14 @@ class DirectModeIT {
   static final DropwizardAppExtension<DurapayConfiguration> APP =
       TestApp.app(POSTGRES, SNS,
           ConfigOverride.config("outbox.mode", "direct"),
+          ConfigOverride.config("outbox.maxAttempts", "1"),
           ConfigOverride.config("temporal.target", TEMPORAL::target),
           ConfigOverride.config("temporal.taskQueue", TASK_QUEUE));
 
   @Test
   void theRelayStartsOneWorkflowPerPaymentEvenWhenTheEventIsRelayedTwice() {
     String key = TestApp.onboarding(POSTGRES).create("Direct shop", null, null).apiKey();
-    String id = new ApiClient(APP.getLocalPort()).request("POST", "/v1/payments").bearer(key)
-        .header("Idempotency-Key", UUID.randomUUID().toString())
-        .json("{\"amount\":700,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\"}")
-        .send().json().get("id").asText();
+    String id = create(key);
     OutboxDao outbox = POSTGRES.jdbi().onDemand(OutboxDao.class);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> outbox.countPending() == 0);
@@ -66,5 +66,32 @@ class DirectModeIT {
     assertThat(open.getExecutionsList())
         .filteredOn(e -> e.getExecution().getWorkflowId().equals(WorkflowIds.forPayment(id)))
         .hasSize(1);
+  }
+
+  @Test
+  void aBacklogGetsOneWorkflowPerPaymentAndAnEventThatIsNotOursIsParkedAlone() {
+    OutboxDao outbox = POSTGRES.jdbi().onDemand(OutboxDao.class);
+    outbox.insert("evt_garbage", "payment.initiated", "pay_garbage", null, "{\"not\":\"an envelope\"}");
+    String key = TestApp.onboarding(POSTGRES).create("Busy shop", null, null).apiKey();
+    List<String> ids = IntStream.range(0, 25).mapToObj(i -> create(key)).toList();
+
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> outbox.countPending() == 0 && outbox.countParked() == 1);
+
+    for (String id : ids) {
+      assertThat(TEMPORAL.client().newUntypedWorkflowStub(WorkflowIds.forPayment(id)).describe()
+          .getWorkflowExecutionInfo().getTaskQueue()).isEqualTo(TASK_QUEUE);
+    }
+    assertThat(outbox.listParked(10)).singleElement().satisfies(parked -> {
+      assertThat(parked.eventId()).isEqualTo("evt_garbage");
+      assertThat(parked.lastError()).contains("is not an event envelope");
+    });
+  }
+
+  private String create(String apiKey) {
+    return new ApiClient(APP.getLocalPort()).request("POST", "/v1/payments").bearer(apiKey)
+        .header("Idempotency-Key", UUID.randomUUID().toString())
+        .json("{\"amount\":700,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\"}")
+        .send().json().get("id").asText();
   }
 }

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,24 +151,28 @@ final class SnsQueryHandler implements HttpHandler {
           "The length of all the messages put together is more than the limit.");
     }
     topics.subscriptions(topicArn); // NotFound for an unknown topic, before anything is delivered
-    StringBuilder successful = new StringBuilder("<Successful>");
+    List<String> acceptedIds = new ArrayList<>();
+    List<SnsTopics.Message> accepted = new ArrayList<>();
     StringBuilder failed = new StringBuilder("<Failed>");
     for (Map<String, String> entry : entries) {
-      String id = escape(entry.get("Id"));
       try {
-        String messageId =
-            topics.publish(
-                topicArn,
-                entry.get("Subject"),
-                required(entry, "Message"),
-                messageAttributes(entry));
-        successful.append("<member><Id>").append(id).append("</Id><MessageId>")
-            .append(messageId).append("</MessageId></member>");
+        accepted.add(new SnsTopics.Message(
+            UUID.randomUUID().toString(),
+            entry.get("Subject"),
+            required(entry, "Message"),
+            messageAttributes(entry)));
+        acceptedIds.add(entry.get("Id"));
       } catch (SnsApiException e) {
-        failed.append("<member><Id>").append(id).append("</Id><Code>").append(e.code())
-            .append("</Code><Message>").append(escape(e.getMessage()))
+        failed.append("<member><Id>").append(escape(entry.get("Id"))).append("</Id><Code>")
+            .append(e.code()).append("</Code><Message>").append(escape(e.getMessage()))
             .append("</Message><SenderFault>true</SenderFault></member>");
       }
+    }
+    topics.publish(topicArn, accepted);
+    StringBuilder successful = new StringBuilder("<Successful>");
+    for (int i = 0; i < accepted.size(); i++) {
+      successful.append("<member><Id>").append(escape(acceptedIds.get(i))).append("</Id><MessageId>")
+          .append(accepted.get(i).messageId()).append("</MessageId></member>");
     }
     return successful.append("</Successful>").append(failed).append("</Failed>").toString();
   }

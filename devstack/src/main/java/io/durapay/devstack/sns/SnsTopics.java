@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -21,6 +22,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
  * Topics, their SQS subscriptions, and the fan-out of a Publish to them, following what SNS
@@ -34,6 +37,7 @@ final class SnsTopics {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
   // SQS accepts at most 10 message attributes; SNS discards raw deliveries that would carry more.
   private static final int MAX_RAW_ATTRIBUTES = 10;
+  private static final int MAX_SQS_BATCH = 10;
 
   private final SqsClient sqs;
   private final Supplier<String> endpoint;
@@ -98,6 +102,10 @@ final class SnsTopics {
     return List.copyOf(existing(topicArn));
   }
 
+  /** One message to publish, with the MessageId it is given. */
+  record Message(
+      String messageId, String subject, String body, Map<String, SnsMessageAttribute> attributes) {}
+
   /**
    * Delivers to every matching subscription before returning the MessageId. A failed delivery is
    * logged and never reaches the publisher, as with SNS, whose Publish succeeds once it accepts.
@@ -105,28 +113,64 @@ final class SnsTopics {
   String publish(
       String topicArn, String subject, String message, Map<String, SnsMessageAttribute> attributes) {
     String messageId = UUID.randomUUID().toString();
+    publish(topicArn, List.of(new Message(messageId, subject, message, attributes)));
+    return messageId;
+  }
+
+  /**
+   * Delivers {@code messages} to every subscription whose filter matches them, with one SQS
+   * SendMessageBatch call per subscription and ten messages, as PublishBatch fans out.
+   */
+  void publish(String topicArn, List<Message> messages) {
     Instant timestamp = Instant.now();
     for (SnsSubscription subscription : subscriptions(topicArn)) {
-      if (!subscription.filterPolicy().matches(attributes)) {
-        continue;
-      }
-      try {
-        if (subscription.rawMessageDelivery()) {
-          deliverRaw(subscription, messageId, message, attributes);
-        } else {
-          String envelope =
-              envelope(subscription, messageId, subject, message, attributes, timestamp);
-          sqs.sendMessage(r -> r.queueUrl(subscription.queueUrl()).messageBody(envelope));
+      List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+      for (Message message : messages) {
+        if (subscription.filterPolicy().matches(message.attributes())) {
+          entry(subscription, message, timestamp).ifPresent(entries::add);
         }
-      } catch (SdkException e) {
-        LOG.warn(
-            "SNS emulator: message {} not delivered to {}",
-            messageId,
-            subscription.subscriptionArn(),
-            e);
+      }
+      for (int from = 0; from < entries.size(); from += MAX_SQS_BATCH) {
+        send(subscription, entries.subList(from, Math.min(entries.size(), from + MAX_SQS_BATCH)));
       }
     }
-    return messageId;
+  }
+
+  private void send(SnsSubscription subscription, List<SendMessageBatchRequestEntry> entries) {
+    try {
+      SendMessageBatchResponse response =
+          sqs.sendMessageBatch(r -> r.queueUrl(subscription.queueUrl()).entries(entries));
+      response.failed().forEach(failure -> LOG.warn(
+          "SNS emulator: message {} not delivered to {}: {} {}",
+          failure.id(), subscription.subscriptionArn(), failure.code(), failure.message()));
+    } catch (SdkException e) {
+      LOG.warn(
+          "SNS emulator: {} messages not delivered to {}",
+          entries.size(),
+          subscription.subscriptionArn(),
+          e);
+    }
+  }
+
+  /** The SQS message SNS would deliver to {@code subscription}; empty when it would discard it. */
+  private Optional<SendMessageBatchRequestEntry> entry(
+      SnsSubscription subscription, Message message, Instant timestamp) {
+    SendMessageBatchRequestEntry.Builder entry =
+        SendMessageBatchRequestEntry.builder().id(message.messageId());
+    if (!subscription.rawMessageDelivery()) {
+      return Optional.of(entry.messageBody(envelope(subscription, message, timestamp)).build());
+    }
+    if (message.attributes().size() > MAX_RAW_ATTRIBUTES) {
+      LOG.warn(
+          "SNS emulator: message {} discarded for {}: raw delivery carries at most {} attributes",
+          message.messageId(),
+          subscription.subscriptionArn(),
+          MAX_RAW_ATTRIBUTES);
+      return Optional.empty();
+    }
+    Map<String, MessageAttributeValue> sqsAttributes = new LinkedHashMap<>();
+    message.attributes().forEach((name, attribute) -> sqsAttributes.put(name, sqsAttribute(attribute)));
+    return Optional.of(entry.messageBody(message.body()).messageAttributes(sqsAttributes).build());
   }
 
   private List<SnsSubscription> existing(String topicArn) {
@@ -135,28 +179,6 @@ final class SnsTopics {
       throw SnsApiException.notFound("Topic does not exist");
     }
     return subscriptions;
-  }
-
-  private void deliverRaw(
-      SnsSubscription subscription,
-      String messageId,
-      String message,
-      Map<String, SnsMessageAttribute> attributes) {
-    if (attributes.size() > MAX_RAW_ATTRIBUTES) {
-      LOG.warn(
-          "SNS emulator: message {} discarded for {}: raw delivery carries at most {} attributes",
-          messageId,
-          subscription.subscriptionArn(),
-          MAX_RAW_ATTRIBUTES);
-      return;
-    }
-    Map<String, MessageAttributeValue> sqsAttributes = new LinkedHashMap<>();
-    attributes.forEach((name, attribute) -> sqsAttributes.put(name, sqsAttribute(attribute)));
-    sqs.sendMessage(
-        r ->
-            r.queueUrl(subscription.queueUrl())
-                .messageBody(message)
-                .messageAttributes(sqsAttributes));
   }
 
   private static MessageAttributeValue sqsAttribute(SnsMessageAttribute attribute) {
@@ -173,21 +195,17 @@ final class SnsTopics {
   }
 
   /** The notification JSON that SNS writes into the queue, fields in SNS's own order. */
-  private String envelope(
-      SnsSubscription subscription,
-      String messageId,
-      String subject,
-      String message,
-      Map<String, SnsMessageAttribute> attributes,
-      Instant timestamp) {
+  private String envelope(SnsSubscription subscription, Message message, Instant timestamp) {
+    String subject = message.subject();
+    Map<String, SnsMessageAttribute> attributes = message.attributes();
     ObjectNode json = mapper.createObjectNode();
     json.put("Type", "Notification");
-    json.put("MessageId", messageId);
+    json.put("MessageId", message.messageId());
     json.put("TopicArn", subscription.topicArn());
     if (subject != null) {
       json.put("Subject", subject);
     }
-    json.put("Message", message);
+    json.put("Message", message.body());
     json.put("Timestamp", TIMESTAMP.format(timestamp));
     // Nothing is signed: a consumer that verifies signatures must be switched off in development.
     json.put("SignatureVersion", "1");

@@ -92,8 +92,12 @@ final class StackBench {
       Latencies toPublished = new Latencies();
       Latencies publishedToStart = new Latencies();
       Latencies startToFinal = new Latencies();
-      bench.oneAtATime(n, new Latencies[] {total, toPublished, publishedToStart, startToFinal});
-      Latencies baseline = baselineUnloaded(stack.workflowClient(), n);
+      List<String> paymentIds =
+          bench.oneAtATime(n, new Latencies[] {total, toPublished, publishedToStart, startToFinal});
+      HistorySteps paymentSteps = new HistorySteps();
+      paymentIds.forEach(id -> paymentSteps.add(stack.workflowClient(), WorkflowIds.forPayment(id)));
+      HistorySteps baselineSteps = new HistorySteps();
+      Latencies baseline = baselineUnloaded(stack.workflowClient(), n, baselineSteps);
       System.out.printf("  POST -> final (client-observed)        %s%n", total.summary());
       System.out.printf("  outbox row -> relay pass (wake-up)     %s%n", toPublished.summary());
       System.out.printf("  relay pass -> workflow started         %s%s%n", publishedToStart.summary(),
@@ -102,11 +106,16 @@ final class StackBench {
       System.out.printf("  baseline no-op workflow, start -> result %s%n", baseline.summary());
       System.out.printf("  ratio POST->final / baseline: p50 %.2f, p99 %.2f (target in direct mode <= 2)%n",
           total.percentileMs(50) / baseline.percentileMs(50), total.percentileMs(99) / baseline.percentileMs(99));
+      System.out.println("  inside the payment workflow (from its history):");
+      paymentSteps.print("    ");
+      System.out.println("  inside the baseline no-op workflow (from its history):");
+      baselineSteps.print("    ");
     }
   }
 
-  /** n payments one after the other; each waits for its final state (polled every 2 ms). */
-  void oneAtATime(int n, Latencies[] into) throws Exception {
+  /** n payments one after the other; each waits for its final state (polled every 2 ms). Returns their ids. */
+  List<String> oneAtATime(int n, Latencies[] into) throws Exception {
+    List<String> ids = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
       String id = post();
@@ -121,6 +130,7 @@ final class StackBench {
         Thread.sleep(2);
       }
       long elapsed = System.nanoTime() - t0;
+      ids.add(id);
       if (into != null) {
         into[0].add(elapsed);
         Map<String, Object> row = stack.jdbi().withHandle(h -> h.select("""
@@ -136,6 +146,7 @@ final class StackBench {
         into[3].add(Duration.between(started, done).toNanos());
       }
     }
+    return ids;
   }
 
   private Instant workflowStart(String paymentId) {
@@ -149,7 +160,7 @@ final class StackBench {
   }
 
   /** The no-op baseline workflow (5 no-op activities), one at a time, on the stack's Temporal. */
-  static Latencies baselineUnloaded(WorkflowClient client, int n) throws Exception {
+  static Latencies baselineUnloaded(WorkflowClient client, int n, HistorySteps steps) throws Exception {
     String queue = "bench-baseline-unloaded";
     try (AutoCloseable worker = WorkflowBench.baselineWorker(client, new WorkflowBench.Tuning(50, 20, 600), queue)) {
       Latencies latencies = new Latencies();
@@ -161,6 +172,7 @@ final class StackBench {
         stub.getResult(String.class);
         if (i >= 0) {
           latencies.add(System.nanoTime() - t0);
+          steps.add(client, stub.getExecution().getWorkflowId());
         }
       }
       return latencies;

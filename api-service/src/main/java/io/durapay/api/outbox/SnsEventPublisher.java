@@ -44,8 +44,8 @@ public final class SnsEventPublisher implements EventPublisher, AutoCloseable {
           "ValidationException");
 
   /**
-   * SNS's answers that refuse a PublishBatch call as a whole because of what is in it. The events
-   * are then published one at a time, so only the one at fault is refused.
+   * SNS's answers that refuse a PublishBatch call as a whole because of its shape. The events are
+   * then published one at a time, as for a whole batch refused with one of {@link #REFUSALS}.
    */
   private static final Set<String> BATCH_REFUSALS =
       Set.of(
@@ -149,7 +149,9 @@ public final class SnsEventPublisher implements EventPublisher, AutoCloseable {
     try {
       response = sns.publishBatch(request -> request.topicArn(topicArn).publishBatchRequestEntries(entries));
     } catch (AwsServiceException e) {
-      if (e.awsErrorDetails() != null && BATCH_REFUSALS.contains(e.awsErrorDetails().errorCode())) {
+      if (isRefusal(e) || isBatchRefusal(e)) {
+        // Something in the batch is refused, and SNS did not say which entry: one at a time, only
+        // the event at fault is refused.
         return publishOneByOne(batch);
       }
       PublishException failure = new PublishException(failure("PublishBatch", e), e);
@@ -208,6 +210,12 @@ public final class SnsEventPublisher implements EventPublisher, AutoCloseable {
       }
     }
     return outcomes;
+  }
+
+  private static boolean isBatchRefusal(AwsServiceException e) {
+    return e.statusCode() == 400
+        && e.awsErrorDetails() != null
+        && BATCH_REFUSALS.contains(e.awsErrorDetails().errorCode());
   }
 
   private static boolean isRefusal(AwsServiceException e) {

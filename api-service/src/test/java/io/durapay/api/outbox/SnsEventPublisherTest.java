@@ -273,6 +273,22 @@ class SnsEventPublisherTest {
   }
 
   @Test
+  void aBatchRefusedAsAWholeWithoutNamingAnEntryIsPublishedOneByOneSoOnlyTheCulpritIsRefused() {
+    sns.stubFor(post("/").withRequestBody(containing("Action=PublishBatch"))
+        .willReturn(errorXml(400, "Sender", "InvalidParameter")));
+    sns.stubFor(post("/").withRequestBody(containing("Action=Publish&"))
+        .willReturn(okXml(publishResponse())));
+    sns.stubFor(post("/").atPriority(1).withRequestBody(containing("Action=Publish&"))
+        .withRequestBody(containing("%22n%22%3A1%7D"))
+        .willReturn(errorXml(400, "Sender", "InvalidParameter")));
+
+    List<PublishOutcome> outcomes = publisher.publishAll(events(3));
+
+    assertThat(outcomes).extracting(PublishOutcome::published).containsExactly(true, false, true);
+    assertThat(outcomes.get(1).refused()).isTrue();
+  }
+
+  @Test
   void batchesStayWithinSnssEntryAndSizeLimits() {
     String large = "x".repeat(100 * 1024);
     List<OutboxEvent> events = new java.util.ArrayList<>();

@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.dropwizard.util.Duration;
+import io.durapay.api.testing.SnsAnswers;
 import io.durapay.store.OutboxEvent;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -185,8 +186,8 @@ class SnsEventPublisherTest {
         .containsEntry("Action", "PublishBatch")
         .containsEntry("TopicArn", TOPIC_ARN));
     List<Map<String, String>> entries =
-        forms.stream().flatMap(form -> batchEntries(form).stream()).toList();
-    assertThat(forms).extracting(form -> batchEntries(form).size()).containsExactly(10, 10, 3);
+        forms.stream().flatMap(form -> SnsAnswers.entries(form).stream()).toList();
+    assertThat(forms).extracting(form -> SnsAnswers.entries(form).size()).containsExactly(10, 10, 3);
     assertThat(entries).extracting(entry -> entry.get("Message"))
         .containsExactlyElementsOf(events.stream().map(OutboxEvent::payload).toList());
     assertThat(entries).allSatisfy(entry -> assertThat(attributes(entry))
@@ -318,20 +319,6 @@ class SnsEventPublisherTest {
   private static OutboxEvent event(long id, String payload) {
     return new OutboxEvent(id, "evt-" + id, "payment.initiated", "pay-" + id, "corr-42", payload,
         Instant.parse("2025-01-01T00:00:00Z"), null, 0, null, null, 0);
-  }
-
-  /** PublishBatch's entries in a decoded form, by member number, each without its prefix. */
-  private static List<Map<String, String>> batchEntries(Map<String, String> form) {
-    java.util.TreeMap<Integer, Map<String, String>> byIndex = new java.util.TreeMap<>();
-    form.forEach((key, value) -> {
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("PublishBatchRequestEntries\\.member\\.(\\d+)\\.(.+)").matcher(key);
-      if (m.matches()) {
-        byIndex.computeIfAbsent(Integer.parseInt(m.group(1)), n -> new java.util.HashMap<>())
-            .put(m.group(2), value);
-      }
-    });
-    return List.copyOf(byIndex.values());
   }
 
   /** SNS's answer to a batch of {@code size} entries (ids 0..size-1), refusing those in {@code refused}. */

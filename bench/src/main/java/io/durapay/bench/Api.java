@@ -30,14 +30,19 @@ final class Api implements AutoCloseable {
     apiKey = rig.merchant.apiKey();
   }
 
-  /** POSTs one payment; returns its status code. */
-  int post() throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(payments)
+  /** A POST of one 19.99 EUR card payment under a fresh Idempotency-Key. */
+  static HttpRequest paymentRequest(URI payments, String apiKey) {
+    return HttpRequest.newBuilder(payments)
         .header("Authorization", "Bearer " + apiKey)
         .header("Idempotency-Key", UUID.randomUUID().toString())
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(BODY))
         .build();
+  }
+
+  /** POSTs one payment; returns its status code. */
+  int post() throws Exception {
+    HttpRequest request = paymentRequest(payments, apiKey);
     try {
       return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (java.io.IOException e) {

@@ -11,7 +11,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +36,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * resident size, database size and outbox lag after each stage.
  */
 final class StackBench {
-  private static final String BODY = "{\"amount\":1999,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\"}";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Stack stack;
@@ -60,13 +58,8 @@ final class StackBench {
 
   /** POSTs one payment; its id, or null when the answer is not 201. */
   String post() throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(payments)
-        .header("Authorization", "Bearer " + apiKey)
-        .header("Idempotency-Key", UUID.randomUUID().toString())
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(BODY))
-        .build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(Api.paymentRequest(payments, apiKey), HttpResponse.BodyHandlers.ofString());
     return response.statusCode() == 201 ? JSON.readTree(response.body()).get("id").asText() : null;
   }
 

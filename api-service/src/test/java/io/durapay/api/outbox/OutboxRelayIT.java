@@ -87,6 +87,12 @@ class OutboxRelayIT {
     }
   }
 
+  /** An event whose message SNS refuses when stubbed with {@code SnsAnswers.acceptAllBut("poison")}. */
+  private static void insertPoison(OutboxDao outbox) {
+    outbox.insert("evt_poison", "payment.initiated", "pay_poison", "corr-poison",
+        "{\"id\":\"evt_poison\",\"poison\":true}");
+  }
+
   /** Event ids SNS accepted (in a Publish, or as an entry of a PublishBatch), with how many times each. */
   private static Map<String, Long> acceptedEventIds() {
     return SNS.getAllServeEvents().stream()
@@ -198,8 +204,7 @@ class OutboxRelayIT {
     // SNS refuses one message for good (say, over its size limit) and accepts the rest.
     SNS.stubFor(post(urlEqualTo("/")).willReturn(SnsAnswers.acceptAllBut("poison")));
     OutboxDao outbox = POSTGRES.jdbi().onDemand(OutboxDao.class);
-    outbox.insert("evt_poison", "payment.initiated", "pay_poison", "corr-poison",
-        "{\"id\":\"evt_poison\",\"poison\":true}");
+    insertPoison(outbox);
     insertEvents(5);
     OutboxRelay relay = relay();
     relay.start();
@@ -219,8 +224,7 @@ class OutboxRelayIT {
   void anEventTheDestinationKeepsRefusingIsParkedForAnOperatorWhoCanRequeueIt() throws Exception {
     SNS.stubFor(post(urlEqualTo("/")).willReturn(SnsAnswers.acceptAllBut("poison")));
     OutboxDao outbox = POSTGRES.jdbi().onDemand(OutboxDao.class);
-    outbox.insert("evt_poison", "payment.initiated", "pay_poison", "corr-poison",
-        "{\"id\":\"evt_poison\",\"poison\":true}");
+    insertPoison(outbox);
     insertEvents(3);
     OutboxParkedHealthCheck health = new OutboxParkedHealthCheck(outbox);
     OutboxRelay relay = relay(3);

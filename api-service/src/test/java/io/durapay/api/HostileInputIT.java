@@ -18,7 +18,7 @@ import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.PaymentWorkflow;
 import io.durapay.contracts.TaskQueues;
 import io.durapay.store.testing.PostgresExtension;
-import io.durapay.store.testing.TemporalTestServer;
+import io.durapay.store.testing.TemporalServer;
 import io.temporal.workflow.Workflow;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -71,7 +71,7 @@ class HostileInputIT {
 
   @RegisterExtension
   @Order(2)
-  static final TemporalTestServer TEMPORAL = new TemporalTestServer();
+  static final TemporalServer TEMPORAL = new TemporalServer();
 
   @RegisterExtension
   @Order(3)

@@ -52,8 +52,8 @@ final class StackBench {
   static Stack start(String mode) throws Exception {
     Path dir = Files.createTempDirectory("durapay-bench-stack");
     StackSettings any = StackSettings.anyFreePorts(dir);
-    return Stack.start(new StackSettings(any.dataDir(), 0, 0, 0, 0, 0, 0, 0, 0, any.workers(), any.route(),
-        mode, StackSettings.External.NONE));
+    return Stack.start(new StackSettings(any.dataDir(), 0, 0, 0, 0, 0, 0, 0, 0, -1, any.workers(), any.route(),
+        mode, any.temporal(), StackSettings.External.NONE));
   }
 
   /** POSTs one payment; its id, or null when the answer is not 201. */

@@ -30,7 +30,7 @@ public final class WorkflowStarter {
   /** Starts the workflow; Temporal errors other than "already started" propagate. */
   public Outcome start(PaymentRequest request) {
     PaymentWorkflow workflow =
-        client.newWorkflowStub(PaymentWorkflow.class, options(request.paymentId(), taskQueue));
+        client.newWorkflowStub(PaymentWorkflow.class, options(request, taskQueue));
     try {
       WorkflowClient.start(workflow::process, request);
       return Outcome.STARTED;
@@ -39,12 +39,16 @@ public final class WorkflowStarter {
     }
   }
 
-  /** The options every start of a payment's workflow uses, wherever it starts from. */
-  public static WorkflowOptions options(String paymentId, String taskQueue) {
+  /**
+   * The options every start of a payment's workflow uses, wherever it starts from: its id, the
+   * route, REJECT_DUPLICATE, and the payment's search attributes ({@link PaymentSearchAttributes}).
+   */
+  public static WorkflowOptions options(PaymentRequest request, String taskQueue) {
     return WorkflowOptions.newBuilder()
-        .setWorkflowId(WorkflowIds.forPayment(paymentId))
+        .setWorkflowId(WorkflowIds.forPayment(request.paymentId()))
         .setTaskQueue(taskQueue)
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+        .setTypedSearchAttributes(PaymentSearchAttributes.of(request))
         .build();
   }
 

@@ -32,6 +32,7 @@ public final class DevStack {
     int loadClients = takeInt(arguments, "--clients", 16, 1, 1000);
     if (!command.equals("up") && !command.equals("demo") && !command.equals("load")) {
       System.err.println("usage: devstack up|demo [--rollout]|load [--payments N] [--clients N] [--data DIR] [--workers v1[,v2]] [--route v1|v2] [--mode sns|direct]"
+          + " [--temporal dev-server|test-server] [--temporal-ui-port N]"
           + " [--control-port N] [--api-port N] [--admin-port N] [--worker-admin-port N] [--temporal-port N]"
           + " [--sqs-port N] [--sns-port N] [--gateway-port N] [--webhooks-port N]");
       System.exit(2);
@@ -83,7 +84,7 @@ public final class DevStack {
 
   private static final Set<String> OPTIONS = Set.of("--data", "--workers", "--route", "--mode", "--api-port",
       "--admin-port", "--worker-admin-port", "--temporal-port", "--sqs-port", "--sns-port",
-      "--gateway-port", "--webhooks-port");
+      "--gateway-port", "--webhooks-port", "--temporal", "--temporal-ui-port");
 
   static StackSettings parse(List<String> arguments, Map<String, String> environment) {
     Map<String, String> options = new HashMap<>();
@@ -112,9 +113,11 @@ public final class DevStack {
         port(options, "--sns-port", d.snsPort()),
         port(options, "--gateway-port", d.gatewayPort()),
         port(options, "--webhooks-port", d.webhooksPort()),
+        port(options, "--temporal-ui-port", d.temporalUiPort()),
         options.containsKey("--workers") ? List.of(options.get("--workers").split(",")) : d.workers(),
         options.getOrDefault("--route", d.route()),
         mode,
+        StackSettings.EmbeddedTemporal.parse(options.getOrDefault("--temporal", "dev-server")),
         StackSettings.External.fromEnvironment(environment));
   }
 

@@ -8,7 +8,9 @@ import io.durapay.api.DurapayConfiguration;
 import io.durapay.api.merchants.MerchantOnboarding;
 import io.durapay.bridge.EventDecoder;
 import io.durapay.bridge.PaymentEventsHandler;
+import io.durapay.contracts.PaymentSearchAttributes;
 import io.durapay.contracts.WorkflowStarter;
+import io.durapay.devserver.DevServer;
 import io.durapay.devstack.gateway.GatewaySimulator;
 import io.durapay.devstack.sns.SnsEmulator;
 import io.durapay.devstack.sqs.DeadLetterRedrive;
@@ -17,6 +19,8 @@ import io.durapay.devstack.webhooks.WebhookReceiver;
 import io.durapay.store.MerchantDao;
 import io.durapay.store.Store;
 import io.durapay.worker.WorkerConfiguration;
+import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
+import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -50,7 +54,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The whole of durapay on loopback, in this JVM: PostgreSQL, Temporal's test server, ElasticMQ
+ * The whole of durapay on loopback, in this JVM (Temporal beside it, as the CLI's dev server in a
+ * process of its own, or as the SDK's in-memory test server): PostgreSQL, Temporal, ElasticMQ
  * with the processing queue and its dead-letter queue, the SNS emulator, the gateway simulator,
  * the merchant's webhook endpoint, the API, the v1 worker, and the event-source mapping that feeds
  * SQS batches to the real Lambda handler. PostgreSQL, Temporal and the gateway can be the real
@@ -74,6 +79,7 @@ public final class Stack implements AutoCloseable {
   private String queueUrl;
   private String dlqUrl;
   private WorkflowClient workflowClient;
+  private DevServer temporal;
   private GatewaySimulator gateway;
   private WebhookReceiver webhooks;
   private DemoMerchants.Credentials demoMerchant;
@@ -126,11 +132,19 @@ public final class Stack implements AutoCloseable {
     jdbi = Store.jdbi(database);
 
     String temporalTarget = external.temporalAddress();
-    if (temporalTarget == null) {
-      int temporalPort = Ports.resolve(settings.temporalPort());
-      TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(temporalPort);
+    boolean testServer = false;
+    if (temporalTarget == null && settings.temporal() == StackSettings.EmbeddedTemporal.DEV_SERVER) {
+      Path state = data.resolve("temporal");
+      temporal = DevServer.start(new DevServer.Options(
+          settings.temporalPort(), settings.temporalUiPort(), state.resolve("temporal.db"), state.resolve("server.log")));
       closers.push(temporal::close);
+      temporalTarget = temporal.target();
+    } else if (temporalTarget == null) {
+      int temporalPort = Ports.resolve(settings.temporalPort());
+      TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(temporalPort);
+      closers.push(server::close);
       temporalTarget = "127.0.0.1:" + temporalPort;
+      testServer = true;
     }
     String target = temporalTarget;
     WorkflowServiceStubs stubs =
@@ -141,6 +155,9 @@ public final class Stack implements AutoCloseable {
       stubs.awaitTermination(5, TimeUnit.SECONDS);
     });
     workflowClient = WorkflowClient.newInstance(stubs);
+    if (testServer) {
+      registerSearchAttributes(stubs);
+    }
 
     int sqsPort = Ports.resolve(settings.sqsPort());
     startSqs(sqsPort);
@@ -193,9 +210,10 @@ public final class Stack implements AutoCloseable {
     // A stopping worker gives in-flight activities this long, then abandons them to be retried
     // by another worker: short, because here a worker stops mostly to show that.
     workerValues.put("WORKER_SHUTDOWN_GRACE", "3s");
-    if (external.temporalAddress() == null) {
+    if (testServer) {
       // The test server never hands a stopped worker's sticky tasks to another worker; without
-      // sticky execution every task goes to the shared queue (see TemporalFactory).
+      // sticky execution every task goes to the shared queue (see TemporalFactory). The real
+      // server (the dev server, a cluster) does, so there the cache keeps the SDK's default.
       workerValues.put("WORKER_WORKFLOW_CACHE_SIZE", "0");
     }
     for (int i = 0; i < settings.workers().size(); i++) {
@@ -367,6 +385,32 @@ public final class Stack implements AutoCloseable {
     return true;
   }
 
+  /** The test server knows only the search attributes it is told of; the dev server's launcher registers them. */
+  private static void registerSearchAttributes(WorkflowServiceStubs stubs) {
+    AddSearchAttributesRequest.Builder request = AddSearchAttributesRequest.newBuilder().setNamespace("default");
+    for (var key : PaymentSearchAttributes.ALL) {
+      request.putSearchAttributes(key.getName(), key.getValueType());
+    }
+    OperatorServiceGrpc.newBlockingStub(stubs.getRawChannel()).addSearchAttributes(request.build());
+  }
+
+  /** Kills the embedded dev server with SIGKILL, as a crash would; {@link #restartTemporal()} brings it back. */
+  public void killTemporal() throws InterruptedException {
+    requireDevServer().kill();
+  }
+
+  /** Starts the embedded dev server again on the same port and database file. */
+  public void restartTemporal() {
+    requireDevServer().restart();
+  }
+
+  private DevServer requireDevServer() {
+    if (temporal == null) {
+      throw new IllegalStateException("Temporal is not the embedded dev server here");
+    }
+    return temporal;
+  }
+
   private static EmbeddedPostgres startPostgres(Path dataDirectory, int port) throws IOException {
     LOG.info("starting PostgreSQL with data in {}", dataDirectory);
     EmbeddedPostgres.Builder builder =
@@ -460,6 +504,9 @@ public final class Stack implements AutoCloseable {
     description.put("admin", "http://127.0.0.1:" + api.getAdminPort());
     description.put("postgres", jdbcUrl);
     description.put("temporal", temporalTarget);
+    if (temporal != null) {
+      temporal.uiUrl().ifPresent(ui -> description.put("temporalUi", ui));
+    }
     description.put("sqs", Map.of("endpoint", "http://127.0.0.1:" + sqsPort, "queueUrl", queueUrl, "dlqUrl", dlqUrl));
     description.put("sns", Map.of("endpoint", snsEndpoint, "topicArn", topicArn));
     description.put("gateway", gatewayUrl);

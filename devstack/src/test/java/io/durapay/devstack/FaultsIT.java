@@ -10,11 +10,13 @@ import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.TaskQueues;
 import io.durapay.contracts.WorkflowIds;
 import io.durapay.devstack.gateway.SimulatedCharge;
+import io.durapay.devstack.webhooks.WebhookDelivery;
 import io.durapay.store.Payment;
 import io.durapay.store.PaymentDao;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,9 +39,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Faults of the parts around a payment, each on the running devstack (sns mode): a worker JVM
- * killed with a charge in flight, an API JVM killed between its commit and the publish, SNS down
- * under steady load, a bridge that cannot reach Temporal, and PostgreSQL restarted under load. Each test leaves the stack as it
+ * Faults of the parts around a payment, each on the running devstack (sns mode, the real Temporal
+ * dev server): a worker JVM killed with charges in flight and its workflows sticky to it, the
+ * Temporal server killed under load and restarted on its file, an API JVM killed between its
+ * commit and the publish, SNS down under steady load, a bridge that cannot reach Temporal, and
+ * PostgreSQL restarted under load. Each test leaves the stack as it
  * found it: API, v1 worker, bridge and database up.
  */
 class FaultsIT {
@@ -66,35 +70,106 @@ class FaultsIT {
   }
 
   @Test
-  void aWorkerKilledWithAChargeInFlightIsReplacedAndThePaymentIsChargedOnceUnderOneKey() throws Exception {
+  void aWorkerKilledWhileItsWorkflowsAreStickyToItIsReplacedAndEachPaymentIsChargedOnceUnderOneKey()
+      throws Exception {
     stack.stopWorker("v1", TaskQueues.PAYMENTS_V1);
     int adminPort = Ports.resolve(0);
+    // The worker keeps the SDK's workflow cache (sticky execution), as on any real server: its
+    // workflows' next tasks are routed to its own sticky queue until the server sees it gone.
     Path config = stack.workerConfig("v1", TaskQueues.PAYMENTS_V1, adminPort);
-    String id;
+    assertThat(Files.readString(config)).contains("workflowCacheSize: ${WORKER_WORKFLOW_CACHE_SIZE:-600}")
+        .doesNotContain("WORKER_WORKFLOW_CACHE_SIZE=0");
+    List<String> ids = new ArrayList<>();
+    long doomedPid;
     try (JavaProcess doomed = JavaProcess.start(
         "io.durapay.worker.v1.WorkerV1", List.of("server", config.toString()), data.resolve("doomed-worker.log"))) {
       doomed.awaitHttpOk("http://127.0.0.1:" + adminPort + "/healthcheck", Duration.ofSeconds(60));
+      doomedPid = doomed.pid();
       stack.gateway().holdCharges();
-      id = api.createPayment(stack.demoMerchant().apiKey(), "pm_card_visa", "kill -9");
-      String held = id;
-      await().atMost(Duration.ofSeconds(30)).until(() -> stack.gateway().heldPayments().contains(held));
+      for (int i = 0; i < 3; i++) {
+        ids.add(api.createPayment(stack.demoMerchant().apiKey(), "pm_card_visa", "kill -9 #" + i));
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> stack.gateway().heldPayments().containsAll(ids));
 
       assertThat(doomed.kill9()).as("exit status of a SIGKILLed JVM").isEqualTo(137);
     } finally {
       stack.startWorker("v1", TaskQueues.PAYMENTS_V1, 0);
-      // The dead worker's request still waits at the gateway; letting it through charges, as a
+      // The dead worker's requests still wait at the gateway; letting them through charges, as a
       // real gateway would have for a caller that vanished.
       stack.gateway().releaseAll();
     }
 
-    // The charge activity's start-to-close (30 s) expires; the new worker retries it.
-    assertThat(awaitFinal(id, Duration.ofSeconds(90))).isEqualTo(PaymentStatus.COMPLETED);
-    List<SimulatedCharge> charges = chargesOf(id);
-    assertThat(charges).hasSize(1);
-    assertThat(charges.get(0).idempotencyKey()).isEqualTo(id);
-    assertThat(stack.gateway().chargeAttempts(id)).as("requests: the dead worker's and the retry").isEqualTo(2);
-    assertThat(stack.gateway().refunds()).noneMatch(r -> r.paymentId().equals(id));
-    assertThat(payments.findById(id).orElseThrow().gatewayReference()).isEqualTo(charges.get(0).intentId());
+    // The charge activity's start-to-close (30 s) expires; the new worker retries it, and the
+    // server hands the workflows' next tasks (sticky to the dead worker) to the new one.
+    for (String id : ids) {
+      assertThat(awaitFinal(id, Duration.ofSeconds(90))).isEqualTo(PaymentStatus.COMPLETED);
+      List<SimulatedCharge> charges = chargesOf(id);
+      assertThat(charges).hasSize(1);
+      assertThat(charges.get(0).idempotencyKey()).isEqualTo(id);
+      assertThat(stack.gateway().chargeAttempts(id)).as("requests: the dead worker's and the retry").isEqualTo(2);
+      assertThat(stack.gateway().refunds()).noneMatch(r -> r.paymentId().equals(id));
+      assertThat(payments.findById(id).orElseThrow().gatewayReference()).isEqualTo(charges.get(0).intentId());
+      assertThat(workflowTaskWorkers(id)).as("workflow tasks completed by the dead worker, then by its successor")
+          .anyMatch(identity -> identity.startsWith(doomedPid + "@"))
+          .anyMatch(identity -> !identity.startsWith(doomedPid + "@"));
+    }
+  }
+
+  @Test
+  void temporalKilledUnderLoadAndRestartedOnItsFileLosesNoPaymentChargesNoneTwiceAndDeliversEveryWebhook()
+      throws Exception {
+    List<String> accepted = Collections.synchronizedList(new ArrayList<>());
+    List<Integer> refusals = Collections.synchronizedList(new ArrayList<>());
+    AtomicBoolean running = new AtomicBoolean(true);
+    ExecutorService clients = Executors.newFixedThreadPool(3);
+    for (int c = 0; c < 3; c++) {
+      clients.submit(() -> {
+        while (running.get()) {
+          HttpResponse<String> response = api.tryCreatePayment(
+              stack.demoMerchant().apiKey(), "pm_card_visa", UUID.randomUUID().toString());
+          if (response.statusCode() == 201) {
+            accepted.add(readId(response.body()));
+          } else {
+            refusals.add(response.statusCode());
+          }
+        }
+        return null;
+      });
+    }
+    boolean down = false;
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> accepted.size() >= 10);
+      stack.killTemporal();
+      down = true;
+      int acceptedWhileDown = accepted.size();
+      // The API takes payments without Temporal (they wait in the outbox and SQS).
+      await().atMost(Duration.ofSeconds(30)).until(() -> accepted.size() >= acceptedWhileDown + 5);
+      stack.restartTemporal();
+      down = false;
+      int acceptedAfter = accepted.size();
+      await().atMost(Duration.ofSeconds(30)).until(() -> accepted.size() >= acceptedAfter + 10);
+    } finally {
+      if (down) {
+        stack.restartTemporal();
+      }
+      running.set(false);
+      clients.shutdown();
+      assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    assertThat(refusals).as("the API refuses nothing while Temporal is down").isEmpty();
+    List<String> all = List.copyOf(accepted);
+    await().atMost(Duration.ofSeconds(180)).until(() ->
+        all.stream().allMatch(id -> payments.findById(id).orElseThrow().status().isFinal()));
+    // Events the bridge could not start while Temporal was down may have reached the DLQ.
+    stack.redriveDeadLetters();
+    assertThat(all).allSatisfy(id -> {
+      assertThat(payments.findById(id).orElseThrow().status()).isEqualTo(PaymentStatus.COMPLETED);
+      assertThat(chargesOf(id)).as("charges of " + id).hasSize(1);
+      assertThat(workflowExists(id)).isTrue();
+    });
+    await().atMost(Duration.ofSeconds(60)).until(() ->
+        all.stream().allMatch(id -> stack.webhooks().deliveriesFor(id).stream().anyMatch(WebhookDelivery::verified)));
   }
 
   @Test
@@ -291,6 +366,14 @@ class FaultsIT {
     return Integer.parseInt(stack.sqs().getQueueAttributes(r -> r.queueUrl(stack.dlqUrl())
             .attributeNamesWithStrings("ApproximateNumberOfMessages"))
         .attributesAsStrings().get("ApproximateNumberOfMessages"));
+  }
+
+  /** The identities of the workers that completed the workflow's tasks, in order. */
+  private static List<String> workflowTaskWorkers(String paymentId) {
+    return stack.workflowClient().fetchHistory(WorkflowIds.forPayment(paymentId)).getEvents().stream()
+        .filter(HistoryEvent::hasWorkflowTaskCompletedEventAttributes)
+        .map(e -> e.getWorkflowTaskCompletedEventAttributes().getIdentity())
+        .toList();
   }
 
   private static boolean workflowExists(String paymentId) {

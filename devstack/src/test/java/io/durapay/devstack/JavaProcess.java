@@ -79,6 +79,10 @@ final class JavaProcess implements AutoCloseable {
     }
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   /** SIGKILL: no shutdown hook, no graceful stop, sockets closed by the kernel. */
   int kill9() throws InterruptedException {
     process.destroyForcibly();

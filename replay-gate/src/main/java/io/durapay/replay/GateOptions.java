@@ -27,7 +27,8 @@ record GateOptions(
     String namespace,
     Duration since,
     int limit,
-    String taskQueue) {
+    String taskQueue,
+    String query) {
 
   static final String USAGE =
       """
@@ -48,8 +49,14 @@ record GateOptions(
                                  skipped. User and password default to DATABASE_USER and
                                  DATABASE_PASSWORD.
 
+        --temporal HOST:PORT [--namespace NS] [--query VISIBILITY_QUERY] [--since 24h] [--limit 1000]
+                                 the live histories that Temporal's visibility finds (a real server
+                                 or cluster; not the test server), at most --limit. The default
+                                 query: PaymentWorkflows running, or closed within --since, e.g.
+                                 --query "DurapayMerchantId='mer_…' AND ExecutionStatus='Running'"
+
         --task-queue Q           only workflows started on task queue Q (e.g. the blue queue,
-                                 payment-processing-v1)
+                                 payment-processing-v1); with visibility, part of the query
 
       Temporal TLS or API key: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY, or TEMPORAL_API_KEY.
       """;
@@ -60,7 +67,7 @@ record GateOptions(
   private static final List<String> FLAGS =
       List.of(
           "--build", "--histories", "--ids", "--database-url", "--database-user",
-          "--database-password", "--temporal", "--namespace", "--since", "--limit", "--task-queue",
+          "--database-password", "--temporal", "--namespace", "--since", "--limit", "--task-queue", "--query",
           // Hidden: replays against any PaymentWorkflow implementation on the classpath (the
           // gate's own tests use it to prove that a broken build is refused).
           "--workflow-class");
@@ -91,23 +98,37 @@ record GateOptions(
     }
 
     Class<?> workflowClass = workflowClass(flags);
-    long sources = List.of("--histories", "--ids", "--database-url").stream()
+    long sources = List.of("--histories", "--ids", "--database-url", "--query").stream()
         .filter(flags::containsKey).count();
-    if (sources != 1) {
-      throw new UsageException("give exactly one of --histories, --ids, --database-url");
+    boolean visibility = flags.containsKey("--query")
+        || (sources == 0 && flags.containsKey("--temporal"));
+    if (sources > 1 || (sources == 0 && !visibility)) {
+      throw new UsageException("give exactly one of --histories, --ids, --database-url, --query"
+          + " (or --temporal alone for the default visibility query)");
     }
     boolean live = !flags.containsKey("--histories");
     if (live && !flags.containsKey("--temporal")) {
-      throw new UsageException("--temporal HOST:PORT is required with --ids and --database-url");
+      throw new UsageException("--temporal HOST:PORT is required with --ids, --database-url and --query");
     }
     if (!live && (flags.containsKey("--temporal") || flags.containsKey("--namespace"))) {
-      throw new UsageException("--temporal and --namespace go with --ids or --database-url");
+      throw new UsageException("--temporal and --namespace go with --ids, --database-url or --query");
     }
     boolean database = flags.containsKey("--database-url");
-    for (String flag : List.of("--database-user", "--database-password", "--since", "--limit")) {
+    for (String flag : List.of("--database-user", "--database-password")) {
       if (!database && flags.containsKey(flag)) {
         throw new UsageException(flag + " goes with --database-url");
       }
+    }
+    for (String flag : List.of("--since", "--limit")) {
+      if (!database && !visibility && flags.containsKey(flag)) {
+        throw new UsageException(flag + " goes with --database-url or a visibility query");
+      }
+    }
+    String query = visibility
+        ? flags.getOrDefault("--query", defaultQuery(since(flags.getOrDefault("--since", "24h"))))
+        : null;
+    if (query != null && query.isBlank()) {
+      throw new UsageException("--query needs a visibility query");
     }
 
     return new GateOptions(
@@ -121,7 +142,19 @@ record GateOptions(
         flags.getOrDefault("--namespace", "default"),
         since(flags.getOrDefault("--since", "24h")),
         limit(flags.getOrDefault("--limit", "1000")),
-        flags.get("--task-queue"));
+        flags.get("--task-queue"),
+        query);
+  }
+
+  /** Payment workflows still running, or closed within {@code since}. */
+  static String defaultQuery(Duration since) {
+    return "WorkflowType='PaymentWorkflow' AND (ExecutionStatus='Running' OR CloseTime > '"
+        + java.time.Instant.now().minus(since).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "')";
+  }
+
+  /** The query the gate sends: the given one, narrowed to the task queue when one is named. */
+  String visibilityQuery() {
+    return taskQueue == null ? query : "(" + query + ") AND TaskQueue='" + taskQueue.replace("'", "") + "'";
   }
 
   private static Class<?> workflowClass(Map<String, String> flags) throws UsageException {
@@ -191,6 +224,6 @@ record GateOptions(
   @Override
   public String toString() {
     return "GateOptions[workflowClass=" + workflowClass.getName() + ", histories=" + histories
-        + ", ids=" + ids + ", databaseUrl=" + databaseUrl + ", temporal=" + temporal + "]";
+        + ", ids=" + ids + ", databaseUrl=" + databaseUrl + ", temporal=" + temporal + ", query=" + query + "]";
   }
 }

@@ -1,7 +1,5 @@
 package io.durapay.replay;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import io.temporal.api.history.v1.History;
 import io.temporal.common.WorkflowExecutionHistory;
 import java.io.IOException;
@@ -12,9 +10,6 @@ import java.util.stream.Stream;
 
 /** Histories committed or exported as JSON: every {@code *.json} under a folder. */
 final class HistoryFolder {
-  /** Strict: an unknown field or enum name sends the file to the SDK's tolerant reader instead. */
-  private static final JsonFormat.Parser PROTO_JSON = JsonFormat.parser();
-
   private HistoryFolder() {}
 
   /** The files in path order, so runs print the same lines. */
@@ -27,27 +22,13 @@ final class HistoryFolder {
     }
   }
 
+  /** A history as the SDK or the Temporal CLI exports it ({@link ExportedHistory}). */
   static WorkflowExecutionHistory read(Path file) throws HistoryInput.Unreadable {
     try {
-      History history = parse(Files.readString(file));
+      History history = ExportedHistory.parse(Files.readString(file));
       return new WorkflowExecutionHistory(history, workflowId(history, file));
     } catch (IOException | RuntimeException e) {
       throw new HistoryInput.Unreadable("not a workflow history: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * {@code toJson} writes protobuf's JSON, which protobuf reads several times faster than the
-   * SDK's {@code fromJson}; that one also accepts the older format of tctl and some CLIs
-   * (enum names like {@code WorkflowExecutionStarted}), so it stays as the fallback.
-   */
-  private static History parse(String json) {
-    History.Builder history = History.newBuilder();
-    try {
-      PROTO_JSON.merge(json, history);
-      return history.build();
-    } catch (InvalidProtocolBufferException e) {
-      return WorkflowExecutionHistory.fromJson(json).getHistory();
     }
   }
 

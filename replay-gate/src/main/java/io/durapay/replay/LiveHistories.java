@@ -2,13 +2,15 @@ package io.durapay.replay;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowNotFoundException;
 import java.util.List;
 
 /**
- * Histories fetched from a live cluster by workflow id. GetWorkflowExecutionHistory needs no
- * visibility store, so this works on the test server as on a real cluster.
+ * Histories fetched from a live cluster: by workflow id (GetWorkflowExecutionHistory needs no
+ * visibility store, so this works on any server), or every run a visibility query finds.
  */
 final class LiveHistories {
   private LiveHistories() {}
@@ -28,6 +30,32 @@ final class LiveHistories {
               return null;
             }
             throw new IllegalStateException("cannot fetch the history of " + id + ": " + e.getMessage(), e);
+          }
+        }))
+        .toList();
+  }
+
+  /**
+   * The runs that ListWorkflowExecutions finds for {@code query}, newest first, at most {@code
+   * limit}; each is fetched by its run id, so a workflow's earlier runs are checked too. A server
+   * without visibility (Temporal's test server) fails the run: the gate must not pass unseen.
+   */
+  static List<HistoryInput> found(WorkflowClient client, String query, int limit) {
+    List<WorkflowExecution> runs;
+    try {
+      runs = client.listExecutions(query).limit(limit).map(WorkflowExecutionMetadata::getExecution).toList();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("the visibility query failed (" + query + "): " + e.getMessage(), e);
+    }
+    return runs.stream()
+        .map(run -> new HistoryInput(run.getWorkflowId() + " run " + run.getRunId(), () -> {
+          try {
+            return client.fetchHistory(run.getWorkflowId(), run.getRunId());
+          } catch (RuntimeException e) {
+            if (isNotFound(e)) {
+              return null;
+            }
+            throw new IllegalStateException("cannot fetch the history of " + run.getWorkflowId() + ": " + e.getMessage(), e);
           }
         }))
         .toList();

@@ -4,6 +4,7 @@ import io.durapay.contracts.TemporalConnection;
 import io.durapay.contracts.WorkflowIds;
 import io.durapay.replay.GateOptions.UsageException;
 import io.durapay.store.Store;
+import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -72,10 +73,14 @@ public final class ReplayGate {
     connection.setTlsCertPath(System.getenv("TEMPORAL_TLS_CERT"));
     connection.setTlsKeyPath(System.getenv("TEMPORAL_TLS_KEY"));
     connection.setApiKey(System.getenv("TEMPORAL_API_KEY"));
-    List<String> workflowIds = options.databaseUrl() != null ? recentWorkflowIds(options) : workflowIds(options.ids());
     WorkflowServiceStubs stubs = connection.connect(null);
     try {
-      return replay(options, LiveHistories.inputs(connection.client(stubs), workflowIds), out);
+      WorkflowClient client = connection.client(stubs);
+      List<HistoryInput> inputs = options.query() != null
+          ? LiveHistories.found(client, options.visibilityQuery(), options.limit())
+          : LiveHistories.inputs(client,
+              options.databaseUrl() != null ? recentWorkflowIds(options) : workflowIds(options.ids()));
+      return replay(options, inputs, out);
     } finally {
       stubs.shutdownNow();
     }

@@ -1,23 +1,25 @@
 package io.durapay.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.PaymentWorkflow;
 import io.durapay.contracts.TaskQueues;
 import io.durapay.contracts.WorkflowIds;
+import io.durapay.contracts.WorkflowStarter;
+import io.durapay.devserver.TemporalCli;
 import io.durapay.store.Merchant;
 import io.durapay.store.Payment;
 import io.durapay.store.PaymentDao;
 import io.durapay.store.testing.PostgresExtension;
-import io.durapay.store.testing.TemporalTestServer;
+import io.durapay.store.testing.TemporalServer;
 import io.durapay.store.testing.TestMerchants;
 import io.durapay.worker.testing.ScriptedActivities;
 import io.durapay.worker.v1.PaymentWorkflowV1Impl;
 import io.durapay.worker.v2.PaymentWorkflowV2Impl;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.durapay.contracts.PaymentResult;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -26,6 +28,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -37,9 +40,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The gate end to end: v1 workflows (and one v2) run on a port-bound Temporal test server, their
- * payments are rows in a real PostgreSQL, and the gate replays their histories from a folder, by
- * id, and from the payments table.
+ * The gate end to end: v1 workflows (and one v2) run on the real Temporal server (the CLI's dev
+ * server), their payments are rows in a real PostgreSQL, and the gate replays their histories from
+ * a folder (as the SDK and the Temporal CLI export them), by id, from the payments table and by
+ * visibility query.
  */
 class ReplayGateIT {
   private static final String BLUE = TaskQueues.PAYMENTS_V1;
@@ -51,7 +55,7 @@ class ReplayGateIT {
 
   @RegisterExtension
   @Order(1)
-  static final TemporalTestServer TEMPORAL = new TemporalTestServer();
+  static final TemporalServer TEMPORAL = new TemporalServer();
 
   @TempDir
   static Path histories;
@@ -72,6 +76,7 @@ class ReplayGateIT {
   private static final String NO_WORKFLOW = "pay_rg_noworkflow";
 
   private static final List<String> BLUE_IDS = List.of(COMPLETED, DECLINED, CHARGING, VALIDATING, OLD);
+  private static String merchantId;
 
   @BeforeAll
   static void runWorkflowsAndRecordPayments() throws Exception {
@@ -94,6 +99,7 @@ class ReplayGateIT {
     ACTIVITIES.script(GREEN_COMPLETED, new ScriptedActivities());
 
     Merchant merchant = TestMerchants.create(POSTGRES.jdbi());
+    merchantId = merchant.id();
     PaymentDao payments = POSTGRES.jdbi().onDemand(PaymentDao.class);
     for (String id : List.of(COMPLETED, DECLINED, CHARGING, VALIDATING, OLD, GREEN_COMPLETED, NO_WORKFLOW)) {
       payments.create(new Payment(id, merchant.id(), 2500, "EUR", "pm_card_visa", null, "{}",
@@ -206,13 +212,67 @@ class ReplayGateIT {
   }
 
   @Test
-  void aFileThatIsNotAHistoryFailsTheGate(@TempDir Path folder) throws Exception {
+  void aFileThatIsNotAHistoryFailsTheGateWithOneLineThatSaysWhy(@TempDir Path folder) throws Exception {
     Files.writeString(folder.resolve("payment-broken.json"), "{\"events\": 42}");
+    Files.writeString(folder.resolve("payment-notjson.json"), "events: [1, 2]");
+    Files.writeString(folder.resolve("payment-strange.json"), "{\"events\": [{\"eventType\": \"EVENT_TYPE_NONSENSE\"}]}");
 
     Run run = gate("--build", "v2", "--histories", folder.toString());
 
     assertThat(run.exit).as(run.toString()).isEqualTo(1);
-    assertThat(run.out).contains("FAIL " + folder.resolve("payment-broken.json") + ": not a workflow history");
+    assertThat(run.out.lines().filter(line -> line.startsWith("FAIL ")).toList()).containsExactly(
+        "FAIL " + folder.resolve("payment-broken.json") + ": not a workflow history: no \"events\" array;"
+            + " expected the JSON of `temporal workflow show --output json` or of WorkflowExecutionHistory.toJson",
+        "FAIL " + folder.resolve("payment-notjson.json") + ": not a workflow history: not JSON"
+            + " (Unrecognized token 'events': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false'))",
+        "FAIL " + folder.resolve("payment-strange.json") + ": not a workflow history: events that are not"
+            + " Temporal history events (First event is not WorkflowExecutionStarted but )");
+  }
+
+  @Test
+  void theGateReadsWhatTheTemporalCliExportsWithAndWithoutShorthandPayloads(@TempDir Path folder) throws Exception {
+    for (String id : List.of(COMPLETED, DECLINED, GREEN_COMPLETED)) {
+      cliExport(id, folder.resolve("payment-" + id + ".json"));
+      cliExport(id, folder.resolve("raw-payment-" + id + ".json"), "--no-json-shorthand-payloads");
+    }
+
+    Run run = gate("--build", "v2", "--histories", folder.toString());
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(run.out).contains("replayed 6, failed 0");
+    for (String id : List.of(COMPLETED, DECLINED, GREEN_COMPLETED)) {
+      assertThat(run.out).containsPattern("(?m)^ok   payment-" + id + " \\(\\d+ events\\)$");
+    }
+  }
+
+  @Test
+  void v2ReplaysTheLiveHistoriesAVisibilityQueryFinds() {
+    String query = "DurapayMerchantId='" + merchantId + "' AND ExecutionStatus='Running'";
+    await().atMost(Duration.ofSeconds(30)).until(() -> TEMPORAL.client().countWorkflows(query).getCount() == 2);
+
+    Run run = gate("--build", "v2", "--temporal", TEMPORAL.target(), "--query", query);
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(run.out).contains("ok   payment-" + CHARGING + " (", "ok   payment-" + VALIDATING + " (",
+        "replayed 2, failed 0");
+  }
+
+  @Test
+  void theDefaultVisibilityQueryTakesTheRunningAndRecentlyClosedPaymentWorkflowsOfAQueue() {
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        TEMPORAL.client().countWorkflows("TaskQueue='" + BLUE + "'").getCount() >= BLUE_IDS.size());
+
+    Run run = gate("--build", "v2", "--temporal", TEMPORAL.target(), "--task-queue", BLUE);
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    for (String id : BLUE_IDS) {
+      assertThat(run.out).contains("ok   payment-" + id + " (");
+    }
+    assertThat(run.out).doesNotContain(GREEN_COMPLETED).contains("replayed " + BLUE_IDS.size() + ", failed 0");
+    // On v1, the green workflow the default query finds without a queue is refused.
+    Run v1 = gate("--build", "v1", "--temporal", TEMPORAL.target(), "--since", "1h");
+    assertThat(v1.exit).as(v1.toString()).isEqualTo(1);
+    assertThat(v1.out).contains("FAIL payment-" + GREEN_COMPLETED + " first divergent event: ");
   }
 
   @Test
@@ -235,6 +295,10 @@ class ReplayGateIT {
         new String[] {"--build", "v2", "--ids", "pay_1"},
         new String[] {"--build", "v2", "--histories", ".", "--ids", "pay_1"},
         new String[] {"--build", "v2", "--histories", ".", "--since", "24h"},
+        new String[] {"--build", "v2", "--histories", ".", "--query", "ExecutionStatus='Running'"},
+        new String[] {"--build", "v2", "--query", "ExecutionStatus='Running'"},
+        new String[] {"--build", "v2", "--temporal", "127.0.0.1:1", "--ids", "pay_1", "--query", "x"},
+        new String[] {"--build", "v2", "--temporal", "127.0.0.1:1", "--ids", "pay_1", "--limit", "3"},
         new String[] {"--build", "v2", "--histories"},
         new String[] {"--build", "v2", "--histories", ".", "--verbose", "yes"},
         new String[] {"--workflow-class", "java.lang.String", "--histories", "."})) {
@@ -266,11 +330,20 @@ class ReplayGateIT {
   }
 
   private static void start(String paymentId, Merchant merchant, String taskQueue) {
-    PaymentWorkflow workflow = TEMPORAL.client().newWorkflowStub(PaymentWorkflow.class,
-        WorkflowOptions.newBuilder().setWorkflowId(WorkflowIds.forPayment(paymentId))
-            .setTaskQueue(taskQueue).build());
-    WorkflowClient.start(workflow::process,
-        new PaymentRequest(paymentId, merchant.id(), 2500, "EUR", "corr-" + paymentId));
+    PaymentRequest request = new PaymentRequest(paymentId, merchant.id(), 2500, "EUR", "corr-" + paymentId);
+    PaymentWorkflow workflow =
+        TEMPORAL.client().newWorkflowStub(PaymentWorkflow.class, WorkflowStarter.options(request, taskQueue));
+    WorkflowClient.start(workflow::process, request);
+  }
+
+  /** {@code temporal workflow show --output json [extra]} of the real CLI, into {@code file}. */
+  private static void cliExport(String paymentId, Path file, String... extra) throws Exception {
+    List<String> command = new ArrayList<>(List.of(TemporalCli.require().toString(), "workflow", "show",
+        "--address", TEMPORAL.target(), "--workflow-id", WorkflowIds.forPayment(paymentId), "--output", "json"));
+    command.addAll(List.of(extra));
+    Process cli = new ProcessBuilder(command).redirectOutput(file.toFile())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    assertThat(cli.waitFor()).as(String.join(" ", command)).isZero();
   }
 
   private static void export(String paymentId, Path folder) throws Exception {

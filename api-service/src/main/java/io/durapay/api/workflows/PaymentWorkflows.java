@@ -38,10 +38,11 @@ public final class PaymentWorkflows {
    * way the cancel cannot be lost, and a later start by the bridge finds the workflow there.
    */
   public CancelOutcome cancel(Payment payment, CancelRequest request) {
+    PaymentRequest start = requestFor(payment);
     PaymentWorkflow workflow =
-        client.newWorkflowStub(PaymentWorkflow.class, WorkflowStarter.options(payment.id(), taskQueue));
+        client.newWorkflowStub(PaymentWorkflow.class, WorkflowStarter.options(start, taskQueue));
     BatchRequest batch = client.newSignalWithStartRequest();
-    batch.add(workflow::process, requestFor(payment));
+    batch.add(workflow::process, start);
     batch.add(workflow::cancel, request);
     try {
       client.signalWithStart(batch);

@@ -12,7 +12,7 @@ import io.durapay.api.testing.TestApp;
 import io.durapay.contracts.WorkflowIds;
 import io.durapay.store.OutboxDao;
 import io.durapay.store.testing.PostgresExtension;
-import io.durapay.store.testing.TemporalTestServer;
+import io.durapay.store.testing.TemporalServer;
 import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +36,7 @@ class DirectModeIT {
 
   @RegisterExtension
   @Order(2)
-  static final TemporalTestServer TEMPORAL = new TemporalTestServer();
+  static final TemporalServer TEMPORAL = new TemporalServer();
 
   @RegisterExtension
   @Order(3)

@@ -22,7 +22,7 @@ import io.durapay.store.OutboxEvent;
 import io.durapay.store.Payment;
 import io.durapay.store.PaymentDao;
 import io.durapay.store.testing.PostgresExtension;
-import io.durapay.store.testing.TemporalTestServer;
+import io.durapay.store.testing.TemporalServer;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -50,7 +50,7 @@ class ReconcilerIT {
 
   @RegisterExtension
   @Order(2)
-  static final TemporalTestServer TEMPORAL = new TemporalTestServer();
+  static final TemporalServer TEMPORAL = new TemporalServer();
 
   @RegisterExtension
   @Order(3)
@@ -77,9 +77,10 @@ class ReconcilerIT {
     String running = paymentWithPublishedEvent(Duration.ofMinutes(10));
     String recent = paymentWithPublishedEvent(Duration.ZERO);
     // The bridge did start this one: only its status has not moved yet.
+    PaymentRequest runningRequest = new PaymentRequest(running, merchantId, 500, "USD", "corr-" + running);
     TEMPORAL.client()
-        .newUntypedWorkflowStub("PaymentWorkflow", WorkflowStarter.options(running, "reconciler-it"))
-        .start(new PaymentRequest(running, merchantId, 500, "USD", "corr-" + running));
+        .newUntypedWorkflowStub("PaymentWorkflow", WorkflowStarter.options(runningRequest, "reconciler-it"))
+        .start(runningRequest);
     String runningRunId = runId(running);
 
     Reply first = reconcile();

@@ -27,7 +27,7 @@ import io.durapay.contracts.WebhookResult;
 import io.durapay.contracts.WorkflowIds;
 import io.durapay.store.PaymentDao;
 import io.durapay.store.testing.PostgresExtension;
-import io.durapay.store.testing.TemporalTestServer;
+import io.durapay.store.testing.TemporalServer;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -59,7 +59,7 @@ class PaymentWorkflowApiIT {
 
   @RegisterExtension
   @Order(2)
-  static final TemporalTestServer TEMPORAL = new TemporalTestServer();
+  static final TemporalServer TEMPORAL = new TemporalServer();
 
   @RegisterExtension
   @Order(3)

@@ -22,7 +22,7 @@ import io.durapay.store.MerchantDao;
 import io.durapay.store.Payment;
 import io.durapay.store.PaymentDao;
 import io.durapay.store.testing.PostgresExtension;
-import io.durapay.store.testing.TemporalTestServer;
+import io.durapay.store.testing.TemporalServer;
 import io.durapay.worker.WorkerConfiguration;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
@@ -54,7 +54,7 @@ class GracefulShutdownIT {
 
   @RegisterExtension
   @Order(2)
-  static final TemporalTestServer TEMPORAL = new TemporalTestServer();
+  static final TemporalServer TEMPORAL = new TemporalServer();
 
   private static DropwizardTestSupport<WorkerConfiguration> worker() {
     return new DropwizardTestSupport<>(

@@ -29,7 +29,7 @@ import io.durapay.store.Payment;
 import io.durapay.store.PaymentDao;
 import io.durapay.store.WebhookDeliveryDao;
 import io.durapay.store.testing.PostgresExtension;
-import io.durapay.store.testing.TemporalTestServer;
+import io.durapay.store.testing.TemporalServer;
 import io.durapay.worker.WorkerConfiguration;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -72,7 +72,7 @@ class WorkerV1IT {
 
   @RegisterExtension
   @Order(3)
-  static final TemporalTestServer TEMPORAL = new TemporalTestServer();
+  static final TemporalServer TEMPORAL = new TemporalServer();
 
   @RegisterExtension
   @Order(4)

@@ -2,6 +2,7 @@ package io.durapay.worker.v2.replay;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.durapay.contracts.PaymentSearchAttributes;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -57,6 +58,9 @@ public final class HistoryRecorder {
                 WorkflowClientOptions.newBuilder().setIdentity(IDENTITY).build())
             .build();
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(options)) {
+      for (var key : PaymentSearchAttributes.ALL) {
+        env.registerSearchAttribute(key.getName(), key.getValueType());
+      }
       Worker worker = env.newWorker(build.taskQueue);
       worker.registerWorkflowImplementationTypes(build.workflowClass);
       ScenarioRun run = new ScenarioRun(env.getWorkflowClient(), build.taskQueue, scenario.name());

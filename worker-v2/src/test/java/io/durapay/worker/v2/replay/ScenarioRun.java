@@ -43,7 +43,7 @@ final class ScenarioRun {
     this.request = new PaymentRequest(scenario, "mer_replay", 2500, "EUR", "corr-" + scenario);
     this.workflow =
         client.newWorkflowStub(
-            PaymentWorkflow.class, WorkflowStarter.options(request.paymentId(), taskQueue));
+            PaymentWorkflow.class, WorkflowStarter.options(request, taskQueue));
   }
 
   /** What the worker runs: the scripted activities, with a charge attempt that can be held. */

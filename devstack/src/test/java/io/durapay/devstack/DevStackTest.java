@@ -18,6 +18,8 @@ class DevStackTest {
     assertThat(settings.dataDir()).isEqualTo(Path.of(".durapay"));
     assertThat(settings.apiPort()).isEqualTo(8080);
     assertThat(settings.temporalPort()).isEqualTo(7233);
+    assertThat(settings.temporal()).isEqualTo(StackSettings.EmbeddedTemporal.DEV_SERVER);
+    assertThat(settings.temporalUiPort()).isEqualTo(8233);
     assertThat(settings.workers()).containsExactly("v1");
     assertThat(settings.route()).isEqualTo("v1");
     assertThat(settings.publishingMode()).isEqualTo("sns");
@@ -44,8 +46,11 @@ class DevStackTest {
   void optionsSetTheDataFolderPortsAndMode() {
     StackSettings settings = DevStack.parse(
         List.of("--data", "/tmp/stack-b", "--api-port", "0", "--sqs-port", "19324", "--mode", "direct",
-            "--workers", "v1,v2", "--route", "v2"),
+            "--workers", "v1,v2", "--route", "v2", "--temporal", "test-server", "--temporal-ui-port", "18233"),
         Map.of());
+
+    assertThat(settings.temporal()).isEqualTo(StackSettings.EmbeddedTemporal.TEST_SERVER);
+    assertThat(settings.temporalUiPort()).isEqualTo(18233);
 
     assertThat(settings.dataDir()).isEqualTo(Path.of("/tmp/stack-b"));
     assertThat(settings.apiPort()).isZero();
@@ -81,6 +86,8 @@ class DevStackTest {
         .hasMessageContaining("--mode");
     assertThatThrownBy(() -> DevStack.parse(List.of("--workers", "v1,v3"), Map.of()))
         .hasMessageContaining("v3");
+    assertThatThrownBy(() -> DevStack.parse(List.of("--temporal", "cloud"), Map.of()))
+        .hasMessageContaining("--temporal must be dev-server or test-server, not cloud");
     assertThatThrownBy(() -> DevStack.parse(List.of("--route", "v2"), Map.of()))
         .hasMessageContaining("--route v2 needs a v2 worker");
   }

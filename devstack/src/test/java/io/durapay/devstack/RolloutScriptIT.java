@@ -65,6 +65,9 @@ class RolloutScriptIT {
       assertThat(script.exitValue()).as(printed).isZero();
       assertThat(printed).contains("2/6 replay gate", "still open on payment-processing-v1",
           "green finishes blue's stragglers", "6/6 rolled out");
+      // The dev server has visibility: the gate and the drain watch ask Temporal, not the table.
+      assertThat(printed).contains("(selected by visibility)",
+          "watch blue drain (up to 4s): Temporal's visibility, CountWorkflowExecutions");
       assertThat(printed).as("hook commands are not echoed").doesNotContain("curl");
 
       assertThat(stack.route()).isEqualTo("v2");

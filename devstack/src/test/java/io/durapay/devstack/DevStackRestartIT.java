@@ -1,0 +1,50 @@
+package io.durapay.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.durapay.contracts.PaymentStatus;
+import io.durapay.contracts.WorkflowIds;
+import io.durapay.store.PaymentDao;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code devstack up}, Ctrl-C, {@code devstack up} again: the real Temporal server keeps its state
+ * in the data folder (as PostgreSQL does), so a payment caught mid-charge by the stop finishes
+ * after the restart, charged once.
+ */
+class DevStackRestartIT {
+
+  @Test
+  void aPaymentHeldAtTheGatewayAcrossARestartCompletesAfterwardsChargedOnce() throws Exception {
+    Path data = Files.createTempDirectory("durapay-restart-it");
+    String id;
+    String apiKey;
+    try (Stack first = Stack.start(StackSettings.anyFreePorts(data))) {
+      apiKey = first.demoMerchant().apiKey();
+      first.gateway().holdCharges();
+      id = new MerchantApi(first::apiUrl).createPayment(apiKey, "pm_card_visa", "across a restart");
+      await().atMost(Duration.ofSeconds(30)).until(() -> first.gateway().heldPayments().contains(id));
+      assertThat(first.gateway().charges()).noneMatch(c -> c.paymentId().equals(id));
+    }
+
+    try (Stack second = Stack.start(StackSettings.anyFreePorts(data))) {
+      assertThat(second.demoMerchant().apiKey()).isEqualTo(apiKey);
+      assertThat(second.workflowClient().newUntypedWorkflowStub(WorkflowIds.forPayment(id)).describe().getStatus())
+          .as("the workflow is where the stop left it").isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+      PaymentDao payments = second.jdbi().onDemand(PaymentDao.class);
+
+      // The interrupted attempt's start-to-close (30 s) runs out; the new worker charges.
+      await().atMost(Duration.ofSeconds(90)).until(() -> payments.findById(id).orElseThrow().status().isFinal());
+      assertThat(payments.findById(id).orElseThrow().status()).isEqualTo(PaymentStatus.COMPLETED);
+      assertThat(second.gateway().charges()).filteredOn(c -> c.paymentId().equals(id)).singleElement()
+          .satisfies(charge -> assertThat(charge.idempotencyKey()).isEqualTo(id));
+      await().atMost(Duration.ofSeconds(30)).until(() ->
+          second.webhooks().deliveriesFor(id).stream().anyMatch(d -> d.verified() && d.status() == 204));
+    }
+  }
+}

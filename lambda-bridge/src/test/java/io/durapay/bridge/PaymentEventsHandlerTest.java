@@ -11,6 +11,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import io.durapay.contracts.PaymentRequest;
+import io.durapay.contracts.PaymentSearchAttributes;
 import io.durapay.contracts.TaskQueues;
 import io.durapay.contracts.TemporalConnection;
 import io.durapay.contracts.WorkflowIds;
@@ -50,6 +51,10 @@ class PaymentEventsHandlerTest {
   @BeforeEach
   void startTemporal() {
     temporal = TestWorkflowEnvironment.newInstance();
+    // The starts carry durapay's search attributes; this server knows only the ones it is told of.
+    for (var key : PaymentSearchAttributes.ALL) {
+      temporal.registerSearchAttribute(key.getName(), key.getValueType());
+    }
     client = temporal.getWorkflowClient();
     handler = new PaymentEventsHandler(new EventDecoder(), new WorkflowStarter(client, ROUTE), 4);
   }
@@ -188,6 +193,10 @@ class PaymentEventsHandlerTest {
     assertThat(workflow.getTaskQueue()).isEqualTo(ROUTE);
     assertThat(workflow.getStatus())
         .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    assertThat(workflow.getTypedSearchAttributes().get(PaymentSearchAttributes.MERCHANT_ID))
+        .isEqualTo(input(paymentId).merchantId());
+    assertThat(workflow.getTypedSearchAttributes().get(PaymentSearchAttributes.AMOUNT))
+        .isEqualTo(input(paymentId).amount());
   }
 
   private WorkflowExecutionDescription describe(String paymentId) {

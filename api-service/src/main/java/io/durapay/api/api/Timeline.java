@@ -32,6 +32,7 @@ public record Timeline(
   public record Workflow(
       String workflowId,
       String runId,
+      List<String> runs,
       String taskQueue,
       String build,
       String execution,

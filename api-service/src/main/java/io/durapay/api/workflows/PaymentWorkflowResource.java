@@ -68,7 +68,7 @@ public class PaymentWorkflowResource {
       Timeline.Workflow workflow =
           workflows
               .history(id)
-              .map(h -> TimelineSummary.of(h, workflows.state(id).orElse(null)))
+              .map(runs -> TimelineSummary.of(runs.latest(), runs.runIds(), workflows.state(id).orElse(null)))
               .orElse(null);
       return new Timeline(payment.id(), payment.status().wireName(), history, workflow, null);
     } catch (RuntimeException e) {

@@ -14,6 +14,8 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.common.WorkflowExecutionHistory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** The API's side of the payment workflows: cancel signals, live state and history. */
@@ -63,15 +65,37 @@ public final class PaymentWorkflows {
     }
   }
 
-  /** The workflow's history; empty when there is no workflow (yet). Temporal errors propagate. */
-  public Optional<WorkflowExecutionHistory> history(String paymentId) {
+  /** A run's history, with the ids of every run of the workflow, newest first (this one first). */
+  public record Runs(WorkflowExecutionHistory latest, List<String> runIds) {}
+
+  /**
+   * The latest run's history and the ids of all runs; empty when there is no workflow (yet).
+   * Temporal errors propagate.
+   */
+  public Optional<Runs> history(String paymentId) {
+    String workflowId = WorkflowIds.forPayment(paymentId);
     try {
-      return Optional.of(client.fetchHistory(WorkflowIds.forPayment(paymentId)));
+      String latest = client.newUntypedWorkflowStub(workflowId).describe().getExecution().getRunId();
+      List<String> runIds = new ArrayList<>(List.of(latest));
+      runIds.addAll(earlierRuns(workflowId, latest));
+      return Optional.of(new Runs(client.fetchHistory(workflowId, latest), runIds));
     } catch (RuntimeException e) {
       if (isNotFound(e)) {
         return Optional.empty();
       }
       throw e;
+    }
+  }
+
+  /** Runs before the latest, from visibility; none where the server has no visibility queries. */
+  private List<String> earlierRuns(String workflowId, String latest) {
+    try {
+      return client.listExecutions("WorkflowId='" + workflowId + "'").limit(20)
+          .map(run -> run.getExecution().getRunId())
+          .filter(runId -> !runId.equals(latest))
+          .toList();
+    } catch (RuntimeException noVisibility) {
+      return List.of();
     }
   }
 

@@ -18,7 +18,11 @@ import java.util.Set;
 public final class TimelineSummary {
   private TimelineSummary() {}
 
-  public static Timeline.Workflow of(WorkflowExecutionHistory history, PaymentState state) {
+  /**
+   * The summary of one run's history. {@code runs} are the workflow's runs, newest first, the one
+   * summarised first: a fetched history carries only a placeholder run id.
+   */
+  public static Timeline.Workflow of(WorkflowExecutionHistory history, List<String> runs, PaymentState state) {
     Map<Long, ActivityBuilder> activities = new LinkedHashMap<>();
     List<Timeline.Signal> signals = new ArrayList<>();
     Set<String> workers = new LinkedHashSet<>();
@@ -89,7 +93,8 @@ public final class TimelineSummary {
     }
     return new Timeline.Workflow(
         history.getWorkflowExecution().getWorkflowId(),
-        history.getWorkflowExecution().getRunId(),
+        runs.get(0),
+        List.copyOf(runs),
         taskQueue,
         state == null ? null : state.build(),
         execution,

@@ -184,6 +184,10 @@ class PaymentWorkflowApiIT {
     assertThat(timeline.status()).isEqualTo(200);
     JsonNode workflow = timeline.json().get("workflow");
     assertThat(workflow.get("workflowId").asText()).isEqualTo("payment-" + id);
+    // The run the server knows, not the placeholder of a fetched history ("run_id_in_replay").
+    String runId = TEMPORAL.client().newUntypedWorkflowStub("payment-" + id).describe().getExecution().getRunId();
+    assertThat(workflow.get("runId").asText()).isEqualTo(runId);
+    assertThat(workflow.get("runs")).extracting(JsonNode::asText).containsExactly(runId);
     assertThat(workflow.get("taskQueue").asText()).isEqualTo(TaskQueues.PAYMENTS_V1);
     assertThat(workflow.get("execution").asText()).isEqualTo("completed");
     assertThat(workflow.get("activities").get(0).get("name").asText()).isEqualTo("ValidatePayment");

@@ -40,7 +40,8 @@ final class BridgeBench {
         + " %d s per measurement, after one warm-up measurement of each per round-trip time%n",
         BATCH, measureNanos / 1_000_000_000L);
     System.out.println("  rtt ms  round  handler starts/s  ms/batch  loop starts/s  ms/start   ratio (target >= 5x)");
-    try (TemporalServer temporal = new TemporalServer()) {
+    try (TemporalServer temporal = TemporalServer.of(options)) {
+      System.out.println("  on the " + temporal.description());
       for (int rtt : rtts) {
         if (rtt == 0) {
           compare(temporal.target(), rtt, rounds, measureNanos);

@@ -26,7 +26,7 @@ final class ColdStartBench {
     Path benchJar = probeJar(Path.of("bench/target/coldstart-probe.jar"));
     Path archive = Path.of("bench/target/bridge-cds.jsa");
     String classPath = lambdaJar + ":" + benchJar;
-    try (TemporalServer temporal = new TemporalServer()) {
+    try (TemporalServer temporal = TemporalServer.of(options)) {
       Files.deleteIfExists(archive);
       probe(List.of("-XX:ArchiveClassesAtExit=" + archive), classPath, temporal.target(), "train");
       System.out.printf("bridge cold start: construction to first response of a 1-message batch, fresh JVM each, %d samples%n",

@@ -41,7 +41,7 @@ final class IngestBench {
     if ("none".equals(pgbench)) {
       pgbench = null;
     }
-    try (Rig rig = new Rig(); Api api = new Api(rig, Map.of("OUTBOX_RELAY_ENABLED", "false"))) {
+    try (Rig rig = new Rig(options); Api api = new Api(rig, Map.of("OUTBOX_RELAY_ENABLED", "false"))) {
       System.out.printf("ingest: POST /v1/payments, %d s per level, relay off; baseline %s%n", seconds,
           pgbench == null ? "(no pgbench found)" : pgbench + " -M prepared with the same transaction");
       load(api, 8, warmup); // warm-up (JIT), not reported

@@ -15,8 +15,9 @@ import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * What the end-to-end benchmarks share: zonky PostgreSQL (migrated), Temporal's port-bound test
- * server, the devstack's zero-latency gateway simulator (WireMock) and webhook receiver, and one
+ * What the end-to-end benchmarks share: zonky PostgreSQL (migrated), Temporal ({@code temporal=dev}
+ * or {@code test}, see {@link TemporalServer}), the devstack's zero-latency gateway simulator
+ * (WireMock) and webhook receiver, and one
  * merchant whose webhooks go to that receiver.
  */
 final class Rig implements AutoCloseable {
@@ -30,12 +31,12 @@ final class Rig implements AutoCloseable {
   final NewMerchantCredentials merchant;
   final Path dir;
 
-  Rig() throws Exception {
+  Rig(Options options) throws Exception {
     dir = Files.createTempDirectory("durapay-bench");
     postgres = EmbeddedPostgres.builder().start();
     Store.migrate(postgres.getPostgresDatabase());
     jdbi = Store.jdbi(postgres.getPostgresDatabase());
-    temporal = new TemporalServer();
+    temporal = TemporalServer.of(options);
     gateway = new GatewaySimulator(new GatewaySimulator.Settings(0, GATEWAY_KEY, 0, Duration.ofSeconds(3), Duration.ZERO));
     gateway.start();
     webhooks = new WebhookReceiver(0);

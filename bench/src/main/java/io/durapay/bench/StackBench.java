@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The whole devstack in this JVM ({@link Stack}: API, relay, SNS emulator, ElasticMQ, event-source
- * mapping and bridge handler, or direct mode; worker-v1; test server; PostgreSQL), driven through
+ * mapping and bridge handler, or direct mode; worker-v1; Temporal; PostgreSQL), driven through
  * the public REST API. {@code latency}: one payment at a time from POST to its final state, with
  * where the time went (the outbox's {@code published_at} is the relay transaction's {@code now()}:
  * when the pass that published the event began, before the publish call). {@code growth}: payments in stages up to 10 000, with throughput, heap,
@@ -49,11 +49,14 @@ final class StackBench {
     this.apiKey = stack.demoMerchant().apiKey();
   }
 
-  static Stack start(String mode) throws Exception {
+  /** {@code temporal=dev} (the real server, the default) or {@code test} (the in-memory test server). */
+  static Stack start(String mode, Options options) throws Exception {
     Path dir = Files.createTempDirectory("durapay-bench-stack");
     StackSettings any = StackSettings.anyFreePorts(dir);
     return Stack.start(new StackSettings(any.dataDir(), 0, 0, 0, 0, 0, 0, 0, 0, -1, any.workers(), any.route(),
-        mode, any.temporal(), StackSettings.External.NONE));
+        mode, options.text("temporal", "dev").equals("test")
+            ? StackSettings.EmbeddedTemporal.TEST_SERVER : StackSettings.EmbeddedTemporal.DEV_SERVER,
+        StackSettings.External.NONE));
   }
 
   /** POSTs one payment; its id, or null when the answer is not 201. */
@@ -77,9 +80,10 @@ final class StackBench {
   static void latency(Options options) throws Exception {
     int n = options.integer("n", 30);
     String mode = options.text("mode", "sns");
-    try (Stack stack = start(mode)) {
+    try (Stack stack = start(mode, options)) {
       StackBench bench = new StackBench(stack);
-      System.out.printf("latency: one payment at a time, POST to final state, devstack in %s mode (relay poll 100 ms)%n", mode);
+      System.out.printf("latency: one payment at a time, POST to final state, devstack in %s mode (relay poll 100 ms), temporal=%s%n",
+          mode, options.text("temporal", "dev"));
       bench.oneAtATime(5, null); // warm-up
       Latencies total = new Latencies();
       Latencies toPublished = new Latencies();
@@ -185,9 +189,10 @@ final class StackBench {
     String gate = options.text("gate", "");
     Path png = Path.of(options.text("png", "bench/growth.png"));
     List<Stage> stages = new ArrayList<>();
-    try (Stack stack = start(mode)) {
+    try (Stack stack = start(mode, options)) {
       StackBench bench = new StackBench(stack);
-      System.out.printf("growth: payments through the devstack (%s mode, API + relay + worker-v1 + test server + PostgreSQL in this JVM), %d clients POSTing%n", mode, clients);
+      System.out.printf("growth: payments through the devstack (%s mode, API + relay + worker-v1 + PostgreSQL in this JVM, temporal=%s), %d clients POSTing%n",
+          mode, options.text("temporal", "dev"), clients);
       System.out.printf("  start: heap after GC %d MB, resident %d MB, database %d MB%n",
           Machine.usedHeapMb(), residentMb(), bench.databaseMb());
       System.out.println("   total  added  ingest/s  ingest p99 ms  workflows/s  outbox lag max/p99 ms  heap MB  RSS MB  db MB");

@@ -64,8 +64,9 @@ final class WorkflowBench {
     int unloaded = options.integer("unloaded", 50);
     List<Tuning> tunings = List.of(options.text("tunings", "50/20/600").split(",")).stream()
         .map(Tuning::parse).toList();
-    try (Rig rig = new Rig()) {
-      System.out.printf("workflow: %d payments, v1 workflow + PaymentActivitiesImpl on PostgreSQL, port-bound test server%n", n);
+    try (Rig rig = new Rig(options)) {
+      System.out.printf("workflow: %d payments, v1 workflow + PaymentActivitiesImpl on PostgreSQL, %s%n",
+          n, rig.temporal.description());
       // Warm-up of both paths (JIT, pools), not reported.
       payments(rig, tunings.get(0), Math.min(n, 200));
       baseline(rig, tunings.get(0), Math.min(n, 200));

@@ -22,6 +22,7 @@ import io.durapay.worker.WorkerConfiguration;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.VersioningBehavior;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testserver.TestServer;
@@ -297,10 +298,15 @@ public final class Stack implements AutoCloseable {
 
   /** A worker's configuration, as {@link #startWorker} runs it, for a worker in another JVM. */
   public synchronized Path workerConfig(String build, String taskQueue, int adminPort) {
+    return workerConfig(build, taskQueue, adminPort, Map.of());
+  }
+
+  private Path workerConfig(String build, String taskQueue, int adminPort, Map<String, String> extra) {
     Builds.taskQueue(build);
     Map<String, String> config = new LinkedHashMap<>(workerValues);
     config.put("TEMPORAL_TASK_QUEUE", taskQueue);
     config.put("WORKER_ADMIN_PORT", String.valueOf(Ports.resolve(adminPort)));
+    config.putAll(extra);
     return ConfigTemplate.render(
         "devstack-worker.yml", config, data.resolve("worker-" + build + "-" + taskQueue + ".yml"));
   }
@@ -357,12 +363,35 @@ public final class Stack implements AutoCloseable {
    * once blue is gone) blue's, to finish blue's stragglers.
    */
   public synchronized void startWorker(String build, String taskQueue, int adminPort) throws Exception {
+    startWorker(build, taskQueue, adminPort, Map.of());
+  }
+
+  /**
+   * Starts a worker of {@code build} polling {@code taskQueue} as a version of the Worker Deployment
+   * {@code deployment} (its build id: {@link #buildId}), its workflows {@code behavior} by default.
+   * The server routes to it once the deployment's current or ramping version names it.
+   */
+  public synchronized void startVersionedWorker(
+      String build, String taskQueue, String deployment, VersioningBehavior behavior) throws Exception {
+    startWorker(build, taskQueue, 0, Map.of(
+        "WORKER_VERSIONING", "true",
+        "WORKER_DEPLOYMENT_NAME", deployment,
+        "WORKER_VERSIONING_BEHAVIOR", behavior.name()));
+  }
+
+  /** The build id {@code build}'s workers run as under Worker Versioning. */
+  public static String buildId(String build) {
+    return Builds.buildId(build);
+  }
+
+  private void startWorker(String build, String taskQueue, int adminPort, Map<String, String> extra)
+      throws Exception {
     String name = build + "@" + taskQueue;
     Builds.taskQueue(build);
     if (workers.containsKey(name)) {
       throw new IllegalStateException("a " + build + " worker already polls " + taskQueue);
     }
-    Path file = workerConfig(build, taskQueue, adminPort);
+    Path file = workerConfig(build, taskQueue, adminPort, extra);
     DropwizardTestSupport<WorkerConfiguration> worker =
         new DropwizardTestSupport<>(Builds.application(build), file.toString());
     worker.before();

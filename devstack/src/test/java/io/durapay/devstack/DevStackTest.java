@@ -75,6 +75,15 @@ class DevStackTest {
   }
 
   @Test
+  void eachWorkerBuildCarriesTheBuildIdItsJarWasBuiltWith() {
+    // Artifact, version and commit: v1 and v2 of one commit differ, a rebuild elsewhere is new.
+    assertThat(Stack.buildId("v1")).matches("worker-v1-\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?-([0-9a-f]{7}|nogit)");
+    assertThat(Stack.buildId("v2")).matches("worker-v2-\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?-([0-9a-f]{7}|nogit)");
+    assertThat(Stack.buildId("v1").substring("worker-v1".length()))
+        .as("the same version and commit").isEqualTo(Stack.buildId("v2").substring("worker-v2".length()));
+  }
+
+  @Test
   void badOptionsAreRefusedByName() {
     assertThatThrownBy(() -> DevStack.parse(List.of("--colour", "red"), Map.of()))
         .hasMessageContaining("--colour");

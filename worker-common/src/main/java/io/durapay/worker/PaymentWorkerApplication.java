@@ -15,6 +15,7 @@ import io.durapay.contracts.PaymentWorkflow;
 import io.durapay.store.Store;
 import io.durapay.worker.activities.PaymentActivitiesImpl;
 import io.durapay.worker.gateway.GatewayClient;
+import io.durapay.worker.temporal.BuildId;
 import io.durapay.worker.temporal.PaymentWorker;
 import io.durapay.worker.temporal.PrometheusServlet;
 import io.durapay.worker.webhook.WebhookSender;
@@ -102,6 +103,7 @@ public class PaymentWorkerApplication extends Application<WorkerConfiguration> {
                 config.getTemporal().client(stubs),
                 config.getTemporal(),
                 workflowImplementation,
-                activities));
+                activities,
+                BuildId.of(workflowImplementation)));
   }
 }

@@ -5,6 +5,8 @@ import io.durapay.contracts.PaymentActivities;
 import io.durapay.contracts.PaymentWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
+import io.temporal.common.WorkerDeploymentVersion;
+import io.temporal.worker.WorkerDeploymentOptions;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
@@ -23,12 +25,15 @@ public final class PaymentWorker implements Managed {
   private final WorkerFactory factory;
   private final String taskQueue;
   private final long gracePeriodMillis;
+  private final String version;
 
+  /** @param buildId this build's id ({@link BuildId}), its version when versioning is enabled */
   public PaymentWorker(
       WorkflowClient client,
       TemporalFactory settings,
       Class<? extends PaymentWorkflow> workflowImplementation,
-      PaymentActivities activities) {
+      PaymentActivities activities,
+      String buildId) {
     this.factory =
         WorkerFactory.newInstance(
             client,
@@ -49,6 +54,17 @@ public final class PaymentWorker implements Managed {
       // stopped worker's sticky queue waits forever.
       options.setStickyQueueScheduleToStartTimeout(java.time.Duration.ZERO);
     }
+    VersioningFactory versioning = settings.getVersioning();
+    if (versioning.isEnabled()) {
+      options.setDeploymentOptions(WorkerDeploymentOptions.newBuilder()
+          .setUseVersioning(true)
+          .setVersion(new WorkerDeploymentVersion(versioning.getDeploymentName(), buildId))
+          .setDefaultVersioningBehavior(versioning.getDefaultBehavior())
+          .build());
+      this.version = versioning.getDeploymentName() + ":" + buildId + " (" + versioning.getDefaultBehavior() + ")";
+    } else {
+      this.version = "unversioned";
+    }
     Worker worker = factory.newWorker(taskQueue, options.build());
     worker.registerWorkflowImplementationTypes(workflowImplementation);
     worker.registerActivitiesImplementations(activities);
@@ -57,7 +73,7 @@ public final class PaymentWorker implements Managed {
   @Override
   public void start() {
     factory.start();
-    LOG.info("worker polling task queue {}", taskQueue);
+    LOG.info("worker polling task queue {}, version {}", taskQueue, version);
   }
 
   @Override

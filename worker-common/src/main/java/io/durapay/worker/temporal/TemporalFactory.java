@@ -3,13 +3,14 @@ package io.durapay.worker.temporal;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.durapay.contracts.TemporalConnection;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 /**
  * The worker's Temporal settings: the connection (inherited), the task queue this build polls,
- * and how hard the worker may work.
+ * how hard the worker may work, and Worker Versioning.
  */
 public class TemporalFactory extends TemporalConnection {
 
@@ -33,6 +34,19 @@ public class TemporalFactory extends TemporalConnection {
 
   /** How long a stopping worker lets in-flight activities finish before it abandons them. */
   @NotNull private Duration shutdownGracePeriod = Duration.seconds(20);
+
+  /** Worker Versioning (off unless enabled). */
+  @Valid @NotNull private VersioningFactory versioning = new VersioningFactory();
+
+  @JsonProperty
+  public VersioningFactory getVersioning() {
+    return versioning;
+  }
+
+  @JsonProperty
+  public void setVersioning(VersioningFactory versioning) {
+    this.versioning = versioning;
+  }
 
   @JsonProperty
   public String getTaskQueue() {

@@ -16,6 +16,7 @@ import io.durapay.contracts.TaskQueues;
 import io.durapay.contracts.TemporalConnection;
 import io.durapay.contracts.WorkflowIds;
 import io.durapay.contracts.WorkflowStarter;
+import io.durapay.devserver.DevServer;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -24,9 +25,10 @@ import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,30 +39,31 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 
 /**
- * The handler against Temporal's in-memory server, fed real SQS event JSON. No worker runs: a
+ * The handler against the real Temporal server (the CLI's dev server, in memory, a fresh one per
+ * test: the fixtures' payment ids repeat across tests), fed real SQS event JSON. No worker runs: a
  * start succeeds without one, and the started workflow stays open for the assertions to see.
  */
-class PaymentEventsHandlerTest {
+class PaymentEventsHandlerIT {
   /** The current route; not the default queue, so the tests see that the configured one is used. */
   private static final String ROUTE = TaskQueues.PAYMENTS_V2;
 
-  private TestWorkflowEnvironment temporal;
+  private DevServer temporal;
+  private WorkflowServiceStubs stubs;
   private WorkflowClient client;
   private PaymentEventsHandler handler;
 
   @BeforeEach
   void startTemporal() {
-    temporal = TestWorkflowEnvironment.newInstance();
-    // The starts carry durapay's search attributes; this server knows only the ones it is told of.
-    for (var key : PaymentSearchAttributes.ALL) {
-      temporal.registerSearchAttribute(key.getName(), key.getValueType());
-    }
-    client = temporal.getWorkflowClient();
+    temporal = DevServer.start(DevServer.Options.forTests(Path.of("target", "temporal-dev-server.log")));
+    stubs = WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.target()).build());
+    client = WorkflowClient.newInstance(stubs);
     handler = new PaymentEventsHandler(new EventDecoder(), new WorkflowStarter(client, ROUTE), 4);
   }
 
   @AfterEach
   void stopTemporal() {
+    stubs.shutdownNow();
     temporal.close();
   }
 
@@ -220,12 +223,11 @@ class PaymentEventsHandlerTest {
 
   /** Every open workflow in the namespace, one entry per run. */
   private List<String> openWorkflowIds() {
-    return temporal
-        .getWorkflowServiceStubs()
+    return stubs
         .blockingStub()
         .listOpenWorkflowExecutions(
             ListOpenWorkflowExecutionsRequest.newBuilder()
-                .setNamespace(temporal.getNamespace())
+                .setNamespace(DevServer.NAMESPACE)
                 .build())
         .getExecutionsList()
         .stream()

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -162,26 +163,44 @@ public final class DevStack {
   }
 
   private static void printBanner(Stack stack, StackSettings settings) {
-    var d = stack.description();
-    System.out.println();
-    System.out.println("durapay devstack is up (" + settings.publishingMode() + " mode, workers "
-        + String.join(",", settings.workers()) + ", route " + settings.route() + ")");
-    d.forEach((name, value) -> {
-      if (!name.endsWith("Merchant")) {
-        System.out.println("  " + String.format("%-16s", name) + value);
+    System.out.print(banner(stack, settings));
+  }
+
+  /**
+   * What {@code up} prints once the stack serves: each part's address under a label (nested
+   * parts as {@code sqs.queueUrl}), where the keys are, and an example that runs as printed in
+   * bash or zsh with curl and jq.
+   */
+  static String banner(Stack stack, StackSettings settings) {
+    Map<String, Object> parts = new LinkedHashMap<>();
+    stack.description().forEach((name, value) -> {
+      if (name.endsWith("Merchant")) {
+        return; // Their keys stay out of the console (and so out of terminal logs).
+      }
+      if (value instanceof Map<?, ?> nested) {
+        nested.forEach((key, inner) -> parts.put(name + "." + key, inner));
+      } else {
+        parts.put(name, value);
       }
     });
-    // Keys stay out of the console (and so out of terminal logs): they are in devstack.json.
-    Object json = d.get("dataDir") + "/devstack.json";
-    System.out.println("  merchants' API keys and the webhook secret: " + json);
-    System.out.println();
-    System.out.println("Try:");
-    System.out.println("  KEY=$(jq -r .demoMerchant.apiKey " + json + ")");
-    System.out.println("  curl -s " + stack.apiUrl() + "/v1/payments -H \"Authorization: Bearer $KEY\""
-        + " -H \"Idempotency-Key: $(uuidgen)\" -H 'Content-Type: application/json'"
-        + " -d '{\"amount\":1999,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\"}'");
-    System.out.println("Test tokens: pm_card_visa, pm_card_chargeDeclined, pm_card_insufficientFunds,"
-        + " pm_card_flaky, pm_card_slow. Stop with Ctrl-C.");
-    System.out.println("Blue/green: ci/rollout --devstack " + d.get("control") + " (docs/ROLLOUT.md)");
+    int width = parts.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
+    StringBuilder out = new StringBuilder();
+    out.append("\ndurapay devstack is up (").append(settings.publishingMode()).append(" mode, workers ")
+        .append(String.join(",", settings.workers())).append(", route ").append(settings.route()).append(")\n");
+    parts.forEach((name, value) ->
+        out.append("  ").append(name).append(" ".repeat(width - name.length())).append(value).append('\n'));
+    String json = stack.description().get("dataDir") + "/devstack.json";
+    out.append("merchants' API keys and the webhook secret: ").append(json).append("\n\n");
+    out.append("Try:\n");
+    out.append("  KEY=$(jq -r .demoMerchant.apiKey ").append(json).append(")\n");
+    out.append("  curl -s ").append(stack.apiUrl()).append("/v1/payments -H \"Authorization: Bearer $KEY\"")
+        .append(" -H \"Idempotency-Key: $(od -An -N8 -tx1 /dev/urandom | tr -d ' \\n')\"")
+        .append(" -H 'Content-Type: application/json'")
+        .append(" -d '{\"amount\":1999,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\"}'\n");
+    out.append("Test tokens: pm_card_visa, pm_card_chargeDeclined, pm_card_insufficientFunds, pm_card_flaky,")
+        .append(" pm_card_slow. Stop with Ctrl-C.\n");
+    out.append("Blue/green: ci/rollout --devstack ").append(stack.description().get("control"))
+        .append(" (docs/ROLLOUT.md)\n");
+    return out.toString();
   }
 }

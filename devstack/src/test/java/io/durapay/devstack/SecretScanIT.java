@@ -42,7 +42,7 @@ class SecretScanIT {
     Path data = Files.createTempDirectory("durapay-secret-scan-it");
     List<String> ports = new ArrayList<>();
     for (String option : List.of("--control-port", "--api-port", "--admin-port", "--worker-admin-port",
-        "--temporal-port", "--sqs-port", "--sns-port", "--gateway-port", "--webhooks-port")) {
+        "--temporal-port", "--temporal-ui-port", "--sqs-port", "--sns-port", "--gateway-port", "--webhooks-port")) {
       ports.addAll(List.of(option, "0"));
     }
     List<String> args = new ArrayList<>(List.of("up", "--data", data.toString()));

@@ -77,7 +77,8 @@ public final class DevServer implements AutoCloseable {
       LOG.warn("no Temporal CLI found (run ci/temporal-cli, or set TEMPORAL_CLI); trying the SDK's download");
       server.launchThroughSdk();
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::destroyForcibly, "devserver-stop"));
+    // So that no server outlives its JVM; graceful, as a Ctrl-C of the devstack deserves.
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "devserver-stop"));
     return server;
   }
 
@@ -135,15 +136,6 @@ public final class DevServer implements AutoCloseable {
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private synchronized void destroyForcibly() {
-    if (process != null) {
-      process.destroyForcibly();
-    }
-    if (sdkServer != null) {
-      sdkServer.close();
     }
   }
 

@@ -33,8 +33,8 @@ public final class TemporalServer implements BeforeAllCallback, AfterAllCallback
   /** The JVM's server, started on first use. */
   public static synchronized DevServer devServer() {
     if (shared == null) {
+      // DevServer stops it when the JVM ends.
       shared = DevServer.start(DevServer.Options.forTests(Path.of("target", "temporal-dev-server.log")));
-      Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "temporal-dev-server-stop"));
     }
     return shared;
   }

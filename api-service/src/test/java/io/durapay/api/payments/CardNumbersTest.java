@@ -16,7 +16,14 @@ class CardNumbersTest {
       "amex 3782 822463 10005",
       "4222222222222 (13 digits)",
       "6011 1111 1111 1117 expires 12-29",
-      "ref 12 4111111111111111"
+      "ref 12 4111111111111111",
+      // Written the other ways people write them (issue 20, item 10).
+      "4111.1111.1111.1111",
+      "4111  1111  1111  1111",
+      "4111/1111/1111/1111",
+      "4111 - 1111 - 1111 - 1111",
+      "\uFF14\uFF11\uFF11\uFF11 \uFF11\uFF11\uFF11\uFF11 \uFF11\uFF11\uFF11\uFF11 \uFF11\uFF11\uFF11\uFF11",
+      "\u0664\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661"
   })
   void findsCardNumbers(String text) {
     assertThat(CardNumbers.containsCardNumber(text)).isTrue();
@@ -31,6 +38,9 @@ class CardNumbersTest {
       "411111111111",
       "12345678901234567890123",
       "pm_card_visa",
+      "from 192.168.100.200",
+      "shipped 2026/11/26",
+      "v1.2.3.4",
       ""
   })
   void leavesOtherDigitsAlone(String text) {

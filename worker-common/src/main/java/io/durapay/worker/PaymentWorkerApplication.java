@@ -104,6 +104,7 @@ public class PaymentWorkerApplication extends Application<WorkerConfiguration> {
                 config.getTemporal(),
                 workflowImplementation,
                 activities,
-                BuildId.of(workflowImplementation)));
+                // Only a versioned worker needs the id Maven wrote into the jar (an IDE run may lack it).
+                config.getTemporal().getVersioning().isEnabled() ? BuildId.of(workflowImplementation) : null));
   }
 }

@@ -4,8 +4,8 @@ import io.dropwizard.lifecycle.Managed;
 import io.durapay.contracts.PaymentActivities;
 import io.durapay.contracts.PaymentWorkflow;
 import io.temporal.client.WorkflowClient;
-import io.temporal.worker.Worker;
 import io.temporal.common.WorkerDeploymentVersion;
+import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerDeploymentOptions;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
@@ -27,7 +27,7 @@ public final class PaymentWorker implements Managed {
   private final long gracePeriodMillis;
   private final String version;
 
-  /** @param buildId this build's id ({@link BuildId}), its version when versioning is enabled */
+  /** @param buildId this build's id ({@link BuildId}), its version when versioning is enabled; else unused */
   public PaymentWorker(
       WorkflowClient client,
       TemporalFactory settings,

@@ -2,8 +2,6 @@ package io.durapay.bench;
 
 import io.durapay.contracts.PaymentSearchAttributes;
 import io.durapay.devserver.DevServer;
-import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
-import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -52,9 +50,7 @@ final class TemporalServer implements AutoCloseable {
         WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
     client = WorkflowClient.newInstance(stubs);
     if (testServer != null) {
-      AddSearchAttributesRequest.Builder request = AddSearchAttributesRequest.newBuilder().setNamespace("default");
-      PaymentSearchAttributes.ALL.forEach(key -> request.putSearchAttributes(key.getName(), key.getValueType()));
-      OperatorServiceGrpc.newBlockingStub(stubs.getRawChannel()).addSearchAttributes(request.build());
+      PaymentSearchAttributes.register(stubs, "default");
     }
   }
 

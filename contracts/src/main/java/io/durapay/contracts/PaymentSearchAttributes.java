@@ -1,7 +1,10 @@
 package io.durapay.contracts;
 
+import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
+import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributes;
+import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.util.List;
 
 /**
@@ -28,6 +31,16 @@ public final class PaymentSearchAttributes {
         .set(AMOUNT, request.amount())
         .set(CURRENCY, request.currency())
         .build();
+  }
+
+  /**
+   * Registers them on a server that learns attributes only from the operator API (Temporal's
+   * in-memory test server; on a cluster, {@code temporal operator search-attribute create}).
+   */
+  public static void register(WorkflowServiceStubs stubs, String namespace) {
+    AddSearchAttributesRequest.Builder request = AddSearchAttributesRequest.newBuilder().setNamespace(namespace);
+    ALL.forEach(key -> request.putSearchAttributes(key.getName(), key.getValueType()));
+    OperatorServiceGrpc.newBlockingStub(stubs.getRawChannel()).addSearchAttributes(request.build());
   }
 
   /** The type's name as {@code temporal operator search-attribute create --type} takes it. */

@@ -19,8 +19,6 @@ import io.durapay.devstack.webhooks.WebhookReceiver;
 import io.durapay.store.MerchantDao;
 import io.durapay.store.Store;
 import io.durapay.worker.WorkerConfiguration;
-import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
-import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.VersioningBehavior;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -157,7 +155,8 @@ public final class Stack implements AutoCloseable {
     });
     workflowClient = WorkflowClient.newInstance(stubs);
     if (testServer) {
-      registerSearchAttributes(stubs);
+      // The test server knows only the attributes it is told of; the dev server's launcher registers them.
+      PaymentSearchAttributes.register(stubs, "default");
     }
 
     int sqsPort = Ports.resolve(settings.sqsPort());
@@ -412,15 +411,6 @@ public final class Stack implements AutoCloseable {
     worker.after();
     description.remove("worker " + build + "@" + taskQueue);
     return true;
-  }
-
-  /** The test server knows only the search attributes it is told of; the dev server's launcher registers them. */
-  private static void registerSearchAttributes(WorkflowServiceStubs stubs) {
-    AddSearchAttributesRequest.Builder request = AddSearchAttributesRequest.newBuilder().setNamespace("default");
-    for (var key : PaymentSearchAttributes.ALL) {
-      request.putSearchAttributes(key.getName(), key.getValueType());
-    }
-    OperatorServiceGrpc.newBlockingStub(stubs.getRawChannel()).addSearchAttributes(request.build());
   }
 
   /** Kills the embedded dev server with SIGKILL, as a crash would; {@link #restartTemporal()} brings it back. */

@@ -6,6 +6,7 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.common.WorkflowExecutionHistory;
 import java.util.List;
 
 /**
@@ -21,18 +22,7 @@ final class LiveHistories {
    * a history must not pass.
    */
   static List<HistoryInput> inputs(WorkflowClient client, List<String> workflowIds) {
-    return workflowIds.stream()
-        .map(id -> new HistoryInput(id, () -> {
-          try {
-            return client.fetchHistory(id);
-          } catch (RuntimeException e) {
-            if (isNotFound(e)) {
-              return null;
-            }
-            throw new IllegalStateException("cannot fetch the history of " + id + ": " + e.getMessage(), e);
-          }
-        }))
-        .toList();
+    return workflowIds.stream().map(id -> new HistoryInput(id, () -> fetch(client, id, null))).toList();
   }
 
   /**
@@ -48,17 +38,21 @@ final class LiveHistories {
       throw new IllegalStateException("the visibility query failed (" + query + "): " + e.getMessage(), e);
     }
     return runs.stream()
-        .map(run -> new HistoryInput(run.getWorkflowId() + " run " + run.getRunId(), () -> {
-          try {
-            return client.fetchHistory(run.getWorkflowId(), run.getRunId());
-          } catch (RuntimeException e) {
-            if (isNotFound(e)) {
-              return null;
-            }
-            throw new IllegalStateException("cannot fetch the history of " + run.getWorkflowId() + ": " + e.getMessage(), e);
-          }
-        }))
+        .map(run -> new HistoryInput(run.getWorkflowId() + " run " + run.getRunId(),
+            () -> fetch(client, run.getWorkflowId(), run.getRunId())))
         .toList();
+  }
+
+  /** The run's history (the latest run when {@code runId} is null); null when there is none. */
+  private static WorkflowExecutionHistory fetch(WorkflowClient client, String workflowId, String runId) {
+    try {
+      return runId == null ? client.fetchHistory(workflowId) : client.fetchHistory(workflowId, runId);
+    } catch (RuntimeException e) {
+      if (isNotFound(e)) {
+        return null;
+      }
+      throw new IllegalStateException("cannot fetch the history of " + workflowId + ": " + e.getMessage(), e);
+    }
   }
 
   private static boolean isNotFound(Throwable e) {

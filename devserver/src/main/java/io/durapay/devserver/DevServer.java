@@ -151,6 +151,11 @@ public final class DevServer implements AutoCloseable {
       args.addAll(List.of("--db-filename", options.databaseFile().toAbsolutePath().toString()));
     }
     args.addAll(searchAttributeArguments());
+    // A version's drainage status (DRAINING -> DRAINED) is refreshed every 3 minutes after a
+    // 3-minute grace period by default: a rollout on a dev server lasts about that long in all.
+    args.addAll(List.of(
+        "--dynamic-config-value", "matching.wv.VersionDrainageStatusRefreshInterval=\"2s\"",
+        "--dynamic-config-value", "matching.wv.VersionDrainageStatusVisibilityGracePeriod=\"5s\""));
     return args;
   }
 

@@ -24,8 +24,13 @@ import org.slf4j.LoggerFactory;
  * GET    /workers                         {"route":"v1","workers":["v1@payment-processing-v1"]}
  * POST   /workers?build=v2&queue=Q        start a v2 worker polling Q (Q defaults to v2's queue)
  * DELETE /workers?build=v1&queue=Q        stop it (graceful, then abandons what is left)
+ * POST   /workers?build=v2&versioned=true start v2 as a version of the stack's Worker Deployment
+ *                                         (devstack up --versioning); &fault=risk-limit-typo
+ *                                         makes it a broken build, for a rollback to catch
+ * DELETE /workers?build=v1&versioned=true stop that versioned worker
  * POST   /route?build=v2                  new payments go to v2's queue
  * GET    /env                             DATABASE_URL, DATABASE_USER and TEMPORAL_ADDRESS lines
+ *                                         (and WORKER_DEPLOYMENT_NAME under versioning)
  * POST   /dead-letters/redrive            move the DLQ's messages back to the processing queue
  * </pre>
  */
@@ -70,12 +75,24 @@ final class ControlServer implements AutoCloseable {
           return state();
         }
         case "POST" -> {
+          if (versioned(query)) {
+            stack.startVersionedWorker(required(build), Stack.WorkerFault.parse(query.get("fault")));
+            LOG.info("control: started versioned worker {} ({})", build, Stack.buildId(build));
+            return state();
+          }
           String queue = query.getOrDefault("queue", Builds.taskQueue(required(build)));
           stack.startWorker(build, queue, 0);
           LOG.info("control: started worker {}@{}", build, queue);
           return state();
         }
         case "DELETE" -> {
+          if (versioned(query)) {
+            if (!stack.stopVersionedWorker(required(build))) {
+              throw new NotFound("no versioned " + build + " worker runs");
+            }
+            LOG.info("control: stopped versioned worker {}", build);
+            return state();
+          }
           String queue = query.getOrDefault("queue", Builds.taskQueue(required(build)));
           if (!stack.stopWorker(build, queue)) {
             throw new NotFound("no " + build + " worker polls " + queue);
@@ -117,7 +134,8 @@ final class ControlServer implements AutoCloseable {
   private void env(HttpExchange exchange) throws IOException {
     String lines = "DATABASE_URL=" + stack.jdbcUrl() + "\n"
         + "DATABASE_USER=" + stack.databaseUser() + "\n"
-        + "TEMPORAL_ADDRESS=" + stack.temporalTarget() + "\n";
+        + "TEMPORAL_ADDRESS=" + stack.temporalTarget() + "\n"
+        + (stack.deployment() == null ? "" : "WORKER_DEPLOYMENT_NAME=" + stack.deployment() + "\n");
     byte[] bytes = lines.getBytes(UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
     exchange.sendResponseHeaders(200, bytes.length);
@@ -163,6 +181,10 @@ final class ControlServer implements AutoCloseable {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
     }
+  }
+
+  private static boolean versioned(Map<String, String> query) {
+    return "true".equals(query.get("versioned"));
   }
 
   private static String required(String build) {

@@ -13,11 +13,13 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code java -jar devstack.jar up|demo [--rollout] [--data DIR] [--workers v1,v2] [--route v1|v2] [--mode sns|direct]
+ * {@code java -jar devstack.jar up [--versioning]|demo [--rollout [--strategy versioning]] [--data DIR] [--workers v1,v2] [--route v1|v2] [--mode sns|direct]
  * [--api-port N] …}: runs durapay on loopback with nothing installed but a JDK. {@code up} serves
  * until Ctrl-C; {@code demo} runs a scripted scenario and exits non-zero if any payment ends other
  * than expected; {@code demo --rollout} runs a blue/green rollout under load instead ({@link
- * Rollout}). Ports default to fixed values; 0 means any free port. {@code DATABASE_URL}
+ * Rollout}; with {@code --strategy versioning}, {@link VersionedRolloutRun}). {@code up
+ * --versioning} runs v1 as the current version of a Worker Deployment, for {@code ci/rollout
+ * --strategy versioning --devstack URL}. Ports default to fixed values; 0 means any free port. {@code DATABASE_URL}
  * (with {@code DATABASE_USER}, {@code DATABASE_PASSWORD}), {@code TEMPORAL_ADDRESS} and {@code
  * GATEWAY_URL} (with {@code GATEWAY_SECRET_KEY}) replace the embedded parts with real ones.
  */
@@ -28,11 +30,17 @@ public final class DevStack {
     List<String> arguments = new ArrayList<>(Arrays.asList(args));
     String command = arguments.isEmpty() || arguments.get(0).startsWith("--") ? "up" : arguments.remove(0);
     boolean rollout = command.equals("demo") && arguments.remove("--rollout");
+    String strategy = takeValue(arguments, "--strategy", "task-queue");
+    boolean versioning = command.equals("up") && arguments.remove("--versioning");
+    if (!strategy.equals("task-queue") && !strategy.equals("versioning")) {
+      System.err.println("--strategy is task-queue or versioning, not " + strategy);
+      System.exit(2);
+    }
     int controlPort = takePort(arguments, "--control-port", 8097);
     int loadPayments = takeInt(arguments, "--payments", 5000, 1, 1_000_000);
     int loadClients = takeInt(arguments, "--clients", 16, 1, 1000);
     if (!command.equals("up") && !command.equals("demo") && !command.equals("load")) {
-      System.err.println("usage: devstack up|demo [--rollout]|load [--payments N] [--clients N] [--data DIR] [--workers v1[,v2]] [--route v1|v2] [--mode sns|direct]"
+      System.err.println("usage: devstack up [--versioning]|demo [--rollout [--strategy task-queue|versioning]]|load [--payments N] [--clients N] [--data DIR] [--workers v1[,v2]] [--route v1|v2] [--mode sns|direct]"
           + " [--temporal dev-server|test-server] [--temporal-ui-port N]"
           + " [--control-port N] [--api-port N] [--admin-port N] [--worker-admin-port N] [--temporal-port N]"
           + " [--sqs-port N] [--sns-port N] [--gateway-port N] [--webhooks-port N]");
@@ -57,11 +65,19 @@ public final class DevStack {
     if (command.equals("demo")) {
       boolean ok;
       try {
-        ok = rollout ? new Rollout(stack, System.out).run().ok() : new Demo(stack).run(System.out);
+        if (rollout && strategy.equals("versioning")) {
+          ok = new VersionedRolloutRun(stack, System.out)
+              .run(VersionedRolloutRun.inProcess(), VersionedRolloutRun.DEMO_ARGS, "").ok();
+        } else {
+          ok = rollout ? new Rollout(stack, System.out).run().ok() : new Demo(stack).run(System.out);
+        }
       } finally {
         stack.close();
       }
       System.exit(ok ? 0 : 1);
+    }
+    if (versioning) {
+      stack.useWorkerVersioning(VersionedRolloutRun.DEPLOYMENT, io.temporal.common.VersioningBehavior.PINNED);
     }
     ControlServer control;
     try {
@@ -120,6 +136,20 @@ public final class DevStack {
         mode,
         StackSettings.EmbeddedTemporal.parse(options.getOrDefault("--temporal", "dev-server")),
         StackSettings.External.fromEnvironment(environment));
+  }
+
+  /** Removes {@code name} and its value from the arguments; the value, or the fallback. */
+  static String takeValue(List<String> arguments, String name, String fallback) {
+    int at = arguments.indexOf(name);
+    if (at < 0) {
+      return fallback;
+    }
+    if (at + 1 >= arguments.size()) {
+      throw new IllegalArgumentException(name + " needs a value");
+    }
+    String value = arguments.remove(at + 1);
+    arguments.remove(at);
+    return value;
   }
 
   /** Removes {@code name} and its value from the arguments; the port, or the fallback. */

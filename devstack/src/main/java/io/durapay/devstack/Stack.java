@@ -9,6 +9,7 @@ import io.durapay.api.merchants.MerchantOnboarding;
 import io.durapay.bridge.EventDecoder;
 import io.durapay.bridge.PaymentEventsHandler;
 import io.durapay.contracts.PaymentSearchAttributes;
+import io.durapay.contracts.TaskQueues;
 import io.durapay.contracts.WorkflowStarter;
 import io.durapay.devserver.DevServer;
 import io.durapay.devstack.gateway.GatewaySimulator;
@@ -16,6 +17,7 @@ import io.durapay.devstack.sns.SnsEmulator;
 import io.durapay.devstack.sqs.DeadLetterRedrive;
 import io.durapay.devstack.sqs.SqsEventSourceMapping;
 import io.durapay.devstack.webhooks.WebhookReceiver;
+import io.durapay.rollout.WorkerDeployments;
 import io.durapay.store.MerchantDao;
 import io.durapay.store.Store;
 import io.durapay.worker.WorkerConfiguration;
@@ -30,6 +32,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -86,6 +89,8 @@ public final class Stack implements AutoCloseable {
   private SqsEventSourceMapping eventSourceMapping;
   private DropwizardTestSupport<DurapayConfiguration> api;
   private Path data;
+  private String deployment;
+  private VersioningBehavior versioningBehavior;
   private Map<String, String> workerValues;
   private String route;
   private Map<String, String> apiValues;
@@ -376,6 +381,89 @@ public final class Stack implements AutoCloseable {
         "WORKER_VERSIONING", "true",
         "WORKER_DEPLOYMENT_NAME", deployment,
         "WORKER_VERSIONING_BEHAVIOR", behavior.name()));
+  }
+
+  /**
+   * Turns the stack over to Worker Versioning: blue's worker (v1) is restarted as a version of the
+   * Worker Deployment {@code deployment} on its own task queue, and made the current version. From
+   * then on {@code ci/rollout --strategy versioning --devstack URL} can roll green in; the control
+   * server starts and stops versioned workers of this deployment ({@code versioned=true}).
+   */
+  public synchronized void useWorkerVersioning(String deployment, VersioningBehavior behavior) throws Exception {
+    stopWorker("v1", TaskQueues.PAYMENTS_V1);
+    this.deployment = deployment;
+    this.versioningBehavior = behavior;
+    startVersionedWorker("v1", WorkerFault.NONE);
+    WorkerDeployments deployments = workerDeployments();
+    // The server learns of a version from its workers' first polls.
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (true) {
+      try {
+        deployments.setCurrent(buildId("v1"));
+        break;
+      } catch (io.grpc.StatusRuntimeException e) {
+        if (Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException("the server did not learn of v1's version in 30 s", e);
+        }
+        Thread.sleep(200);
+      }
+    }
+    description.put("worker deployment", deployment + " (" + behavior + "), current " + buildId("v1"));
+    LOG.info("worker versioning: {} is the current version of {}", buildId("v1"), deployment);
+  }
+
+  /** A deliberately broken worker, for a rollback to catch. */
+  public enum WorkerFault {
+    NONE,
+    /**
+     * Configured with a risk limit of 1.00 (a typo for 1 000.00): v2 screens every payment before
+     * its charge and rejects it, so every payment it takes fails, none charged.
+     */
+    RISK_LIMIT_TYPO;
+
+    public static WorkerFault parse(String name) {
+      return switch (name == null ? "" : name) {
+        case "" -> NONE;
+        case "risk-limit-typo" -> RISK_LIMIT_TYPO;
+        default -> throw new IllegalArgumentException("fault is risk-limit-typo, not " + name);
+      };
+    }
+  }
+
+  /** Starts {@code build} as a version of the stack's Worker Deployment ({@link #useWorkerVersioning}). */
+  public synchronized void startVersionedWorker(String build, WorkerFault fault) throws Exception {
+    requireVersioning();
+    Map<String, String> extra = new LinkedHashMap<>(Map.of(
+        "WORKER_VERSIONING", "true",
+        "WORKER_DEPLOYMENT_NAME", deployment,
+        "WORKER_VERSIONING_BEHAVIOR", versioningBehavior.name()));
+    if (fault == WorkerFault.RISK_LIMIT_TYPO) {
+      extra.put("RISK_MAX_AMOUNT", "100");
+    }
+    startWorker(build, TaskQueues.PAYMENTS_V1, 0, extra);
+  }
+
+  /** Stops {@code build}'s versioned worker; false when none runs. */
+  public synchronized boolean stopVersionedWorker(String build) {
+    requireVersioning();
+    return stopWorker(build, TaskQueues.PAYMENTS_V1);
+  }
+
+  /** The stack's Worker Deployment, or null before {@link #useWorkerVersioning}. */
+  public synchronized String deployment() {
+    return deployment;
+  }
+
+  /** The operator's moves on the stack's Worker Deployment. */
+  public synchronized WorkerDeployments workerDeployments() {
+    requireVersioning();
+    return new WorkerDeployments(workflowClient.getWorkflowServiceStubs(), "default", deployment);
+  }
+
+  private void requireVersioning() {
+    if (deployment == null) {
+      throw new IllegalStateException("this stack does not use Worker Versioning (devstack up --versioning)");
+    }
   }
 
   /** The build id {@code build}'s workers run as under Worker Versioning. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.TaskQueues;
 import io.durapay.contracts.WorkflowIds;
+import io.durapay.rollout.WorkerDeployments;
 import io.durapay.store.PaymentDao;
 import io.durapay.store.StatusHistoryEntry;
 import io.temporal.api.enums.v1.EventType;
@@ -72,7 +73,7 @@ class VersioningRollbackIT {
 
       // The rollback as it must be done: pin what runs on green, then move the current version.
       String pinnedFirst = heldPaymentStartedOnGreen(stack);
-      assertThat(deployments.pinRunningOn(Stack.buildId("v2"), QUEUE)).contains(WorkflowIds.forPayment(pinnedFirst));
+      assertThat(deployments.pinRunningOn(Stack.buildId("v2"))).contains(WorkflowIds.forPayment(pinnedFirst));
       deployments.setCurrent(Stack.buildId("v1"));
       stack.gateway().releaseAll();
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.TaskQueues;
 import io.durapay.contracts.WorkflowIds;
+import io.durapay.rollout.WorkerDeployments;
 import io.durapay.store.PaymentDao;
 import io.durapay.store.StatusHistoryEntry;
 import io.temporal.api.common.v1.WorkflowExecution;

@@ -46,6 +46,7 @@ class RollbackIT {
           "rollback: new payments go to blue " + Stack.buildId("v1"),
           "running on green: 0",
           "rollback: hook ROLLOUT_STOP_GREEN",
+          "rollback: no workflow task failed since the ramp began, on green or on blue",
           "STOPPED at 3/5 ramp 10%: rolled back to blue");
       assertThat(output).doesNotContain("3/5 ramp 50%", "4/5 promote");
       assertThat(output).as("hook commands are not echoed").doesNotContain("curl");

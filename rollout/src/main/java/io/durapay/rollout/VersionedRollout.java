@@ -60,6 +60,7 @@ public final class VersionedRollout {
   private String blue;
   private String green;
   private String taskQueue;
+  private Instant rampStart;
   /** The step under way, for a stop's message. */
   private String step = "start";
 
@@ -236,7 +237,7 @@ public final class VersionedRollout {
 
   /** 3: each step routes a share of new payments to green and judges green against blue. */
   private boolean ramp() throws Exception {
-    Instant rampStart = Instant.now();
+    rampStart = Instant.now();
     for (int percent : settings.steps()) {
       step = "3/5 ramp " + percent + "%";
       deployments.setRamping(green, percent);
@@ -245,7 +246,7 @@ public final class VersionedRollout {
           + ", verdict once green has finished " + settings.thresholds().minPayments());
       Verdict verdict;
       try {
-        verdict = watch(stepStart, rampStart);
+        verdict = watch(stepStart);
       } catch (RuntimeException e) {
         // Green cannot be judged, so it is not proven: back to blue.
         verdict = new Verdict(Kind.FAIL, List.of("the health check could not read the system: " + e));
@@ -258,7 +259,7 @@ public final class VersionedRollout {
     return true;
   }
 
-  private Verdict watch(Instant stepStart, Instant rampStart) throws InterruptedException {
+  private Verdict watch(Instant stepStart) throws InterruptedException {
     Instant verdictFrom = stepStart.plus(settings.stepPause());
     Instant deadline = stepStart.plus(settings.stepTimeout());
     Instant nextReport = Instant.now();
@@ -317,6 +318,15 @@ public final class VersionedRollout {
       say("rollback: " + running + " workflows still run on green: keep its workers until "
           + "`temporal workflow count --query \"TemporalWorkerDeploymentVersion='" + deployments.versionName(green)
           + "' AND ExecutionStatus='Running'\"` says 0");
+    }
+    // The check that no workflow went back to code that cannot replay it: no workflow started
+    // since the ramp began failed a task, on green or on blue (where one sent back would be).
+    int failedTasks = probe.sample(green, rampStart).taskFailures() + probe.sample(blue, rampStart).taskFailures();
+    if (failedTasks > 0) {
+      say("rollback: WARNING " + failedTasks + " workflow tasks failed since the ramp began: `temporal workflow list"
+          + " --query \"TemporalUsedWorkerDeploymentVersions='" + deployments.versionName(green) + "'\"` lists green's");
+    } else {
+      say("rollback: no workflow task failed since the ramp began, on green or on blue");
     }
     say("STOPPED at " + step + ": rolled back to blue " + blue);
   }

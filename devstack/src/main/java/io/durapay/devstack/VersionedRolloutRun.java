@@ -39,6 +39,8 @@ public final class VersionedRolloutRun {
   static final Duration EVERY = Duration.ofMillis(300);
   static final Duration HOLD = Duration.ofSeconds(8);
   static final Duration LONGEST_HOLD = Duration.ofSeconds(22);
+  /** Payments blue finishes before the rollout begins. */
+  static final int BLUE_FIRST = 5;
   private static final Duration FINISH_DEADLINE = Duration.ofSeconds(150);
   /** The demo's ramp: short pauses and small samples, so that it lasts about a minute. */
   public static final List<String> DEMO_ARGS = List.of(
@@ -142,6 +144,12 @@ public final class VersionedRolloutRun {
       env.put("ROLLOUT_STOP_BLUE", hook + "-X DELETE '" + control.url() + "/workers?build=v1&versioned=true'");
       env.put("ROLLOUT_STOP_GREEN", hook + "-X DELETE '" + control.url() + "/workers?build=v2&versioned=true'");
       load.start();
+      // Blue serves a while first, as it would before any rollout: the gate then has blue's
+      // histories to replay and a final payment to aim at.
+      Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+      while (finished(made) < BLUE_FIRST && Instant.now().isBefore(deadline)) {
+        Thread.sleep(200);
+      }
       exit = launcher.launch(stack, control.url(), rolloutArgs, env, out);
     } finally {
       loading.set(false);
@@ -205,6 +213,14 @@ public final class VersionedRolloutRun {
     } catch (Exception e) {
       out.println("the load stopped: " + e);
     }
+  }
+
+  private long finished(List<String> made) {
+    List<String> ids;
+    synchronized (made) {
+      ids = List.copyOf(made);
+    }
+    return ids.stream().filter(id -> payments.findById(id).orElseThrow().status().isFinal()).count();
   }
 
   private boolean webhookVerified(String paymentId) {

@@ -20,7 +20,8 @@ record GatewayAnswer(
     Duration delay,
     boolean replayed,
     Damage damage,
-    Duration retryAfter) {
+    Duration retryAfter,
+    boolean keptOnError) {
 
   /** What can happen to an answer between the gateway and the caller. */
   enum Damage {
@@ -35,7 +36,7 @@ record GatewayAnswer(
   }
 
   static GatewayAnswer ok(ObjectNode body) {
-    return new GatewayAnswer(200, body, Duration.ZERO, false, Damage.NONE, null);
+    return new GatewayAnswer(200, body, Duration.ZERO, false, Damage.NONE, null, false);
   }
 
   /** A Stripe-shaped error; {@code code} and {@code declineCode} may be null. */
@@ -51,7 +52,7 @@ record GatewayAnswer(
     error.put("message", message);
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.set("error", error);
-    return new GatewayAnswer(status, body, Duration.ZERO, false, Damage.NONE, null);
+    return new GatewayAnswer(status, body, Duration.ZERO, false, Damage.NONE, null, false);
   }
 
   static GatewayAnswer invalidRequest(int status, String code, String message) {
@@ -59,19 +60,27 @@ record GatewayAnswer(
   }
 
   GatewayAnswer after(Duration workTime) {
-    return new GatewayAnswer(status, body, workTime, replayed, damage, retryAfter);
+    return new GatewayAnswer(status, body, workTime, replayed, damage, retryAfter, keptOnError);
   }
 
   /** The same answer as a replay: sent at once, since the work was done the first time. */
   GatewayAnswer asReplay() {
-    return new GatewayAnswer(status, body, Duration.ZERO, true, damage, retryAfter);
+    return new GatewayAnswer(status, body, Duration.ZERO, true, damage, retryAfter, keptOnError);
   }
 
   GatewayAnswer damaged(Damage what) {
-    return new GatewayAnswer(status, body, delay, replayed, what, retryAfter);
+    return new GatewayAnswer(status, body, delay, replayed, what, retryAfter, keptOnError);
+  }
+
+  /**
+   * An error Stripe keeps under the idempotency key as it keeps a result: the endpoint began
+   * executing, then failed (a 500). Every retry with that key gets the same error back.
+   */
+  GatewayAnswer kept() {
+    return new GatewayAnswer(status, body, delay, replayed, damage, retryAfter, true);
   }
 
   GatewayAnswer withRetryAfter(Duration wait) {
-    return new GatewayAnswer(status, body, delay, replayed, damage, wait);
+    return new GatewayAnswer(status, body, delay, replayed, damage, wait, keptOnError);
   }
 }

@@ -16,72 +16,217 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The simulated gateway's books: which intents succeeded, which were refunded, and what each
- * payment-method token does. Thread-safe: WireMock serves requests concurrently, so every method
- * holds the lock.
+ * The simulated gateway's books: every PaymentIntent and its status, which succeeded (were
+ * charged), which were refunded, and what each payment-method token does. Thread-safe: WireMock
+ * serves requests concurrently, so every method holds the lock.
+ *
+ * <p>As at Stripe, an intent is created unconfirmed ({@code requires_confirmation}, nothing
+ * charged) or created and confirmed in one request ({@code confirm=true}); confirming is what
+ * charges, and an intent succeeds at most once, whatever the keys of the requests that confirm it.
  */
 final class GatewayLedger {
 
-  private record Intent(String id, String paymentId, long amount, String currency) {}
+  /** One PaymentIntent; mutable, guarded by the ledger's lock. */
+  private static final class Intent {
+    final String id;
+    final String paymentId;
+    final long amount;
+    final String currency;
+    final String paymentMethod;
+    /** Confirmable server-side without a return_url: {@code automatic_payment_methods[allow_redirects]=never}. */
+    final boolean redirectsNever;
+    String status = "requires_confirmation";
+    Instant changedAt;
+
+    Intent(String id, IntentRequest request, Instant now) {
+      this.id = id;
+      this.paymentId = request.paymentId();
+      this.amount = request.amount();
+      this.currency = request.currency();
+      this.paymentMethod = request.paymentMethod();
+      this.redirectsNever = request.redirectsNever();
+      this.changedAt = now;
+    }
+  }
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-  private final int faultsPerKey;
+  private final int faultsPerPayment;
   private final Duration slowDelay;
   private final Duration lateDelay;
+  private final Duration searchLag;
   private final IdempotencyStore idempotency = new IdempotencyStore();
   private final Map<String, Intent> intents = new LinkedHashMap<>();
   private final Set<String> refundedIntents = new HashSet<>();
   private final Map<String, Integer> attempts = new HashMap<>();
-  private final Map<String, Integer> requestsByKey = new HashMap<>();
   private final List<SimulatedCharge> charges = new ArrayList<>();
   private final List<SimulatedRefund> refunds = new ArrayList<>();
 
   /**
-   * @param faultsPerKey how many requests per idempotency key the counted fault tokens spoil
+   * @param faultsPerPayment how many charge requests per payment the counted fault tokens spoil
    * @param slowDelay how long {@code pm_card_slow} works on a charge
    * @param lateDelay how late the first answer of {@code pm_card_timeout} and {@code
    *     pm_card_lateThenUnavailable} arrives
+   * @param searchLag how long an intent stays out of search results after it changed
    */
-  GatewayLedger(int faultsPerKey, Duration slowDelay, Duration lateDelay) {
-    this.faultsPerKey = faultsPerKey;
+  GatewayLedger(int faultsPerPayment, Duration slowDelay, Duration lateDelay, Duration searchLag) {
+    this.faultsPerPayment = faultsPerPayment;
     this.slowDelay = slowDelay;
     this.lateDelay = lateDelay;
+    this.searchLag = searchLag;
+  }
+
+  /** The payment an intent belongs to, or null: the charge hold is per payment. */
+  synchronized String paymentOf(String intentId) {
+    Intent intent = intents.get(intentId);
+    return intent == null ? null : intent.paymentId;
   }
 
   /**
-   * POST /v1/payment_intents: the answer depends on the payment-method token. A fault token acts
-   * either in front of the gateway (nothing runs, nothing is stored under the key) or on the way
-   * back (the charge is made and stored under the key, and only its answer is spoiled).
+   * POST /v1/payment_intents. Unconfirmed, it only records the intent (no faults: nothing is
+   * charged). With {@code confirm=true} it is a charge request, as {@link #confirm} is.
    */
   synchronized GatewayAnswer createIntent(Map<String, String> form, String key, Instant now) {
+    boolean confirm = "true".equals(form.get("confirm"));
     String paymentId = form.get("metadata[payment_id]");
-    if (paymentId != null) {
-      attempts.merge(paymentId, 1, Integer::sum);
-    }
     String token = form.getOrDefault("payment_method", "");
-    // Without a key the payment id stands in, so a keyless retry also gets through in the end.
-    int request = requestsByKey.merge(key != null ? key : "payment:" + paymentId, 1, Integer::sum);
+    if (!confirm) {
+      return remembered("payment_intents" + new TreeMap<>(form), key, now, () -> {
+        Optional<GatewayAnswer> problem = IntentRequest.problemWith(form);
+        if (problem.isPresent()) {
+          return problem.get();
+        }
+        Intent intent = newIntent(IntentRequest.of(form), now);
+        return GatewayAnswer.ok(toJson(intent));
+      });
+    }
+    int request = countChargeRequest(paymentId);
     Optional<GatewayAnswer> outage = inFrontOfTheGateway(token, request);
     if (outage.isPresent()) {
       return outage.get();
     }
-    return onTheWayBack(token, request, answer(form, key, now));
+    GatewayAnswer answer = remembered("payment_intents" + new TreeMap<>(form), key, now, () -> {
+      Optional<GatewayAnswer> problem = IntentRequest.problemWith(form);
+      if (problem.isPresent()) {
+        return problem.get();
+      }
+      return confirmNow(newIntent(IntentRequest.of(form), now), Map.of(), request, now, key);
+    });
+    return onTheWayBack(token, request, answer);
   }
 
-  private GatewayAnswer answer(Map<String, String> form, String key, Instant now) {
-    String fingerprint = "payment_intents" + new TreeMap<>(form);
+  /** POST /v1/payment_intents/{id}/confirm: the charge request of an unconfirmed intent. */
+  synchronized GatewayAnswer confirm(String intentId, Map<String, String> form, String key, Instant now) {
+    Intent intent = intents.get(intentId);
+    if (intent == null) {
+      return noSuchIntent(intentId);
+    }
+    int request = countChargeRequest(intent.paymentId);
+    Optional<GatewayAnswer> outage = inFrontOfTheGateway(intent.paymentMethod, request);
+    if (outage.isPresent()) {
+      return outage.get();
+    }
+    GatewayAnswer answer = remembered("confirm " + intentId + new TreeMap<>(form), key, now,
+        () -> confirmNow(intent, form, request, now, key));
+    return onTheWayBack(intent.paymentMethod, request, answer);
+  }
+
+  /** GET /v1/payment_intents/{id}: the intent as it is now (never lagging, unlike search). */
+  synchronized GatewayAnswer retrieve(String intentId) {
+    Intent intent = intents.get(intentId);
+    return intent == null ? noSuchIntent(intentId) : GatewayAnswer.ok(toJson(intent));
+  }
+
+  /** POST /v1/payment_intents/{id}/cancel: an intent that has not succeeded can never charge after. */
+  synchronized GatewayAnswer cancel(String intentId, String key, Instant now) {
+    Intent intent = intents.get(intentId);
+    if (intent == null) {
+      return noSuchIntent(intentId);
+    }
+    return remembered("cancel " + intentId, key, now, () -> {
+      if (intent.status.equals("succeeded") || intent.status.equals("canceled")) {
+        return unexpectedState(intent, "cancel");
+      }
+      change(intent, "canceled", now);
+      return GatewayAnswer.ok(toJson(intent));
+    });
+  }
+
+  private GatewayAnswer confirmNow(
+      Intent intent, Map<String, String> form, int request, Instant now, String key) {
+    if (!intent.status.equals("requires_confirmation") && !intent.status.equals("requires_payment_method")) {
+      return unexpectedState(intent, "confirm");
+    }
+    // Since API version 2023-08-16 an intent accepts the Dashboard's payment methods, redirect
+    // ones included: a server-side confirm needs a return_url, or no redirects allowed.
+    if (!intent.redirectsNever && !form.containsKey("return_url")) {
+      return GatewayAnswer.invalidRequest(400, "parameter_missing",
+          "This PaymentIntent is configured to accept payment methods enabled in your Dashboard, some of which"
+              + " may require a full page redirect to succeed. To confirm it, provide a return_url, or set"
+              + " automatic_payment_methods[allow_redirects] to never.");
+    }
+    String token = intent.paymentMethod;
+    return switch (token) {
+      case "pm_card_chargeDeclined" -> declined(intent, "generic_decline", "Your card was declined.", now);
+      case "pm_card_insufficientFunds" ->
+          declined(intent, "insufficient_funds", "Your card has insufficient funds.", now);
+      // The endpoint ran and failed: Stripe keeps a 500 under the key like any result it began.
+      case "pm_card_error500" ->
+          request <= faultsPerPayment
+              ? GatewayAnswer.error(500, "api_error", null, null, "An unknown error occurred (simulated).").kept()
+              : succeed(intent, now, key);
+      case "pm_card_slow" -> succeed(intent, now, key).after(slowDelay);
+      default ->
+          token.startsWith("pm_card_")
+              ? succeed(intent, now, key)
+              : GatewayAnswer.invalidRequest(400, "resource_missing", "No such PaymentMethod: '" + token + "'");
+    };
+  }
+
+  private GatewayAnswer succeed(Intent intent, Instant now, String key) {
+    change(intent, "succeeded", now);
+    charges.add(new SimulatedCharge(intent.paymentId, intent.id, intent.amount, intent.currency, key));
+    return GatewayAnswer.ok(toJson(intent));
+  }
+
+  private GatewayAnswer declined(Intent intent, String declineCode, String message, Instant now) {
+    change(intent, "requires_payment_method", now);
+    GatewayAnswer answer = GatewayAnswer.error(402, "card_error", "card_declined", declineCode, message);
+    ((ObjectNode) answer.body().get("error")).set("payment_intent", toJson(intent));
+    return answer;
+  }
+
+  private Intent newIntent(IntentRequest request, Instant now) {
+    // pi_<paymentId>, so a reader of the demo sees which payment an intent belongs to; a second
+    // intent for the same payment (a create without the key) gets a suffix.
+    String id = "pi_" + request.paymentId();
+    for (int n = 2; intents.containsKey(id); n++) {
+      id = "pi_" + request.paymentId() + "_" + n;
+    }
+    Intent intent = new Intent(id, request, now);
+    intents.put(id, intent);
+    return intent;
+  }
+
+  private static void change(Intent intent, String status, Instant now) {
+    intent.status = status;
+    intent.changedAt = now;
+  }
+
+  private int countChargeRequest(String paymentId) {
+    return attempts.merge(paymentId == null ? "" : paymentId, 1, Integer::sum);
+  }
+
+  /** Stripe's idempotency layer around {@code work}: a repeated key replays the kept answer. */
+  private GatewayAnswer remembered(
+      String fingerprint, String key, Instant now, java.util.function.Supplier<GatewayAnswer> work) {
     if (key != null) {
       Optional<GatewayAnswer> replay = idempotency.replay(key, fingerprint, now);
       if (replay.isPresent()) {
         return replay.get();
       }
     }
-    Optional<GatewayAnswer> problem = IntentRequest.problemWith(form);
-    if (problem.isPresent()) {
-      return problem.get();
-    }
-    GatewayAnswer answer = decide(IntentRequest.of(form), key);
+    GatewayAnswer answer = work.get();
     if (key != null) {
       idempotency.remember(key, fingerprint, answer, now);
     }
@@ -90,7 +235,7 @@ final class GatewayLedger {
 
   /** Faults before the gateway runs anything: a load balancer's 5xx, a reset, a rate limit. */
   private Optional<GatewayAnswer> inFrontOfTheGateway(String token, int request) {
-    boolean spoiled = request <= faultsPerKey;
+    boolean spoiled = request <= faultsPerPayment;
     GatewayAnswer outage =
         switch (token) {
           case "pm_card_flaky" -> spoiled ? serverError(500, "An unexpected error occurred") : null;
@@ -109,7 +254,7 @@ final class GatewayLedger {
                           "Too many requests hit the API too quickly (simulated).")
                       .withRetryAfter(Duration.ofSeconds(1))
                   : null;
-          // The first request got through and charged; its retries find the gateway down.
+          // The first request got through and charged; later charge requests find the gateway down.
           case "pm_card_lateThenUnavailable" ->
               request > 1 ? serverError(503, "The gateway is temporarily unavailable") : null;
           default -> null;
@@ -119,7 +264,7 @@ final class GatewayLedger {
 
   /** Faults after the gateway decided (and, for a good card, charged): the answer is spoiled. */
   private GatewayAnswer onTheWayBack(String token, int request, GatewayAnswer answer) {
-    boolean spoiled = request <= faultsPerKey;
+    boolean spoiled = request <= faultsPerPayment;
     return switch (token) {
       case "pm_card_dropped" ->
           spoiled ? answer.damaged(GatewayAnswer.Damage.CLOSED_WITHOUT_ANSWER) : answer;
@@ -136,55 +281,58 @@ final class GatewayLedger {
     return GatewayAnswer.error(status, "api_error", null, null, message + " (simulated).");
   }
 
-  /** POST /v1/refunds: refunds a succeeded intent in full, once. */
-  synchronized GatewayAnswer refund(Map<String, String> form, String key, Instant now) {
-    String fingerprint = "refunds" + new TreeMap<>(form);
-    if (key != null) {
-      Optional<GatewayAnswer> replay = idempotency.replay(key, fingerprint, now);
-      if (replay.isPresent()) {
-        return replay.get();
-      }
-    }
-    String intentId = form.get("payment_intent");
-    if (intentId == null || intentId.isBlank()) {
-      return GatewayAnswer.invalidRequest(
-          400, "parameter_missing", "Missing required param: payment_intent.");
-    }
-    Intent intent = intents.get(intentId);
-    if (intent == null) {
-      return GatewayAnswer.invalidRequest(
-          404, "resource_missing", "No such payment_intent: '" + intentId + "'");
-    }
-    if (!refundedIntents.add(intentId)) {
-      return GatewayAnswer.invalidRequest(
-          400,
-          "charge_already_refunded",
-          "Charge for " + intentId + " has already been refunded.");
-    }
-    String refundId = "re_" + intentId.substring("pi_".length());
-    refunds.add(
-        new SimulatedRefund(
-            refundId, intentId, intent.paymentId(), intent.amount(), intent.currency(), key));
-    GatewayAnswer answer =
-        GatewayAnswer.ok(
-            JSON.objectNode()
-                .put("id", refundId)
-                .put("object", "refund")
-                .put("status", "succeeded")
-                .put("amount", intent.amount())
-                .put("currency", intent.currency())
-                .put("payment_intent", intentId));
-    if (key != null) {
-      idempotency.remember(key, fingerprint, answer, now);
-    }
+  private static GatewayAnswer noSuchIntent(String intentId) {
+    return GatewayAnswer.invalidRequest(404, "resource_missing", "No such payment_intent: '" + intentId + "'");
+  }
+
+  private static GatewayAnswer unexpectedState(Intent intent, String action) {
+    GatewayAnswer answer = GatewayAnswer.invalidRequest(400, "payment_intent_unexpected_state",
+        "You cannot " + action + " this PaymentIntent because it has a status of " + intent.status + ".");
+    ((ObjectNode) answer.body().get("error")).set("payment_intent", toJson(intent));
     return answer;
   }
 
-  /** GET /v1/payment_intents/search for one payment id: its succeeded intents. */
-  synchronized GatewayAnswer search(String paymentId) {
+  /** POST /v1/refunds: refunds a succeeded intent in full, once. */
+  synchronized GatewayAnswer refund(Map<String, String> form, String key, Instant now) {
+    return remembered("refunds" + new TreeMap<>(form), key, now, () -> {
+      String intentId = form.get("payment_intent");
+      if (intentId == null || intentId.isBlank()) {
+        return GatewayAnswer.invalidRequest(400, "parameter_missing", "Missing required param: payment_intent.");
+      }
+      Intent intent = intents.get(intentId);
+      if (intent == null) {
+        return noSuchIntent(intentId);
+      }
+      if (!intent.status.equals("succeeded")) {
+        return GatewayAnswer.invalidRequest(400, "charge_not_succeeded",
+            "This PaymentIntent (" + intentId + ") does not have a successful charge to refund.");
+      }
+      if (!refundedIntents.add(intentId)) {
+        return GatewayAnswer.invalidRequest(
+            400, "charge_already_refunded", "Charge for " + intentId + " has already been refunded.");
+      }
+      String refundId = "re_" + intentId.substring("pi_".length());
+      refunds.add(new SimulatedRefund(refundId, intentId, intent.paymentId, intent.amount, intent.currency, key));
+      return GatewayAnswer.ok(
+          JSON.objectNode()
+              .put("id", refundId)
+              .put("object", "refund")
+              .put("status", "succeeded")
+              .put("amount", intent.amount)
+              .put("currency", intent.currency)
+              .put("payment_intent", intentId));
+    });
+  }
+
+  /**
+   * GET /v1/payment_intents/search for one payment id: its intents, those that changed within the
+   * search lag left out (Stripe's index is eventually consistent).
+   */
+  synchronized GatewayAnswer search(String paymentId, Instant now) {
     ArrayNode data = JSON.arrayNode();
     intents.values().stream()
-        .filter(intent -> intent.paymentId().equals(paymentId))
+        .filter(intent -> intent.paymentId.equals(paymentId))
+        .filter(intent -> !intent.changedAt.plus(searchLag).isAfter(now))
         .forEach(intent -> data.add(toJson(intent)));
     ObjectNode result =
         JSON.objectNode()
@@ -203,54 +351,22 @@ final class GatewayLedger {
     return List.copyOf(refunds);
   }
 
+  /** Charge requests (create-and-confirm, confirm) that named this payment, faults included. */
   synchronized int chargeAttempts(String paymentId) {
     return attempts.getOrDefault(paymentId, 0);
   }
 
-  private GatewayAnswer decide(IntentRequest request, String key) {
-    String token = request.paymentMethod();
-    return switch (token) {
-      case "pm_card_chargeDeclined" -> declined("generic_decline", "Your card was declined.");
-      case "pm_card_insufficientFunds" ->
-          declined("insufficient_funds", "Your card has insufficient funds.");
-      case "pm_card_slow" -> charge(request, key).after(slowDelay);
-      default ->
-          token.startsWith("pm_card_")
-              ? charge(request, key)
-              : GatewayAnswer.invalidRequest(
-                  400, "resource_missing", "No such PaymentMethod: '" + token + "'");
-    };
-  }
-
-  private GatewayAnswer charge(IntentRequest request, String key) {
-    // pi_<paymentId>, so a reader of the demo sees which payment an intent belongs to; a second
-    // intent for the same payment (a charge without the key) gets a suffix and shows as a double.
-    String id = "pi_" + request.paymentId();
-    for (int n = 2; intents.containsKey(id); n++) {
-      id = "pi_" + request.paymentId() + "_" + n;
-    }
-    Intent intent = new Intent(id, request.paymentId(), request.amount(), request.currency());
-    intents.put(id, intent);
-    charges.add(
-        new SimulatedCharge(
-            request.paymentId(), id, request.amount(), request.currency(), key));
-    return GatewayAnswer.ok(toJson(intent));
-  }
-
-  private static GatewayAnswer declined(String declineCode, String message) {
-    return GatewayAnswer.error(402, "card_error", "card_declined", declineCode, message);
-  }
-
   private static ObjectNode toJson(Intent intent) {
+    boolean succeeded = intent.status.equals("succeeded");
     ObjectNode json =
         JSON.objectNode()
-            .put("id", intent.id())
+            .put("id", intent.id)
             .put("object", "payment_intent")
-            .put("status", "succeeded")
-            .put("amount", intent.amount())
-            .put("amount_received", intent.amount())
-            .put("currency", intent.currency());
-    json.putObject("metadata").put("payment_id", intent.paymentId());
+            .put("status", intent.status)
+            .put("amount", intent.amount)
+            .put("amount_received", succeeded ? intent.amount : 0)
+            .put("currency", intent.currency);
+    json.putObject("metadata").put("payment_id", intent.paymentId);
     return json;
   }
 }

@@ -55,6 +55,9 @@ public final class GatewaySimulator {
    */
   public static final Duration DEFAULT_LATE_DELAY = Duration.ofSeconds(35);
 
+  /** Stripe's search "may take up to a minute" to show a change: the simulator takes the minute. */
+  public static final Duration DEFAULT_SEARCH_LAG = Duration.ofSeconds(60);
+
   /**
    * How the simulator runs.
    *
@@ -66,6 +69,8 @@ public final class GatewaySimulator {
    * @param latency added to every answer
    * @param lateDelay how late the first answer of {@code pm_card_timeout} and {@code
    *     pm_card_lateThenUnavailable} is; longer than the caller's read timeout
+   * @param searchLag how long a new or changed intent stays out of search results: Stripe's search
+   *     index lags by up to a minute, and says not to rely on it for read-after-write
    */
   public record Settings(
       int port,
@@ -73,7 +78,8 @@ public final class GatewaySimulator {
       int flakyFailures,
       Duration slowDelay,
       Duration latency,
-      Duration lateDelay) {
+      Duration lateDelay,
+      Duration searchLag) {
 
     public Settings {
       if (port < 0 || port > 65_535) {
@@ -88,12 +94,24 @@ public final class GatewaySimulator {
       requireNonNegative(slowDelay, "slowDelay");
       requireNonNegative(latency, "latency");
       requireNonNegative(lateDelay, "lateDelay");
+      requireNonNegative(searchLag, "searchLag");
     }
 
-    /** Late answers after {@link #DEFAULT_LATE_DELAY}. */
+    /** Search lagging by {@link #DEFAULT_SEARCH_LAG}, as Stripe's does. */
+    public Settings(
+        int port, String secretKey, int flakyFailures, Duration slowDelay, Duration latency, Duration lateDelay) {
+      this(port, secretKey, flakyFailures, slowDelay, latency, lateDelay, DEFAULT_SEARCH_LAG);
+    }
+
+    /** Late answers after {@link #DEFAULT_LATE_DELAY}, search lagging by {@link #DEFAULT_SEARCH_LAG}. */
     public Settings(
         int port, String secretKey, int flakyFailures, Duration slowDelay, Duration latency) {
       this(port, secretKey, flakyFailures, slowDelay, latency, DEFAULT_LATE_DELAY);
+    }
+
+    /** The same settings with another search lag. */
+    public Settings withSearchLag(Duration lag) {
+      return new Settings(port, secretKey, flakyFailures, slowDelay, latency, lateDelay, lag);
     }
 
     /** A free port, two flaky failures, a three-second slow card and no added latency. */
@@ -117,10 +135,18 @@ public final class GatewaySimulator {
   private final WireMockServer server;
 
   public GatewaySimulator(Settings settings) {
-    this.ledger = new GatewayLedger(settings.flakyFailures(), settings.slowDelay(), settings.lateDelay());
+    this(settings, Clock.systemUTC());
+  }
+
+  /**
+   * A simulator whose sense of time (search lag, idempotency keys) is {@code clock}: tests move a
+   * clock instead of waiting. Answer delays (slow and late cards, latency) stay real time.
+   */
+  public GatewaySimulator(Settings settings, Clock clock) {
+    this.ledger = new GatewayLedger(
+        settings.flakyFailures(), settings.slowDelay(), settings.lateDelay(), settings.searchLag());
     GatewayTransformer transformer =
-        new GatewayTransformer(
-            ledger, hold, settings.secretKey(), settings.latency(), Clock.systemUTC());
+        new GatewayTransformer(ledger, hold, settings.secretKey(), settings.latency(), clock);
     this.server =
         new WireMockServer(
             wireMockConfig()

@@ -31,6 +31,12 @@ final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
   private static final Pattern PAYMENT_ID_QUERY =
       Pattern.compile("metadata\\['payment_id'\\]:'((?:[^'\\\\]|\\\\.)*)'");
 
+  /** /v1/payment_intents/{id}, /v1/payment_intents/{id}/confirm, /v1/payment_intents/{id}/cancel. */
+  private static final Pattern INTENT_PATH = Pattern.compile("/v1/payment_intents/(pi_[^/]+)(?:/(confirm|cancel))?");
+
+  /** The API versions the simulator speaks: the one GatewayClient pins. */
+  static final java.util.Set<String> SUPPORTED_VERSIONS = java.util.Set.of("2024-06-20");
+
   private final GatewayLedger ledger;
   private final ChargeHold hold;
   private final byte[] expectedAuthorization;
@@ -86,11 +92,36 @@ final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
     URI url = URI.create(request.getUrl());
     String route = request.getMethod().getName() + " " + url.getPath();
     String key = request.getHeader("Idempotency-Key");
+    String version = request.getHeader("Stripe-Version");
+    // Stricter than Stripe, which falls back to the account's default version: a client that
+    // does not pin one may change behaviour when someone changes the account.
+    if (version == null || !SUPPORTED_VERSIONS.contains(version)) {
+      return GatewayAnswer.invalidRequest(400, "api_version_invalid",
+          "The simulator needs a Stripe-Version header naming one of " + SUPPORTED_VERSIONS
+              + (version == null ? "" : ", not " + version) + ".");
+    }
+    Matcher intent = INTENT_PATH.matcher(url.getPath());
+    if (route.equals("GET /v1/payment_intents/search")) {
+      return search(decode(url.getRawQuery()).get("query"));
+    }
+    if (intent.matches()) {
+      String id = intent.group(1);
+      String action = intent.group(2);
+      String method = request.getMethod().getName();
+      if (action == null && method.equals("GET")) {
+        return ledger.retrieve(id);
+      }
+      if ("confirm".equals(action) && method.equals("POST")) {
+        return held(ledger.paymentOf(id), () -> ledger.confirm(id, decode(request.getBodyAsString()), key, clock.instant()));
+      }
+      if ("cancel".equals(action) && method.equals("POST")) {
+        return ledger.cancel(id, key, clock.instant());
+      }
+    }
     return switch (route) {
       case "POST /v1/payment_intents" -> createIntent(decode(request.getBodyAsString()), key);
       case "POST /v1/refunds" ->
           ledger.refund(decode(request.getBodyAsString()), key, clock.instant());
-      case "GET /v1/payment_intents/search" -> search(decode(url.getRawQuery()).get("query"));
       default ->
           GatewayAnswer.invalidRequest(
               404, null, "Unrecognized request URL (" + route + ") in the gateway simulator.");
@@ -98,7 +129,14 @@ final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
   }
 
   private GatewayAnswer createIntent(Map<String, String> form, String key) {
-    String paymentId = form.get("metadata[payment_id]");
+    if (!"true".equals(form.get("confirm"))) {
+      return ledger.createIntent(form, key, clock.instant()); // nothing charged: never held
+    }
+    return held(form.get("metadata[payment_id]"), () -> ledger.createIntent(form, key, clock.instant()));
+  }
+
+  /** A charge request waits at the door while its payment is held (outside the ledger's lock). */
+  private GatewayAnswer held(String paymentId, java.util.function.Supplier<GatewayAnswer> charge) {
     if (paymentId != null) {
       try {
         hold.await(paymentId);
@@ -108,7 +146,7 @@ final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
             500, "api_error", null, null, "The simulator stopped while holding the request.");
       }
     }
-    return ledger.createIntent(form, key, clock.instant());
+    return charge.get();
   }
 
   private GatewayAnswer search(String query) {
@@ -119,7 +157,7 @@ final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
           "parameter_invalid_string",
           "The simulator only searches by metadata['payment_id']:'<id>'.");
     }
-    return ledger.search(matcher.group(1).replaceAll("\\\\(.)", "$1"));
+    return ledger.search(matcher.group(1).replaceAll("\\\\(.)", "$1"), clock.instant());
   }
 
   private boolean authorized(LoggedRequest request) {

@@ -49,10 +49,11 @@ final class IdempotencyStore {
 
   /**
    * Keeps the answer if Stripe would: only once the endpoint started executing, that is for a
-   * result (a success or a decline), not for a validation error or an outage before it.
+   * result (a success or a decline) or an error the endpoint itself ran into (a 500 it began), not
+   * for a validation error or an outage in front of it.
    */
   void remember(String key, String fingerprint, GatewayAnswer answer, Instant now) {
-    if (answer.status() == 200 || answer.status() == 402) {
+    if (answer.status() == 200 || answer.status() == 402 || answer.keptOnError()) {
       byKey.put(key, new Stored(fingerprint, answer, now.plus(answer.delay())));
     }
   }

@@ -4,10 +4,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The parameters of a create-and-confirm PaymentIntent request, as {@code GatewayClient} sends
- * them.
+ * The parameters of a create-PaymentIntent request, as {@code GatewayClient} sends them.
  */
-record IntentRequest(String paymentId, long amount, String currency, String paymentMethod) {
+record IntentRequest(
+    String paymentId, long amount, String currency, String paymentMethod, boolean redirectsNever) {
 
   /** Why the form cannot be charged, as the gateway's 400 answer; empty when it can. */
   static Optional<GatewayAnswer> problemWith(Map<String, String> form) {
@@ -30,12 +30,6 @@ record IntentRequest(String paymentId, long amount, String currency, String paym
           GatewayAnswer.invalidRequest(
               400, "parameter_invalid_string", "Invalid currency: " + form.get("currency")));
     }
-    // Only create-and-confirm is simulated; an unconfirmed intent would need a second call.
-    if (!"true".equals(form.get("confirm"))) {
-      return Optional.of(
-          GatewayAnswer.invalidRequest(
-              400, "parameter_unknown", "The simulator only creates intents with confirm=true."));
-    }
     return Optional.empty();
   }
 
@@ -45,7 +39,8 @@ record IntentRequest(String paymentId, long amount, String currency, String paym
         form.get("metadata[payment_id]"),
         Long.parseLong(form.get("amount")),
         form.get("currency"),
-        form.get("payment_method"));
+        form.get("payment_method"),
+        "never".equals(form.get("automatic_payment_methods[allow_redirects]")));
   }
 
   private static GatewayAnswer missing(String parameter) {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.durapay.devstack.gateway.GatewaySimulator.Settings;
 import io.durapay.worker.gateway.GatewayCharge;
 import io.durapay.worker.gateway.GatewayClient;
+import io.durapay.worker.gateway.GatewayIntent;
 import io.durapay.worker.gateway.GatewayRefund;
 import io.durapay.worker.gateway.GatewayRejectedException;
 import io.durapay.worker.gateway.GatewayRetryableException;
@@ -46,18 +47,18 @@ class GatewaySimulatorTest {
   @ParameterizedTest
   @ValueSource(strings = {"pm_card_visa", "pm_card_mastercard", "pm_card_amex"})
   void aTestCardIsChargedOnce(String card) {
-    GatewayCharge charge = client.charge("pay_1", 1250, "EUR", card);
+    GatewayCharge charge = charge(client, "pay_1", 1250, card);
 
     assertThat(charge).isEqualTo(new GatewayCharge("pi_pay_1", "succeeded", 1250, "eur"));
     assertThat(simulator.charges())
-        .containsExactly(new SimulatedCharge("pay_1", "pi_pay_1", 1250, "eur", "pay_1"));
+        .containsExactly(new SimulatedCharge("pay_1", "pi_pay_1", 1250, "eur", "confirm-pay_1-1"));
     assertThat(simulator.chargeAttempts("pay_1")).isEqualTo(1);
   }
 
   @Test
   void aRepeatedChargeGetsTheFirstIntentAndMovesNoMoreMoney() {
-    GatewayCharge first = client.charge("pay_1", 1250, "eur", "pm_card_visa");
-    GatewayCharge again = client.charge("pay_1", 1250, "eur", "pm_card_visa");
+    GatewayCharge first = charge(client, "pay_1", 1250, "pm_card_visa");
+    GatewayCharge again = charge(client, "pay_1", 1250, "pm_card_visa");
 
     assertThat(again).isEqualTo(first);
     assertThat(simulator.charges()).hasSize(1);
@@ -69,11 +70,11 @@ class GatewaySimulatorTest {
       throws Exception {
     simulator.holdCharges();
     CompletableFuture<GatewayCharge> first =
-        CompletableFuture.supplyAsync(() -> client.charge("pay_1", 1250, "eur", "pm_card_visa"));
+        CompletableFuture.supplyAsync(() -> charge(client, "pay_1", 1250, "pm_card_visa"));
     CompletableFuture<GatewayCharge> retry =
-        CompletableFuture.supplyAsync(() -> client.charge("pay_1", 1250, "eur", "pm_card_visa"));
+        CompletableFuture.supplyAsync(() -> charge(client, "pay_1", 1250, "pm_card_visa"));
     CompletableFuture<GatewayCharge> other =
-        CompletableFuture.supplyAsync(() -> client.charge("pay_2", 500, "eur", "pm_card_visa"));
+        CompletableFuture.supplyAsync(() -> charge(client, "pay_2", 500, "pm_card_visa"));
     await().atMost(Duration.ofSeconds(10))
         .until(() -> simulator.heldPayments().containsAll(List.of("pay_1", "pay_2")));
     assertThat(simulator.charges()).isEmpty();
@@ -89,17 +90,17 @@ class GatewaySimulatorTest {
 
     assertThat(other.get(10, TimeUnit.SECONDS).id()).isEqualTo("pi_pay_2");
     assertThat(simulator.heldPayments()).isEmpty();
-    assertThat(client.charge("pay_3", 100, "eur", "pm_card_visa").id()).isEqualTo("pi_pay_3");
+    assertThat(charge(client, "pay_3", 100, "pm_card_visa").id()).isEqualTo("pi_pay_3");
   }
 
   @Test
   void reusingAKeyWithOtherParametersIsRejected() {
-    client.charge("pay_1", 1250, "eur", "pm_card_visa");
+    charge(client, "pay_1", 1250, "pm_card_visa");
 
     GatewayRejectedException e =
         catchThrowableOfType(
             GatewayRejectedException.class,
-            () -> client.charge("pay_1", 9999, "eur", "pm_card_visa"));
+            () -> charge(client, "pay_1", 9999, "pm_card_visa"));
 
     assertThat(e.status()).isEqualTo(400);
     assertThat(e.getMessage()).contains("idempotency_error");
@@ -114,10 +115,10 @@ class GatewaySimulatorTest {
   void aDecliningCardIsDeclinedEveryTime(String card, String declineCode) {
     PaymentDeclinedException first =
         catchThrowableOfType(
-            PaymentDeclinedException.class, () -> client.charge("pay_1", 1250, "eur", card));
+            PaymentDeclinedException.class, () -> charge(client, "pay_1", 1250, card));
     PaymentDeclinedException again =
         catchThrowableOfType(
-            PaymentDeclinedException.class, () -> client.charge("pay_1", 1250, "eur", card));
+            PaymentDeclinedException.class, () -> charge(client, "pay_1", 1250, card));
 
     assertThat(first.code()).isEqualTo(declineCode);
     assertThat(again.code()).isEqualTo(declineCode);
@@ -131,11 +132,11 @@ class GatewaySimulatorTest {
       GatewayRetryableException e =
           catchThrowableOfType(
               GatewayRetryableException.class,
-              () -> client.charge("pay_1", 1250, "eur", "pm_card_flaky"));
+              () -> charge(client, "pay_1", 1250, "pm_card_flaky"));
       assertThat(e.code()).isEqualTo("http_500");
     }
 
-    GatewayCharge charge = client.charge("pay_1", 1250, "eur", "pm_card_flaky");
+    GatewayCharge charge = charge(client, "pay_1", 1250, "pm_card_flaky");
 
     assertThat(charge.id()).isEqualTo("pi_pay_1");
     assertThat(simulator.chargeAttempts("pay_1")).isEqualTo(3);
@@ -143,15 +144,15 @@ class GatewaySimulatorTest {
   }
 
   @Test
-  void flakyFailuresAreCountedPerIdempotencyKey() {
+  void flakyFailuresAreCountedPerPayment() {
     catchThrowableOfType(
         GatewayRetryableException.class,
-        () -> client.charge("pay_1", 1250, "eur", "pm_card_flaky"));
+        () -> charge(client, "pay_1", 1250, "pm_card_flaky"));
 
     GatewayRetryableException otherPayment =
         catchThrowableOfType(
             GatewayRetryableException.class,
-            () -> client.charge("pay_2", 1250, "eur", "pm_card_flaky"));
+            () -> charge(client, "pay_2", 1250, "pm_card_flaky"));
 
     assertThat(otherPayment.code()).isEqualTo("http_500");
   }
@@ -165,18 +166,18 @@ class GatewaySimulatorTest {
     GatewayRetryableException timeout =
         catchThrowableOfType(
             GatewayRetryableException.class,
-            () -> impatient.charge("pay_1", 1250, "eur", "pm_card_slow"));
+            () -> charge(impatient, "pay_1", 1250, "pm_card_slow"));
     // The first request is still being worked on, as Stripe says of a key in use.
     GatewayRetryableException inUse =
         catchThrowableOfType(
             GatewayRetryableException.class,
-            () -> client.charge("pay_1", 1250, "eur", "pm_card_slow"));
+            () -> charge(client, "pay_1", 1250, "pm_card_slow"));
     GatewayCharge charge =
         await()
             .atMost(SLOW.multipliedBy(3))
             .pollInterval(Duration.ofMillis(100))
             .ignoreExceptionsInstanceOf(GatewayRetryableException.class)
-            .until(() -> client.charge("pay_1", 1250, "eur", "pm_card_slow"), Objects::nonNull);
+            .until(() -> charge(client, "pay_1", 1250, "pm_card_slow"), Objects::nonNull);
 
     assertThat(timeout.code()).isEqualTo("timeout");
     assertThat(inUse.code()).isEqualTo("idempotency_key_in_use");
@@ -190,12 +191,12 @@ class GatewaySimulatorTest {
       GatewayRetryableException e =
           catchThrowableOfType(
               GatewayRetryableException.class,
-              () -> client.charge("pay_1", 1250, "eur", "pm_card_reset"));
+              () -> charge(client, "pay_1", 1250, "pm_card_reset"));
       assertThat(e.code()).isEqualTo("io_error");
       assertThat(simulator.charges()).isEmpty();
     }
 
-    assertThat(client.charge("pay_1", 1250, "eur", "pm_card_reset").id()).isEqualTo("pi_pay_1");
+    assertThat(charge(client, "pay_1", 1250, "pm_card_reset").id()).isEqualTo("pi_pay_1");
     assertThat(simulator.charges()).hasSize(1);
   }
 
@@ -205,12 +206,12 @@ class GatewaySimulatorTest {
       GatewayRetryableException e =
           catchThrowableOfType(
               GatewayRetryableException.class,
-              () -> client.charge("pay_1", 1250, "eur", "pm_card_rateLimited"));
+              () -> charge(client, "pay_1", 1250, "pm_card_rateLimited"));
       assertThat(e.code()).isEqualTo("rate_limit");
       assertThat(e.retryAfter()).contains(Duration.ofSeconds(1));
     }
 
-    assertThat(client.charge("pay_1", 1250, "eur", "pm_card_rateLimited").id())
+    assertThat(charge(client, "pay_1", 1250, "pm_card_rateLimited").id())
         .isEqualTo("pi_pay_1");
     assertThat(simulator.charges()).hasSize(1);
   }
@@ -221,12 +222,12 @@ class GatewaySimulatorTest {
     for (int attempt = 1; attempt <= 2; attempt++) {
       GatewayRetryableException e =
           catchThrowableOfType(
-              GatewayRetryableException.class, () -> client.charge("pay_1", 1250, "eur", card));
+              GatewayRetryableException.class, () -> charge(client, "pay_1", 1250, card));
       assertThat(e.code()).isEqualTo(failure);
       assertThat(simulator.charges()).extracting(SimulatedCharge::intentId).containsExactly("pi_pay_1");
     }
 
-    GatewayCharge charge = client.charge("pay_1", 1250, "eur", card);
+    GatewayCharge charge = charge(client, "pay_1", 1250, card);
 
     assertThat(charge).isEqualTo(new GatewayCharge("pi_pay_1", "succeeded", 1250, "eur"));
     assertThat(simulator.charges()).hasSize(1);
@@ -242,9 +243,9 @@ class GatewaySimulatorTest {
     GatewayRetryableException timeout =
         catchThrowableOfType(
             GatewayRetryableException.class,
-            () -> impatient.charge("pay_1", 1250, "eur", "pm_card_timeout"));
+            () -> charge(impatient, "pay_1", 1250, "pm_card_timeout"));
     // Charged at the first request: unlike a slow card, the key is not in use any more.
-    GatewayCharge charge = impatient.charge("pay_1", 1250, "eur", "pm_card_timeout");
+    GatewayCharge charge = charge(impatient, "pay_1", 1250, "pm_card_timeout");
 
     assertThat(timeout.code()).isEqualTo("timeout");
     assertThat(charge.id()).isEqualTo("pi_pay_1");
@@ -252,7 +253,7 @@ class GatewaySimulatorTest {
   }
 
   @Test
-  void aLateAnswerThenAnOutageLeavesACallerThatCanOnlyFindTheChargeBySearch() {
+  void aLateAnswerThenAnOutageLeavesTheChargeToBeFoundByItsIntentIdNotBySearch() {
     simulator.stop();
     startWith(new Settings(0, SECRET, 2, SLOW, Duration.ZERO, Duration.ofSeconds(2)));
     GatewayClient impatient = impatient(Duration.ofMillis(300));
@@ -260,16 +261,18 @@ class GatewaySimulatorTest {
     GatewayRetryableException timeout =
         catchThrowableOfType(
             GatewayRetryableException.class,
-            () -> impatient.charge("pay_1", 1250, "eur", "pm_card_lateThenUnavailable"));
+            () -> charge(impatient, "pay_1", 1250, "pm_card_lateThenUnavailable"));
     GatewayRetryableException retry =
         catchThrowableOfType(
             GatewayRetryableException.class,
-            () -> impatient.charge("pay_1", 1250, "eur", "pm_card_lateThenUnavailable"));
+            () -> charge(impatient, "pay_1", 1250, "pm_card_lateThenUnavailable"));
 
     assertThat(timeout.code()).isEqualTo("timeout");
     assertThat(retry.code()).isEqualTo("http_503");
     assertThat(simulator.charges()).hasSize(1);
-    assertThat(client.findByPaymentId("pay_1").map(GatewayCharge::id)).contains("pi_pay_1");
+    assertThat(client.retrieve("pi_pay_1").succeeded()).isTrue();
+    // Search lags fresh charges by up to a minute, as Stripe's does.
+    assertThat(client.findByPaymentId("pay_1")).isEmpty();
   }
 
   @Test
@@ -279,7 +282,7 @@ class GatewaySimulatorTest {
     startWith(new Settings(0, SECRET, 2, SLOW, latency));
 
     long started = System.nanoTime();
-    client.charge("pay_1", 1250, "eur", "pm_card_visa");
+    charge(client, "pay_1", 1250, "pm_card_visa");
 
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(latency);
   }
@@ -289,7 +292,7 @@ class GatewaySimulatorTest {
     GatewayRejectedException e =
         catchThrowableOfType(
             GatewayRejectedException.class,
-            () -> client.charge("pay_1", 1250, "eur", "pm_unknown"));
+            () -> charge(client, "pay_1", 1250, "pm_unknown"));
 
     assertThat(e.status()).isEqualTo(400);
     assertThat(e.code()).isEqualTo("resource_missing");
@@ -297,7 +300,7 @@ class GatewaySimulatorTest {
 
   @Test
   void aRepeatedRefundGetsTheFirstRefundAndRefundsOnce() {
-    client.charge("pay_1", 1250, "eur", "pm_card_visa");
+    charge(client, "pay_1", 1250, "pm_card_visa");
 
     GatewayRefund first = client.refund("pay_1", "pi_pay_1");
     GatewayRefund again = client.refund("pay_1", "pi_pay_1");
@@ -311,7 +314,7 @@ class GatewaySimulatorTest {
 
   @Test
   void refundingARefundedIntentUnderAnotherKeyIsAlreadyDone() {
-    client.charge("pay_1", 1250, "eur", "pm_card_visa");
+    charge(client, "pay_1", 1250, "pm_card_visa");
     client.refund("pay_1", "pi_pay_1");
 
     // A new key is a new request, which the gateway answers with charge_already_refunded; the
@@ -334,12 +337,86 @@ class GatewaySimulatorTest {
   }
 
   @Test
-  void searchFindsTheSucceededIntentOfAPaymentOnly() {
-    client.charge("it's", 1250, "eur", "pm_card_visa");
+  void searchFindsTheSucceededIntentOfAPaymentOnlyOnceTheSearchLagHasPassed() {
+    simulator.stop();
+    MovableClock clock = new MovableClock();
+    startWith(new Settings(0, SECRET, 2, SLOW, Duration.ZERO), clock);
+    charge(client, "it's", 1250, "pm_card_visa");
+
+    assertThat(client.findByPaymentId("it's")).as("within the lag").isEmpty();
+    clock.advance(GatewaySimulator.DEFAULT_SEARCH_LAG);
 
     assertThat(client.findByPaymentId("it's"))
         .contains(new GatewayCharge("pi_it's", "succeeded", 1250, "eur"));
     assertThat(client.findByPaymentId("pay_never_charged")).isEmpty();
+  }
+
+  @Test
+  void aRequestWithoutAPinnedStripeVersionIsRefused() throws Exception {
+    try (okhttp3.Response response = new OkHttpClient().newCall(new okhttp3.Request.Builder()
+            .url(simulator.baseUrl() + "/v1/payment_intents/pi_x")
+            .header("Authorization", "Bearer " + SECRET).get().build()).execute()) {
+      assertThat(response.code()).isEqualTo(400);
+      assertThat(response.body().string()).contains("api_version_invalid", "Stripe-Version");
+    }
+  }
+
+  @Test
+  void aServerSideConfirmOfAnIntentThatAllowsRedirectsNeedsAReturnUrl() throws Exception {
+    okhttp3.FormBody form = new okhttp3.FormBody.Builder()
+        .add("amount", "1250").add("currency", "eur").add("payment_method", "pm_card_visa")
+        .add("confirm", "true").add("metadata[payment_id]", "pay_1").build();
+    try (okhttp3.Response response = new OkHttpClient().newCall(new okhttp3.Request.Builder()
+            .url(simulator.baseUrl() + "/v1/payment_intents")
+            .header("Authorization", "Bearer " + SECRET)
+            .header("Stripe-Version", GatewayClient.STRIPE_VERSION).post(form).build()).execute()) {
+      assertThat(response.code()).isEqualTo(400);
+      assertThat(response.body().string()).contains("return_url", "allow_redirects");
+    }
+    assertThat(simulator.charges()).isEmpty();
+  }
+
+  @Test
+  void a500TheGatewayKeepsUnderItsKeyIsReplayedToThatKeyAndANewAttemptsKeyCharges() {
+    GatewayIntent intent = client.createIntent("pay_1", 1250, "eur", "pm_card_error500");
+    GatewayRetryableException first =
+        catchThrowableOfType(GatewayRetryableException.class, () -> client.confirm("pay_1", intent.id(), 1));
+    GatewayRetryableException sameKey =
+        catchThrowableOfType(GatewayRetryableException.class, () -> client.confirm("pay_1", intent.id(), 1));
+
+    assertThat(first.code()).isEqualTo("http_500");
+    assertThat(sameKey.code()).as("the kept 500, replayed").isEqualTo("http_500");
+    assertThat(client.retrieve(intent.id()).status()).isEqualTo("requires_confirmation");
+    // Counted per payment: the third charge request gets through.
+    assertThat(client.confirm("pay_1", intent.id(), 2).id()).isEqualTo("pi_pay_1");
+    assertThat(simulator.charges()).hasSize(1);
+  }
+
+  @Test
+  void aCanceledIntentCanNeverChargeAndASucceededOneCannotBeCanceled() {
+    GatewayIntent intent = client.createIntent("pay_1", 1250, "eur", "pm_card_visa");
+    assertThat(client.cancel("pay_1", intent.id()).canceled()).isTrue();
+
+    GatewayRejectedException confirm =
+        catchThrowableOfType(GatewayRejectedException.class, () -> client.confirm("pay_1", intent.id(), 1));
+    assertThat(confirm.code()).isEqualTo("payment_intent_unexpected_state");
+    assertThat(simulator.charges()).isEmpty();
+
+    charge(client, "pay_2", 500, "pm_card_visa");
+    GatewayRejectedException cancel =
+        catchThrowableOfType(GatewayRejectedException.class, () -> client.cancel("pay_2", "pi_pay_2"));
+    assertThat(cancel.code()).isEqualTo("payment_intent_unexpected_state");
+  }
+
+  @Test
+  void anIntentSucceedsOnceWhateverTheKeysOfItsConfirms() {
+    GatewayCharge charge = charge(client, "pay_1", 1250, "pm_card_visa", 1);
+
+    GatewayRejectedException again =
+        catchThrowableOfType(GatewayRejectedException.class, () -> client.confirm("pay_1", charge.id(), 2));
+
+    assertThat(again.code()).isEqualTo("payment_intent_unexpected_state");
+    assertThat(simulator.charges()).hasSize(1);
   }
 
   @Test
@@ -349,7 +426,7 @@ class GatewaySimulatorTest {
     GatewayRejectedException e =
         catchThrowableOfType(
             GatewayRejectedException.class,
-            () -> intruder.charge("pay_1", 1250, "eur", "pm_card_visa"));
+            () -> charge(intruder, "pay_1", 1250, "pm_card_visa"));
 
     assertThat(e.status()).isEqualTo(401);
     assertThat(e.getMessage()).contains("authentication_error");
@@ -363,8 +440,48 @@ class GatewaySimulatorTest {
   }
 
   private void startWith(Settings settings) {
-    simulator = new GatewaySimulator(settings);
+    startWith(settings, java.time.Clock.systemUTC());
+  }
+
+  private void startWith(Settings settings, java.time.Clock clock) {
+    simulator = new GatewaySimulator(settings, clock);
     simulator.start();
-    client = new GatewayClient(new OkHttpClient(), simulator.baseUrl(), SECRET);
+    // No silent retry on a broken connection: each fault must reach the caller to be counted.
+    client = new GatewayClient(
+        new OkHttpClient.Builder().retryOnConnectionFailure(false).build(), simulator.baseUrl(), SECRET);
+  }
+
+  /** The workers' two steps: the intent created (nothing charged), then confirmed (this attempt's key). */
+  private static GatewayCharge charge(GatewayClient via, String paymentId, long amount, String card) {
+    return charge(via, paymentId, amount, card, 1);
+  }
+
+  private static GatewayCharge charge(GatewayClient via, String paymentId, long amount, String card, int attempt) {
+    GatewayIntent intent = via.createIntent(paymentId, amount, "eur", card);
+    return via.confirm(paymentId, intent.id(), attempt);
+  }
+
+  /** A clock the test moves; it starts at the real time. */
+  static final class MovableClock extends java.time.Clock {
+    private volatile java.time.Instant now = java.time.Instant.now();
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
   }
 }

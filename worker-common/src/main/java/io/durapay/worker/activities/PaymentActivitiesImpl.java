@@ -21,7 +21,10 @@ import io.durapay.store.WebhookDeliveryDao;
 import io.durapay.worker.gateway.GatewayCharge;
 import io.durapay.worker.gateway.GatewayClient;
 import io.durapay.worker.gateway.GatewayException;
+import io.durapay.worker.gateway.GatewayIntent;
 import io.durapay.worker.gateway.GatewayRefund;
+import io.durapay.worker.gateway.GatewayRejectedException;
+import io.durapay.worker.gateway.GatewayRetryableException;
 import io.durapay.worker.gateway.PaymentDeclinedException;
 import io.durapay.worker.risk.RiskRules;
 import io.durapay.worker.webhook.WebhookAttempt;
@@ -140,9 +143,13 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
   }
 
   /**
-   * Idempotent at the gateway: every attempt sends {@code Idempotency-Key: <paymentId>}, so a retry
-   * after a lost response returns the first charge instead of making a second. The amount and the
-   * payment-method token are read from the store, never taken from the workflow input.
+   * Charges in two steps so that the outcome can always be found out: the payment's PaymentIntent
+   * is created unconfirmed (nothing charged; key: the payment id) and its id written to the
+   * payment's row, and only then confirmed. A retry, a redrive or a reset of the payment finds the
+   * id on the row and retrieves the intent instead of creating another, so a lost answer, a 500
+   * the gateway keeps under its key, or a key the gateway forgot after 24 h never leads to a second
+   * charge or a charge nobody knows of. The amount and the payment-method token are read from the
+   * store, never taken from the workflow input.
    */
   @Override
   public ChargeResult processPaymentWithGateway(PaymentRequest request) {
@@ -150,51 +157,90 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         payments
             .findById(request.paymentId())
             .orElseThrow(() -> invalid("payment_not_found", "no payment " + request.paymentId()));
+    int attempt = Activity.getExecutionContext().getInfo().getAttempt();
     try {
-      GatewayCharge charge =
-          gateway.charge(
-              payment.id(), payment.amount(), payment.currency(), payment.paymentMethod());
-      // Kept at once, so a refund never depends on finding the charge again at the gateway. A
-      // database that fails here must not fail the charge (a retry would be an unknown outcome,
-      // and the compensation a refund of a good charge): the completed transition stores it too.
-      try {
-        payments.recordGatewayReference(payment.id(), charge.id());
-      } catch (RuntimeException e) {
-        LOG.warn("payment {}: charge {} not recorded yet: {}", payment.id(), charge.id(), e.toString());
+      GatewayCharge charge;
+      if (payment.gatewayReference() == null) {
+        GatewayIntent intent =
+            gateway.createIntent(payment.id(), payment.amount(), payment.currency(), payment.paymentMethod());
+        // Written before the confirm: if this fails, nothing has been charged, and the retry
+        // creates (replays) the same intent and writes it again.
+        payments.recordGatewayReference(payment.id(), intent.id());
+        charge = gateway.confirm(payment.id(), intent.id(), attempt);
+      } else {
+        charge = carryOn(payment, gateway.retrieve(payment.gatewayReference()), attempt);
       }
       return new ChargeResult(
           charge.id(),
           charge.amount(),
           charge.currency().toUpperCase(java.util.Locale.ROOT),
-          Activity.getExecutionContext().getInfo().getAttempt());
+          attempt);
     } catch (GatewayException e) {
       throw toFailure(e);
     }
   }
 
+  /** A payment whose intent exists: what it needs now, by the intent's status at the gateway. */
+  private GatewayCharge carryOn(Payment payment, GatewayIntent intent, int attempt) {
+    return switch (intent.status()) {
+      case "succeeded" -> new GatewayCharge(intent.id(), intent.status(), intent.amount(), intent.currency());
+      case "requires_confirmation", "requires_payment_method" -> gateway.confirm(payment.id(), intent.id(), attempt);
+      case "canceled" -> throw new GatewayRejectedException(
+          409, "intent_canceled", "payment intent " + intent.id() + " was canceled: nothing was charged");
+      // processing (settles later), requires_action, requires_capture: not final, look again.
+      default -> throw new GatewayRetryableException(
+          "intent_" + intent.status(), "payment intent " + intent.id() + " is " + intent.status(), null, null);
+    };
+  }
+
   /**
-   * Idempotent: the refund carries {@code Idempotency-Key: refund-<paymentId>}, and an already
-   * refunded charge counts as refunded. The charge is the one recorded when it was made; when
-   * there is none (its outcome was never known) the gateway is searched for it, and a charge found
-   * that way is recorded before it is refunded, so no charge the gateway made is missing from the
-   * payment's row.
+   * Idempotent: an intent is refunded under {@code Idempotency-Key: refund-<paymentId>}, and an
+   * already refunded one counts as refunded. What to undo is read from the gateway itself, through
+   * the intent id the payment's row holds (written before any charge was tried): a succeeded intent
+   * is refunded and the refund followed until it is final; one that never succeeded is canceled so
+   * that it can never charge later; one still processing is looked at again (this activity retries
+   * for days). Only a payment without an intent id (charged before intents were recorded first) is
+   * looked for by search, which lags fresh charges.
    */
   @Override
   public RefundResult compensatePayment(PaymentRequest request) {
     try {
-      Optional<String> chargeId =
+      Optional<String> intentId =
           payments.findById(request.paymentId()).map(Payment::gatewayReference);
-      if (chargeId.isEmpty()) {
-        chargeId = gateway.findByPaymentId(request.paymentId()).map(GatewayCharge::id);
-        chargeId.ifPresent(id -> payments.recordGatewayReference(request.paymentId(), id));
+      if (intentId.isEmpty()) {
+        intentId = gateway.findByPaymentId(request.paymentId()).map(GatewayCharge::id);
+        intentId.ifPresent(id -> payments.recordGatewayReference(request.paymentId(), id));
       }
-      if (chargeId.isEmpty()) {
-        LOG.info("payment {}: nothing was charged, nothing to refund", request.paymentId());
+      if (intentId.isEmpty()) {
+        LOG.info("payment {}: no intent was ever made, nothing to refund", request.paymentId());
         return new RefundResult(null, false);
       }
-      GatewayRefund refund = gateway.refund(request.paymentId(), chargeId.get());
-      LOG.info("payment {}: refunded charge {}", request.paymentId(), chargeId.get());
-      return new RefundResult(refund.id(), true);
+      GatewayIntent intent = gateway.retrieve(intentId.get());
+      if (intent.processing()) {
+        throw new GatewayRetryableException(
+            "intent_processing", "payment intent " + intent.id() + " is still processing: looked at again later", null, null);
+      }
+      if (!intent.succeeded()) {
+        if (!intent.canceled()) {
+          gateway.cancel(request.paymentId(), intent.id());
+        }
+        LOG.info("payment {}: intent {} never charged ({}), canceled", request.paymentId(), intent.id(), intent.status());
+        return new RefundResult(null, false);
+      }
+      GatewayRefund refund = gateway.refund(request.paymentId(), intent.id());
+      if ("pending".equals(refund.status()) && refund.id() != null) {
+        refund = gateway.retrieveRefund(refund.id());
+      }
+      switch (refund.status()) {
+        case "succeeded" -> {
+          LOG.info("payment {}: refunded intent {}", request.paymentId(), intent.id());
+          return new RefundResult(refund.id(), true);
+        }
+        case "pending" -> throw new GatewayRetryableException(
+            "refund_pending", "refund " + refund.id() + " of " + intent.id() + " is pending: looked at again later", null, null);
+        default -> throw new GatewayRejectedException(
+            402, "refund_" + refund.status(), "refund " + refund.id() + " of " + intent.id() + " ended " + refund.status());
+      }
     } catch (GatewayException e) {
       throw toFailure(e);
     }

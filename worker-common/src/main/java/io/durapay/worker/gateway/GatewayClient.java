@@ -26,6 +26,15 @@ public final class GatewayClient implements AutoCloseable {
 
   private static final String ALREADY_REFUNDED = "charge_already_refunded";
 
+  /**
+   * The Stripe API version every request pins. Without it Stripe answers in the account's default
+   * version, which anyone with Dashboard access can change, and the meaning of fields and states
+   * with it. 2024-06-20 is the last version named by date alone; since 2023-08-16 intents accept
+   * the Dashboard's payment methods by default, so a server-side confirm must refuse redirects
+   * ({@link #createIntent}).
+   */
+  public static final String STRIPE_VERSION = "2024-06-20";
+
   private final OkHttpClient http;
   private final HttpUrl baseUrl;
   private final String secretKey;
@@ -41,40 +50,87 @@ public final class GatewayClient implements AutoCloseable {
   }
 
   /**
-   * Creates and confirms a PaymentIntent. Idempotent: the payment id is the idempotency key, so a
-   * repeated call gets the first call's intent back instead of charging again.
+   * Creates the payment's PaymentIntent, unconfirmed: nothing is charged yet, and the intent's id
+   * is known before any charge is tried, so the caller can record it first and always find out
+   * later what became of the charge ({@link #retrieve}). Idempotent: the payment id is the key, so
+   * a repeated call gets the same intent back. Redirect-based payment methods are refused ({@code
+   * automatic_payment_methods[allow_redirects]=never}): the confirm happens server-side, with no
+   * customer to redirect, which {@link #STRIPE_VERSION} requires to be said.
    *
-   * @throws PaymentDeclinedException when the payment method is refused or needs authentication
    * @throws GatewayRejectedException when the gateway rejects the request itself
-   * @throws GatewayRetryableException when the outcome is unknown or the gateway is unavailable
+   * @throws GatewayRetryableException when the answer was lost or the gateway is unavailable
    */
-  public GatewayCharge charge(
-      String paymentId, long amount, String currency, String paymentMethod) {
+  public GatewayIntent createIntent(String paymentId, long amount, String currency, String paymentMethod) {
     FormBody form =
         new FormBody.Builder()
             .add("amount", Long.toString(amount))
             .add("currency", currency.toLowerCase(Locale.ROOT))
             .add("payment_method", paymentMethod)
-            .add("confirm", "true")
+            .add("automatic_payment_methods[enabled]", "true")
+            .add("automatic_payment_methods[allow_redirects]", "never")
             .add("metadata[payment_id]", paymentId)
             .build();
     Request request = post("v1/payment_intents", form, paymentId);
-    JsonNode intent = call(request);
-    String status = required(request, intent, "status");
-    return switch (status) {
-      case "succeeded" -> toCharge(request, intent);
-      case "requires_payment_method" -> {
-        GatewayError error = GatewayError.from(intent.path("last_payment_error"));
-        throw new PaymentDeclinedException(
-            error.declineCodeOr("card_declined"), what(request) + ": " + status + error.describe());
+    return toIntent(request, call(request));
+  }
+
+  /**
+   * Confirms the intent: this is what charges. An intent succeeds at most once whatever the key,
+   * so each attempt has a key of its own ({@code confirm-<paymentId>-<attempt>}): Stripe keeps a
+   * 500 under its key and would answer every retry with it.
+   *
+   * @throws PaymentDeclinedException when the payment method is refused or needs authentication
+   * @throws GatewayRejectedException when the gateway rejects the request itself (an intent that
+   *     is canceled or already succeeded, among others)
+   * @throws GatewayRetryableException when the outcome is unknown or the gateway is unavailable:
+   *     {@link #retrieve} says what happened
+   */
+  public GatewayCharge confirm(String paymentId, String intentId, int attempt) {
+    Request request = post("v1/payment_intents/" + intentId + "/confirm", new FormBody.Builder().build(),
+        "confirm-" + paymentId + "-" + attempt);
+    return charged(request, toIntent(request, call(request)));
+  }
+
+  /** The intent as the gateway has it now: read after write, unlike search. */
+  public GatewayIntent retrieve(String intentId) {
+    HttpUrl url = baseUrl.newBuilder().addPathSegments("v1/payment_intents").addPathSegment(intentId).build();
+    Request request = authorized(url).get().build();
+    return toIntent(request, call(request));
+  }
+
+  /**
+   * Cancels an intent that has not succeeded, so that it can never charge afterwards. Idempotent
+   * ({@code cancel-<paymentId>}); an intent already canceled counts as canceled.
+   */
+  public GatewayIntent cancel(String paymentId, String intentId) {
+    Request request = post("v1/payment_intents/" + intentId + "/cancel", new FormBody.Builder().build(),
+        "cancel-" + paymentId);
+    try {
+      return toIntent(request, call(request));
+    } catch (GatewayRejectedException e) {
+      GatewayIntent current = retrieve(intentId);
+      if (current.status().equals("canceled")) {
+        return current;
       }
+      throw e;
+    }
+  }
+
+  /** The charge a confirmed intent made, or the exception its status means. */
+  private static GatewayCharge charged(Request request, GatewayIntent intent) {
+    return switch (intent.status()) {
+      case "succeeded" -> intent.toCharge();
+      case "requires_payment_method" ->
+          throw new PaymentDeclinedException(
+              intent.declineCode() == null ? "card_declined" : intent.declineCode(),
+              what(request) + ": requires_payment_method" + intent.lastError());
       case "requires_action" ->
           throw new PaymentDeclinedException(
               "authentication_required",
-              what(request) + ": " + status + " (the customer must authenticate)");
+              what(request) + ": requires_action (the customer must authenticate)");
       default ->
           throw new GatewayRetryableException(
-              "intent_" + status, what(request) + ": payment intent is " + status, null, null);
+              "intent_" + intent.status(), what(request) + ": payment intent is " + intent.status(), null, null);
     };
   }
 
@@ -96,6 +152,14 @@ public final class GatewayClient implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** The refund as the gateway has it now: {@code pending} refunds become final later. */
+  public GatewayRefund retrieveRefund(String refundId) {
+    HttpUrl url = baseUrl.newBuilder().addPathSegments("v1/refunds").addPathSegment(refundId).build();
+    Request request = authorized(url).get().build();
+    JsonNode refund = call(request);
+    return new GatewayRefund(required(request, refund, "id"), required(request, refund, "status"));
   }
 
   /**
@@ -134,7 +198,9 @@ public final class GatewayClient implements AutoCloseable {
   }
 
   private Request.Builder authorized(HttpUrl url) {
-    return new Request.Builder().url(url).header("Authorization", "Bearer " + secretKey);
+    return new Request.Builder().url(url)
+        .header("Authorization", "Bearer " + secretKey)
+        .header("Stripe-Version", STRIPE_VERSION);
   }
 
   /** Sends the request and returns the JSON object of a 2xx answer; anything else is thrown. */
@@ -173,14 +239,21 @@ public final class GatewayClient implements AutoCloseable {
   }
 
   private GatewayCharge toCharge(Request request, JsonNode intent) {
+    return toIntent(request, intent).toCharge();
+  }
+
+  private GatewayIntent toIntent(Request request, JsonNode intent) {
     if (!intent.path("amount").canConvertToExactIntegral()) {
       throw malformed(request, "a payment intent without an integer amount");
     }
-    return new GatewayCharge(
+    GatewayError error = GatewayError.from(intent.path("last_payment_error"));
+    return new GatewayIntent(
         required(request, intent, "id"),
         required(request, intent, "status"),
         intent.path("amount").longValue(),
-        required(request, intent, "currency"));
+        required(request, intent, "currency"),
+        error.declineCodeOr(null),
+        intent.path("last_payment_error").isObject() ? error.describe() : "");
   }
 
   private String required(Request request, JsonNode node, String field) {

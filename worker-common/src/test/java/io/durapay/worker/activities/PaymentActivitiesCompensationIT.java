@@ -31,9 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Compensation of a charge whose outcome was never known (every attempt timed out or failed): the
- * refund goes to the charge the gateway's search finds, and that charge is written to the
- * payment's row, so the database knows of every charge the gateway made.
+ * Compensation of a payment whose row holds no intent id (charged before intents were recorded
+ * before their confirm): the refund goes to the charge the gateway's search finds, read again by
+ * its id, and that charge is written to the payment's row, so the database knows of every charge
+ * the gateway made. (Payments charged since have their intent id on the row: MoneySafetyIT.)
  */
 class PaymentActivitiesCompensationIT {
   @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
@@ -68,6 +69,10 @@ class PaymentActivitiesCompensationIT {
     GATEWAY.stubFor(get(urlPathEqualTo("/v1/payment_intents/search")).willReturn(okJson("""
         {"object":"search_result","has_more":false,"data":[{"id":"pi_lost","object":"payment_intent",
          "status":"succeeded","amount":1999,"currency":"eur","metadata":{"payment_id":"%s"}}]}
+        """.formatted(request.paymentId()))));
+    GATEWAY.stubFor(get(urlPathEqualTo("/v1/payment_intents/pi_lost")).willReturn(okJson("""
+        {"id":"pi_lost","object":"payment_intent","status":"succeeded","amount":1999,"currency":"eur",
+         "metadata":{"payment_id":"%s"}}
         """.formatted(request.paymentId()))));
     GATEWAY.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(okJson(
         "{\"id\":\"re_lost\",\"object\":\"refund\",\"status\":\"succeeded\",\"payment_intent\":\"pi_lost\"}")));

@@ -45,6 +45,7 @@ class GatewayClientTest {
 
   private static final String SECRET = "sk_test_durapay+Secret/Never=Log-This";
   private static final String INTENTS = "/v1/payment_intents";
+  private static final String CONFIRM = "/v1/payment_intents/pi_1/confirm";
   private static final String REFUNDS = "/v1/refunds";
   private static final String SEARCH = "/v1/payment_intents/search";
 
@@ -60,44 +61,70 @@ class GatewayClientTest {
   }
 
   @Test
-  void chargeCreatesAndConfirmsAnIntentKeyedByThePaymentId() {
-    gateway.stubFor(post(INTENTS).willReturn(okJson(intent("pi_1", "succeeded", "pay_1"))));
+  void anIntentIsCreatedUnconfirmedKeyedByThePaymentIdWithTheVersionPinned() {
+    gateway.stubFor(post(INTENTS).willReturn(okJson(intent("pi_1", "requires_confirmation", "pay_1"))));
 
-    GatewayCharge charge = client.charge("pay_1", 1250, "EUR", "pm_card_visa");
+    GatewayIntent intent = client.createIntent("pay_1", 1250, "EUR", "pm_card_visa");
 
-    assertThat(charge).isEqualTo(new GatewayCharge("pi_1", "succeeded", 1250, "eur"));
+    assertThat(intent).isEqualTo(new GatewayIntent("pi_1", "requires_confirmation", 1250, "eur", null, ""));
     LoggedRequest request = onlyRequest();
     assertThat(request.getMethod().getName()).isEqualTo("POST");
     assertThat(request.getUrl()).isEqualTo(INTENTS);
     assertThat(request.getHeader("Authorization")).isEqualTo("Bearer " + SECRET);
     assertThat(request.getHeader("Idempotency-Key")).isEqualTo("pay_1");
+    assertThat(request.getHeader("Stripe-Version")).isEqualTo(GatewayClient.STRIPE_VERSION);
     assertThat(request.getHeader("Content-Type")).startsWith("application/x-www-form-urlencoded");
+    // No confirm: nothing is charged until the intent's id is recorded. No redirects: the confirm
+    // is server-side, which the pinned version requires to be said.
     assertThat(form(request))
         .containsOnly(
             Map.entry("amount", "1250"),
             Map.entry("currency", "eur"),
             Map.entry("payment_method", "pm_card_visa"),
-            Map.entry("confirm", "true"),
+            Map.entry("automatic_payment_methods[enabled]", "true"),
+            Map.entry("automatic_payment_methods[allow_redirects]", "never"),
             Map.entry("metadata[payment_id]", "pay_1"));
   }
 
   @Test
-  void repeatingAChargeRepeatsItsIdempotencyKey() {
-    gateway.stubFor(post(INTENTS).willReturn(okJson(intent("pi_1", "succeeded", "pay_1"))));
+  void eachConfirmAttemptHasAKeyOfItsOwnBecauseTheGatewayKeepsA500UnderItsKey() {
+    gateway.stubFor(post(CONFIRM).willReturn(okJson(intent("pi_1", "succeeded", "pay_1"))));
 
-    client.charge("pay_1", 1250, "eur", "pm_card_visa");
-    client.charge("pay_1", 1250, "eur", "pm_card_visa");
-    client.charge("pay_2", 1250, "eur", "pm_card_visa");
+    GatewayCharge charge = client.confirm("pay_1", "pi_1", 1);
+    client.confirm("pay_1", "pi_1", 1);
+    client.confirm("pay_1", "pi_1", 2);
 
+    assertThat(charge).isEqualTo(new GatewayCharge("pi_1", "succeeded", 1250, "eur"));
     assertThat(requests())
         .extracting(request -> request.getHeader("Idempotency-Key"))
-        .containsExactly("pay_1", "pay_1", "pay_2");
+        .containsExactly("confirm-pay_1-1", "confirm-pay_1-1", "confirm-pay_1-2");
+  }
+
+  @Test
+  void retrieveReadsTheIntentAsItIsNow() {
+    gateway.stubFor(get(urlPathEqualTo("/v1/payment_intents/pi_1"))
+        .willReturn(okJson(intent("pi_1", "processing", "pay_1"))));
+
+    GatewayIntent intent = client.retrieve("pi_1");
+
+    assertThat(intent.processing()).isTrue();
+    assertThat(onlyRequest().getHeader("Stripe-Version")).isEqualTo(GatewayClient.STRIPE_VERSION);
+  }
+
+  @Test
+  void cancellingACanceledIntentCountsAsCanceled() {
+    gateway.stubFor(post("/v1/payment_intents/pi_1/cancel").willReturn(error(
+        400, "invalid_request_error", "payment_intent_unexpected_state", "It has a status of canceled.")));
+    gateway.stubFor(get(urlPathEqualTo("/v1/payment_intents/pi_1"))
+        .willReturn(okJson(intent("pi_1", "canceled", "pay_1"))));
+
+    assertThat(client.cancel("pay_1", "pi_1").canceled()).isTrue();
   }
 
   @Test
   void aCardDeclineIsNotRetryable() {
     gateway.stubFor(
-        post(INTENTS)
+        post(CONFIRM)
             .willReturn(
                 errorBody(
                         402,
@@ -120,7 +147,7 @@ class GatewayClientTest {
   @Test
   void aCardErrorTypeIsADeclineWhateverTheStatus() {
     gateway.stubFor(
-        post(INTENTS)
+        post(CONFIRM)
             .willReturn(error(400, "card_error", "expired_card", "Your card has expired.")));
 
     GatewayException e = chargeFailure();
@@ -138,7 +165,7 @@ class GatewayClientTest {
   })
   void requestErrorsAreRejectedWithoutRetry(int status, String gatewayCode, String expectedCode) {
     gateway.stubFor(
-        post(INTENTS).willReturn(error(status, "invalid_request_error", gatewayCode, "No.")));
+        post(CONFIRM).willReturn(error(status, "invalid_request_error", gatewayCode, "No.")));
 
     GatewayException e = chargeFailure();
 
@@ -163,7 +190,7 @@ class GatewayClientTest {
     if (retryAfter != null) {
       response.withHeader("Retry-After", retryAfter);
     }
-    gateway.stubFor(post(INTENTS).willReturn(response));
+    gateway.stubFor(post(CONFIRM).willReturn(response));
 
     GatewayException e = chargeFailure();
 
@@ -181,7 +208,7 @@ class GatewayClientTest {
         DateTimeFormatter.RFC_1123_DATE_TIME.format(
             Instant.now().plusSeconds(60).atOffset(ZoneOffset.UTC));
     gateway.stubFor(
-        post(INTENTS)
+        post(CONFIRM)
             .willReturn(aResponse().withStatus(503).withHeader("Retry-After", inOneMinute)));
 
     GatewayException e = chargeFailure();
@@ -195,7 +222,7 @@ class GatewayClientTest {
   @Test
   void anErrorPageThatIsNotJsonStillMapsByStatus() {
     gateway.stubFor(
-        post(INTENTS).willReturn(aResponse().withStatus(502).withBody("<html>Bad Gateway</html>")));
+        post(CONFIRM).willReturn(aResponse().withStatus(502).withBody("<html>Bad Gateway</html>")));
 
     GatewayException e = chargeFailure();
 
@@ -217,7 +244,7 @@ class GatewayClientTest {
             + field("code", errorCode)
             + field("decline_code", declineCode)
             + "}";
-    gateway.stubFor(post(INTENTS).willReturn(okJson(intentWithLastError(status, lastError))));
+    gateway.stubFor(post(CONFIRM).willReturn(okJson(intentWithLastError(status, lastError))));
 
     GatewayException e = chargeFailure();
 
@@ -229,7 +256,7 @@ class GatewayClientTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"processing", "requires_capture", "requires_confirmation", "canceled"})
   void anIntentInAnyOtherStateIsRetryable(String status) {
-    gateway.stubFor(post(INTENTS).willReturn(okJson(intentWithLastError(status, "null"))));
+    gateway.stubFor(post(CONFIRM).willReturn(okJson(intentWithLastError(status, "null"))));
 
     GatewayException e = chargeFailure();
 
@@ -250,7 +277,7 @@ class GatewayClientTest {
       })
   void anAnswerWeCannotReadIsRetryable(String body) {
     gateway.stubFor(
-        post(INTENTS)
+        post(CONFIRM)
             .willReturn(
                 aResponse()
                     .withStatus(200)
@@ -266,7 +293,7 @@ class GatewayClientTest {
   @Test
   void aResetConnectionIsRetryable() {
     gateway.stubFor(
-        post(INTENTS).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        post(CONFIRM).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
     GatewayException e = chargeFailure();
 
@@ -278,7 +305,7 @@ class GatewayClientTest {
   @Test
   void anAnswerSlowerThanTheReadTimeoutIsRetryable() {
     gateway.stubFor(
-        post(INTENTS)
+        post(CONFIRM)
             .willReturn(okJson(intent("pi_1", "succeeded", "pay_1")).withFixedDelay(2_000)));
     client = clientWithReadTimeout(Duration.ofMillis(300));
 
@@ -304,7 +331,7 @@ class GatewayClientTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("failuresThatMightLeakTheKey")
   void noFailureRevealsTheSecretKey(String scenario, ResponseDefinitionBuilder response) {
-    gateway.stubFor(post(INTENTS).willReturn(response));
+    gateway.stubFor(post(CONFIRM).willReturn(response));
 
     GatewayException e = chargeFailure();
 
@@ -429,7 +456,7 @@ class GatewayClientTest {
 
   private GatewayException chargeFailure() {
     return catchThrowableOfType(
-        GatewayException.class, () -> client.charge("pay_1", 1250, "eur", "pm_card_visa"));
+        GatewayException.class, () -> client.confirm("pay_1", "pi_1", 1));
   }
 
   private static List<LoggedRequest> requests() {

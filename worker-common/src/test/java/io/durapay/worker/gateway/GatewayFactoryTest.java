@@ -75,7 +75,7 @@ class GatewayFactoryTest {
     GatewayException e =
         catchThrowableOfType(
             GatewayException.class,
-            () -> factory.build().charge("pay_1", 100, "eur", "pm_card_visa"));
+            () -> factory.build().createIntent("pay_1", 100, "eur", "pm_card_visa"));
 
     assertThat(e.code()).isEqualTo("timeout");
     assertThat(gateway.findAll(postRequestedFor(urlEqualTo("/v1/payment_intents"))))

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,26 +98,30 @@ class WorkerV1IT {
     POSTGRES.jdbi().onDemand(MerchantDao.class).insert(merchant);
     MERCHANT.stubFor(post(urlEqualTo("/hooks")).willReturn(ok()));
 
-    GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents"))
-        .withRequestBody(containing("payment_method=pm_card_visa"))
+    // The intent is created unconfirmed (nothing charged), its id recorded, then confirmed.
+    for (String[] card : new String[][] {{"pm_card_visa", "pi_visa"}, {"pm_card_chargeDeclined", "pi_declined"},
+        {"pm_card_flaky", "pi_flaky"}}) {
+      GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents"))
+          .withRequestBody(containing("payment_method=" + card[0]))
+          .willReturn(okJson(intent(card[1], "requires_confirmation"))));
+      GATEWAY.stubFor(get(urlEqualTo("/v1/payment_intents/" + card[1]))
+          .willReturn(okJson(intent(card[1], "requires_confirmation"))));
+    }
+    GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents/pi_visa/confirm"))
         .willReturn(okJson(intent("pi_visa", "succeeded"))));
-    GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents"))
-        .withRequestBody(containing("payment_method=pm_card_chargeDeclined"))
+    GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents/pi_declined/confirm"))
         .willReturn(aResponse().withStatus(402).withHeader("Content-Type", "application/json")
             .withBody("{\"error\":{\"type\":\"card_error\",\"code\":\"card_declined\","
                 + "\"decline_code\":\"insufficient_funds\",\"message\":\"Your card has insufficient funds.\"}}")));
-    // Fails twice with 500, then succeeds: the retry must reuse the idempotency key.
+    // Fails twice with 500, then succeeds: each retry looks the intent up, then confirms it again.
     String flaky = "flaky";
-    GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents"))
-        .withRequestBody(containing("payment_method=pm_card_flaky"))
+    GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents/pi_flaky/confirm"))
         .inScenario(flaky).whenScenarioStateIs(Scenario.STARTED)
         .willReturn(aResponse().withStatus(500)).willSetStateTo("failed-once"));
-    GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents"))
-        .withRequestBody(containing("payment_method=pm_card_flaky"))
+    GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents/pi_flaky/confirm"))
         .inScenario(flaky).whenScenarioStateIs("failed-once")
         .willReturn(aResponse().withStatus(503)).willSetStateTo("failed-twice"));
-    GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents"))
-        .withRequestBody(containing("payment_method=pm_card_flaky"))
+    GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents/pi_flaky/confirm"))
         .inScenario(flaky).whenScenarioStateIs("failed-twice")
         .willReturn(okJson(intent("pi_flaky", "succeeded"))));
     GATEWAY.stubFor(get(urlPathEqualTo("/v1/payment_intents/search"))
@@ -156,7 +161,14 @@ class WorkerV1IT {
     return payments.findById(payment.id()).orElseThrow();
   }
 
+  /** The charge requests (confirms) made for the payment: their keys name it. */
   private static List<LoggedRequest> chargesFor(Payment payment) {
+    return GATEWAY.findAll(com.github.tomakehurst.wiremock.client.WireMock
+            .postRequestedFor(urlMatching("/v1/payment_intents/pi_[a-z]+/confirm")))
+        .stream().filter(r -> r.getHeader("Idempotency-Key").startsWith("confirm-" + payment.id() + "-")).toList();
+  }
+
+  private static List<LoggedRequest> intentsCreatedFor(Payment payment) {
     return GATEWAY.findAll(com.github.tomakehurst.wiremock.client.WireMock
         .postRequestedFor(urlEqualTo("/v1/payment_intents"))
         .withRequestBody(containing("metadata%5Bpayment_id%5D=" + payment.id())));
@@ -178,7 +190,8 @@ class WorkerV1IT {
     assertThat(done.gatewayReference()).isEqualTo("pi_visa");
     List<LoggedRequest> charges = chargesFor(payment);
     assertThat(charges).hasSize(1);
-    assertThat(charges.get(0).getHeader("Idempotency-Key")).isEqualTo(payment.id());
+    assertThat(charges.get(0).getHeader("Idempotency-Key")).isEqualTo("confirm-" + payment.id() + "-1");
+    assertThat(intentsCreatedFor(payment)).extracting(r -> r.getHeader("Idempotency-Key")).containsExactly(payment.id());
     assertThat(charges.get(0).getHeader("Authorization")).isEqualTo("Bearer sk_test_never_logged_4f7c2a");
 
     await().atMost(Duration.ofSeconds(10)).until(() -> !webhooksFor(payment).isEmpty());
@@ -197,7 +210,7 @@ class WorkerV1IT {
   }
 
   @Test
-  void gatewayRetriesReuseThePaymentsOneIdempotencyKey() {
+  void gatewayRetriesConfirmThePaymentsOneIntentEachUnderItsOwnKey() {
     Payment payment = newPayment("pm_card_flaky");
 
     start(payment);
@@ -205,8 +218,9 @@ class WorkerV1IT {
 
     assertThat(done.status()).isEqualTo(PaymentStatus.COMPLETED);
     List<LoggedRequest> charges = chargesFor(payment);
-    assertThat(charges).hasSize(3);
-    assertThat(charges).extracting(r -> r.getHeader("Idempotency-Key")).containsOnly(payment.id());
+    assertThat(charges).extracting(r -> r.getHeader("Idempotency-Key"))
+        .containsExactly("confirm-" + payment.id() + "-1", "confirm-" + payment.id() + "-2", "confirm-" + payment.id() + "-3");
+    assertThat(intentsCreatedFor(payment)).hasSize(1);
   }
 
   @Test
@@ -246,13 +260,13 @@ class WorkerV1IT {
   }
 
   @Test
-  void noPaymentIsEverChargedUnderTwoKeys() {
+  void noPaymentEverGetsASecondIntent() {
     List<Payment> batch =
         List.of(newPayment("pm_card_visa"), newPayment("pm_card_visa"), newPayment("pm_card_chargeDeclined"));
     batch.forEach(WorkerV1IT::start);
     batch.forEach(WorkerV1IT::awaitFinal);
 
-    // Across every charge request the gateway received, one key per payment, the payment's own.
+    // Across every intent the gateway was asked to create, one key per payment, the payment's own.
     Map<String, List<String>> keysByPayment = GATEWAY.findAll(
             com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlEqualTo("/v1/payment_intents")))
         .stream()

@@ -178,6 +178,8 @@ public final class Stack implements AutoCloseable {
     if (gatewayUrl == null) {
       gateway = new GatewaySimulator(new GatewaySimulator.Settings(
           Ports.resolve(settings.gatewayPort()), GATEWAY_KEY, 2, Duration.ofSeconds(3), Duration.ZERO));
+      // A real gateway remembers what it charged: so does the simulator, across a restart on DIR.
+      gateway.persistTo(data.resolve("gateway").resolve("ledger.json"));
       gateway.start();
       closers.push(gateway::stop);
       gatewayUrl = gateway.baseUrl();

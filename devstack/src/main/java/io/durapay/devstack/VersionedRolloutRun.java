@@ -71,12 +71,15 @@ public final class VersionedRolloutRun {
    *
    * @param builds the worker builds that moved it (database), in order
    * @param serverBuild the build id the server has its workflow on
+   * @param overrideBuild the build a versioning override pinned it to (the rollout moving blue's
+   *     last workflows to green), or ""
    * @param failedWorkflowTasks workflow tasks that failed, non-determinism included
    */
   public record PaymentReport(
       String paymentId,
       List<String> builds,
       String serverBuild,
+      String overrideBuild,
       PaymentStatus status,
       String failureCode,
       long charges,
@@ -84,9 +87,13 @@ public final class VersionedRolloutRun {
       boolean webhookVerified,
       long failedWorkflowTasks) {
 
-    /** The server and the database name the same last build. */
+    /**
+     * The server and the database name the same last build; or the rollout moved the workflow to
+     * the server's build by an override after its last status change (its webhook then ran there).
+     */
     public boolean versionsAgree() {
-      return !builds.isEmpty() && Stack.buildId(builds.get(builds.size() - 1)).equals(serverBuild);
+      return !builds.isEmpty()
+          && (Stack.buildId(builds.get(builds.size() - 1)).equals(serverBuild) || overrideBuild.equals(serverBuild));
     }
 
     public boolean completedOnce() {
@@ -240,14 +247,16 @@ public final class VersionedRolloutRun {
     List<String> builds = payments.history(id).stream()
         .map(StatusHistoryEntry::workerBuild).filter(Objects::nonNull).toList();
     String workflowId = WorkflowIds.forPayment(id);
-    String serverBuild = stack.workflowClient().getWorkflowServiceStubs().blockingStub()
+    var versioning = stack.workflowClient().getWorkflowServiceStubs().blockingStub()
         .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
             .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId)).build())
-        .getWorkflowExecutionInfo().getVersioningInfo().getDeploymentVersion().getBuildId();
+        .getWorkflowExecutionInfo().getVersioningInfo();
+    String serverBuild = versioning.getDeploymentVersion().getBuildId();
+    String overrideBuild = versioning.getVersioningOverride().getPinned().getVersion().getBuildId();
     long failedTasks = stack.workflowClient().fetchHistory(workflowId).getEvents().stream()
         .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED).count();
     return new PaymentReport(
-        id, builds, serverBuild, payment.status(), payment.failureCode(),
+        id, builds, serverBuild, overrideBuild, payment.status(), payment.failureCode(),
         stack.gateway().charges().stream().filter(c -> c.paymentId().equals(id)).count(),
         stack.gateway().refunds().stream().filter(r -> r.paymentId().equals(id)).count(),
         webhookVerified(id),
@@ -261,7 +270,8 @@ public final class VersionedRolloutRun {
     for (PaymentReport r : reports) {
       out.printf(format, r.paymentId(), String.join(">", r.builds()), r.status().wireName(),
           r.failureCode() == null ? "-" : r.failureCode(), r.charges(), r.refunds(),
-          r.webhookVerified() ? "verified" : "no", r.versionsAgree() ? "yes" : "NO",
+          r.webhookVerified() ? "verified" : "no",
+          !r.versionsAgree() ? "NO" : r.overrideBuild().isEmpty() ? "yes" : "yes, moved",
           r.completedOnce() ? "ok" : "UNEXPECTED");
     }
     long viaGreen = reports.stream().filter(r -> r.builds().contains("v2")).count();

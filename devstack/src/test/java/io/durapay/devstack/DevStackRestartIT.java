@@ -42,7 +42,7 @@ class DevStackRestartIT {
       await().atMost(Duration.ofSeconds(90)).until(() -> payments.findById(id).orElseThrow().status().isFinal());
       assertThat(payments.findById(id).orElseThrow().status()).isEqualTo(PaymentStatus.COMPLETED);
       assertThat(second.gateway().charges()).filteredOn(c -> c.paymentId().equals(id)).singleElement()
-          .satisfies(charge -> assertThat(charge.idempotencyKey()).isEqualTo(id));
+          .satisfies(charge -> assertThat(charge.idempotencyKey()).startsWith("confirm-" + id + "-"));
       await().atMost(Duration.ofSeconds(30)).until(() ->
           second.webhooks().deliveriesFor(id).stream().anyMatch(d -> d.verified() && d.status() == 204));
     }

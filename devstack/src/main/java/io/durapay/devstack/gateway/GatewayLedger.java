@@ -38,6 +38,17 @@ final class GatewayLedger {
     String status = "requires_confirmation";
     Instant changedAt;
 
+    Intent(IntentState state) {
+      this.id = state.id();
+      this.paymentId = state.paymentId();
+      this.amount = state.amount();
+      this.currency = state.currency();
+      this.paymentMethod = state.paymentMethod();
+      this.redirectsNever = state.redirectsNever();
+      this.status = state.status();
+      this.changedAt = state.changedAt();
+    }
+
     Intent(String id, IntentRequest request, Instant now) {
       this.id = id;
       this.paymentId = request.paymentId();
@@ -48,6 +59,19 @@ final class GatewayLedger {
       this.changedAt = now;
     }
   }
+
+  /** One intent as the ledger's file keeps it. */
+  record IntentState(
+      String id, String paymentId, long amount, String currency, String paymentMethod,
+      boolean redirectsNever, String status, Instant changedAt) {}
+
+  /**
+   * What the gateway remembers across a restart of the simulator, as Stripe remembers it: every
+   * intent and its status, every charge and refund. Idempotency keys are not kept.
+   */
+  record Snapshot(
+      List<IntentState> intents, List<String> refundedIntents, List<SimulatedCharge> charges,
+      List<SimulatedRefund> refunds) {}
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -341,6 +365,21 @@ final class GatewayLedger {
             .put("has_more", false);
     result.set("data", data);
     return GatewayAnswer.ok(result);
+  }
+
+  synchronized Snapshot snapshot() {
+    List<IntentState> states = intents.values().stream()
+        .map(i -> new IntentState(i.id, i.paymentId, i.amount, i.currency, i.paymentMethod, i.redirectsNever,
+            i.status, i.changedAt))
+        .toList();
+    return new Snapshot(states, List.copyOf(refundedIntents), List.copyOf(charges), List.copyOf(refunds));
+  }
+
+  synchronized void restore(Snapshot snapshot) {
+    snapshot.intents().forEach(state -> intents.put(state.id(), new Intent(state)));
+    refundedIntents.addAll(snapshot.refundedIntents());
+    charges.addAll(snapshot.charges());
+    refunds.addAll(snapshot.refunds());
   }
 
   synchronized List<SimulatedCharge> charges() {

@@ -7,6 +7,10 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.common.Slf4jNotifier;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -133,6 +137,9 @@ public final class GatewaySimulator {
   private final GatewayLedger ledger;
   private final ChargeHold hold = new ChargeHold(MAX_HOLD);
   private final WireMockServer server;
+  private Path stateFile;
+  private static final com.fasterxml.jackson.databind.ObjectMapper STATE =
+      new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules();
 
   public GatewaySimulator(Settings settings) {
     this(settings, Clock.systemUTC());
@@ -165,9 +172,29 @@ public final class GatewaySimulator {
     server.stubFor(any(anyUrl()).willReturn(aResponse().withTransformers(GatewayTransformer.NAME)));
   }
 
+  /**
+   * Keeps the gateway's books in {@code file} (JSON): read now if it exists, written at {@link
+   * #stop}. A devstack restarted on its data folder then finds the intents it charged, as a real
+   * gateway would; without it the simulator forgets them.
+   */
+  public void persistTo(Path file) throws IOException {
+    this.stateFile = file;
+    if (Files.exists(file)) {
+      ledger.restore(STATE.readValue(file.toFile(), GatewayLedger.Snapshot.class));
+    }
+  }
+
   public void stop() {
     hold.releaseAll();
     server.stop();
+    if (stateFile != null) {
+      try {
+        Files.createDirectories(stateFile.toAbsolutePath().getParent());
+        STATE.writeValue(stateFile.toFile(), ledger.snapshot());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot keep the gateway's books in " + stateFile, e);
+      }
+    }
   }
 
   /**

@@ -8,9 +8,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.RefundResult;
@@ -22,6 +24,7 @@ import io.durapay.store.testing.PostgresExtension;
 import io.durapay.store.testing.TestMerchants;
 import io.durapay.worker.gateway.GatewayClient;
 import io.durapay.worker.risk.RiskRules;
+import io.temporal.failure.ApplicationFailure;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -96,5 +99,65 @@ class PaymentActivitiesCompensationIT {
     assertThat(result).isEqualTo(new RefundResult(null, false));
     assertThat(payments.findById(request.paymentId()).orElseThrow().gatewayReference()).isNull();
     GATEWAY.verify(0, postRequestedFor(urlPathEqualTo("/v1/refunds")));
+  }
+
+  /** Finding 8: a refund the gateway answers pending is not a refund yet: looked at again later. */
+  @Test
+  void aPendingRefundIsFollowedNotCountedAsRefunded() {
+    chargedIntent("pi_pending");
+    GATEWAY.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(okJson(
+        "{\"id\":\"re_pending\",\"object\":\"refund\",\"status\":\"pending\",\"payment_intent\":\"pi_pending\"}")));
+    GATEWAY.stubFor(get(urlPathEqualTo("/v1/refunds/re_pending")).inScenario("refund")
+        .whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(okJson("{\"id\":\"re_pending\",\"object\":\"refund\",\"status\":\"pending\"}"))
+        .willSetStateTo("settled"));
+    GATEWAY.stubFor(get(urlPathEqualTo("/v1/refunds/re_pending")).inScenario("refund").whenScenarioStateIs("settled")
+        .willReturn(okJson("{\"id\":\"re_pending\",\"object\":\"refund\",\"status\":\"succeeded\"}")));
+
+    ApplicationFailure pending = catchThrowableOfType(
+        ApplicationFailure.class, () -> activities.compensatePayment(request));
+    RefundResult settled = activities.compensatePayment(request);
+
+    assertThat(pending.isNonRetryable()).as("retried: " + pending.getOriginalMessage()).isFalse();
+    assertThat(pending.getOriginalMessage()).contains("re_pending", "pending");
+    assertThat(settled).isEqualTo(new RefundResult("re_pending", true));
+  }
+
+  /** Finding 8: a refund that ends failed is an alert (the workflow's refund_failed), never silence. */
+  @Test
+  void aFailedRefundIsNotRetriedAsIfItCouldSucceedAndNeverCountsAsRefunded() {
+    chargedIntent("pi_refund_fails");
+    GATEWAY.stubFor(post(urlPathEqualTo("/v1/refunds")).willReturn(okJson(
+        "{\"id\":\"re_failed\",\"object\":\"refund\",\"status\":\"failed\",\"payment_intent\":\"pi_refund_fails\"}")));
+
+    ApplicationFailure failed = catchThrowableOfType(
+        ApplicationFailure.class, () -> activities.compensatePayment(request));
+
+    assertThat(failed.isNonRetryable()).isTrue();
+    assertThat(failed.getType()).isEqualTo(FailureTypes.GATEWAY_REJECTED);
+    assertThat(failed.getOriginalMessage()).contains("re_failed", "ended failed");
+  }
+
+  /** An intent that never succeeded is canceled, so that it can never charge later; nothing is refunded. */
+  @Test
+  void anIntentThatNeverSucceededIsCanceledNotRefunded() {
+    payments.recordGatewayReference(request.paymentId(), "pi_unconfirmed");
+    GATEWAY.stubFor(get(urlPathEqualTo("/v1/payment_intents/pi_unconfirmed")).willReturn(okJson(
+        "{\"id\":\"pi_unconfirmed\",\"object\":\"payment_intent\",\"status\":\"requires_confirmation\","
+            + "\"amount\":1999,\"currency\":\"eur\"}")));
+    GATEWAY.stubFor(post(urlPathEqualTo("/v1/payment_intents/pi_unconfirmed/cancel")).willReturn(okJson(
+        "{\"id\":\"pi_unconfirmed\",\"object\":\"payment_intent\",\"status\":\"canceled\","
+            + "\"amount\":1999,\"currency\":\"eur\"}")));
+
+    assertThat(activities.compensatePayment(request)).isEqualTo(new RefundResult(null, false));
+    GATEWAY.verify(1, postRequestedFor(urlPathEqualTo("/v1/payment_intents/pi_unconfirmed/cancel")));
+    GATEWAY.verify(0, postRequestedFor(urlPathEqualTo("/v1/refunds")));
+  }
+
+  private void chargedIntent(String intentId) {
+    payments.recordGatewayReference(request.paymentId(), intentId);
+    GATEWAY.stubFor(get(urlPathEqualTo("/v1/payment_intents/" + intentId)).willReturn(okJson(
+        "{\"id\":\"" + intentId + "\",\"object\":\"payment_intent\",\"status\":\"succeeded\","
+            + "\"amount\":1999,\"currency\":\"eur\"}")));
   }
 }

@@ -33,7 +33,10 @@ final class GatewayLedger {
     final long amount;
     final String currency;
     final String paymentMethod;
-    /** Confirmable server-side without a return_url: {@code automatic_payment_methods[allow_redirects]=never}. */
+    /**
+     * Confirmable server-side without a return_url: its payment method types are named, or {@code
+     * automatic_payment_methods[allow_redirects]=never}.
+     */
     final boolean redirectsNever;
     String status = "requires_confirmation";
     Instant changedAt;
@@ -182,12 +185,12 @@ final class GatewayLedger {
       return unexpectedState(intent, "confirm");
     }
     // Since API version 2023-08-16 an intent accepts the Dashboard's payment methods, redirect
-    // ones included: a server-side confirm needs a return_url, or no redirects allowed.
+    // ones included: a server-side confirm needs a return_url, named types, or no redirects.
     if (!intent.redirectsNever && !form.containsKey("return_url")) {
       return GatewayAnswer.invalidRequest(400, "parameter_missing",
           "This PaymentIntent is configured to accept payment methods enabled in your Dashboard, some of which"
-              + " may require a full page redirect to succeed. To confirm it, provide a return_url, or set"
-              + " automatic_payment_methods[allow_redirects] to never.");
+              + " may require a full page redirect to succeed. To confirm it, provide a return_url, name its"
+              + " payment_method_types, or set automatic_payment_methods[allow_redirects] to never.");
     }
     String token = intent.paymentMethod;
     return switch (token) {

@@ -11,6 +11,7 @@ import java.util.Optional;
  */
 final class IdempotencyStore {
 
+  /** {@code readyAt} is null for an answer that was ready at once. */
   private record Stored(String fingerprint, GatewayAnswer answer, Instant readyAt) {}
 
   private final Map<String, Stored> byKey = new HashMap<>();
@@ -36,7 +37,7 @@ final class IdempotencyStore {
                   + key
                   + "' if you meant to execute a different request."));
     }
-    if (now.isBefore(stored.readyAt())) {
+    if (stored.readyAt() != null && now.isBefore(stored.readyAt())) {
       return Optional.of(
           GatewayAnswer.invalidRequest(
               409,
@@ -54,7 +55,11 @@ final class IdempotencyStore {
    */
   void remember(String key, String fingerprint, GatewayAnswer answer, Instant now) {
     if (answer.status() == 200 || answer.status() == 402 || answer.keptOnError()) {
-      byKey.put(key, new Stored(fingerprint, answer, now.plus(answer.delay())));
+      // An answer that took no work time is ready at once. (Comparing instants here would race:
+      // two requests released together read the clock before they take the ledger's lock, so the
+      // second may carry an instant a moment before the first's, and see the key "in use".)
+      Instant readyAt = answer.delay().isZero() ? null : now.plus(answer.delay());
+      byKey.put(key, new Stored(fingerprint, answer, readyAt));
     }
   }
 }

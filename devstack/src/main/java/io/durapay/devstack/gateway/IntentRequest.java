@@ -40,7 +40,8 @@ record IntentRequest(
         Long.parseLong(form.get("amount")),
         form.get("currency"),
         form.get("payment_method"),
-        "never".equals(form.get("automatic_payment_methods[allow_redirects]")));
+        "never".equals(form.get("automatic_payment_methods[allow_redirects]"))
+            || form.containsKey("payment_method_types[]"));
   }
 
   private static GatewayAnswer missing(String parameter) {

@@ -30,8 +30,8 @@ public final class GatewayClient implements AutoCloseable {
    * The Stripe API version every request pins. Without it Stripe answers in the account's default
    * version, which anyone with Dashboard access can change, and the meaning of fields and states
    * with it. 2024-06-20 is the last version named by date alone; since 2023-08-16 intents accept
-   * the Dashboard's payment methods by default, so a server-side confirm must refuse redirects
-   * ({@link #createIntent}).
+   * the Dashboard's payment methods by default (redirect ones too), so a server-side confirm must
+   * either give a return_url or name its payment method types ({@link #createIntent}).
    */
   public static final String STRIPE_VERSION = "2024-06-20";
 
@@ -53,9 +53,10 @@ public final class GatewayClient implements AutoCloseable {
    * Creates the payment's PaymentIntent, unconfirmed: nothing is charged yet, and the intent's id
    * is known before any charge is tried, so the caller can record it first and always find out
    * later what became of the charge ({@link #retrieve}). Idempotent: the payment id is the key, so
-   * a repeated call gets the same intent back. Redirect-based payment methods are refused ({@code
-   * automatic_payment_methods[allow_redirects]=never}): the confirm happens server-side, with no
-   * customer to redirect, which {@link #STRIPE_VERSION} requires to be said.
+   * a repeated call gets the same intent back. Cards only ({@code payment_method_types[]=card}):
+   * they answer the confirm synchronously, and the confirm happens server-side with no customer to
+   * redirect, which {@link #STRIPE_VERSION} requires to be said (naming the types turns the
+   * Dashboard's automatic payment methods, redirect ones among them, off).
    *
    * @throws GatewayRejectedException when the gateway rejects the request itself
    * @throws GatewayRetryableException when the answer was lost or the gateway is unavailable
@@ -66,8 +67,7 @@ public final class GatewayClient implements AutoCloseable {
             .add("amount", Long.toString(amount))
             .add("currency", currency.toLowerCase(Locale.ROOT))
             .add("payment_method", paymentMethod)
-            .add("automatic_payment_methods[enabled]", "true")
-            .add("automatic_payment_methods[allow_redirects]", "never")
+            .add("payment_method_types[]", "card")
             .add("metadata[payment_id]", paymentId)
             .build();
     Request request = post("v1/payment_intents", form, paymentId);

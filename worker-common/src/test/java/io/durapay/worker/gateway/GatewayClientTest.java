@@ -74,15 +74,14 @@ class GatewayClientTest {
     assertThat(request.getHeader("Idempotency-Key")).isEqualTo("pay_1");
     assertThat(request.getHeader("Stripe-Version")).isEqualTo(GatewayClient.STRIPE_VERSION);
     assertThat(request.getHeader("Content-Type")).startsWith("application/x-www-form-urlencoded");
-    // No confirm: nothing is charged until the intent's id is recorded. No redirects: the confirm
-    // is server-side, which the pinned version requires to be said.
+    // No confirm: nothing is charged until the intent's id is recorded. Cards only: the confirm is
+    // server-side and synchronous, which the pinned version requires to be said.
     assertThat(form(request))
         .containsOnly(
             Map.entry("amount", "1250"),
             Map.entry("currency", "eur"),
             Map.entry("payment_method", "pm_card_visa"),
-            Map.entry("automatic_payment_methods[enabled]", "true"),
-            Map.entry("automatic_payment_methods[allow_redirects]", "never"),
+            Map.entry("payment_method_types[]", "card"),
             Map.entry("metadata[payment_id]", "pay_1"));
   }
 

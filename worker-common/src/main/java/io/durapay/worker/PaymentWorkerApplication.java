@@ -15,6 +15,7 @@ import io.durapay.contracts.PaymentWorkflow;
 import io.durapay.store.Store;
 import io.durapay.worker.activities.PaymentActivitiesImpl;
 import io.durapay.worker.gateway.GatewayClient;
+import io.durapay.worker.gateway.GatewayKeyHealth;
 import io.durapay.worker.temporal.BuildId;
 import io.durapay.worker.temporal.PaymentWorker;
 import io.durapay.worker.temporal.PrometheusServlet;
@@ -84,6 +85,17 @@ public class PaymentWorkerApplication extends Application<WorkerConfiguration> {
     });
 
     GatewayClient gateway = config.getGateway().build();
+    GatewayKeyHealth keyHealth = gateway.keyHealth();
+    environment.healthChecks().register("gateway-key", new HealthCheck() {
+      @Override
+      protected Result check() {
+        return keyHealth.refusedNow()
+            ? Result.unhealthy("the gateway refused the API key (HTTP 401/403) at " + keyHealth.lastRefused()
+                + " and has accepted no request since: fix GATEWAY_SECRET_KEY; the payments' calls are retried")
+            : Result.healthy();
+      }
+    });
+    registry.more().counter("durapay_gateway_key_refusals", java.util.List.of(), keyHealth, GatewayKeyHealth::refusals);
     WebhookSender webhooks = config.getWebhooks().build();
     environment.lifecycle().manage(new AutoCloseableManager(gateway));
     environment.lifecycle().manage(new AutoCloseableManager(webhooks));

@@ -420,16 +420,17 @@ class GatewaySimulatorTest {
   }
 
   @Test
-  void aWrongKeyIsRejectedAndChargesNothing() {
+  void aWrongKeyIsRefusedAndChargesNothing() {
     GatewayClient intruder = new GatewayClient(new OkHttpClient(), simulator.baseUrl(), "sk_other");
 
-    GatewayRejectedException e =
+    GatewayRetryableException e =
         catchThrowableOfType(
-            GatewayRejectedException.class,
+            GatewayRetryableException.class,
             () -> charge(intruder, "pay_1", 1250, "pm_card_visa"));
 
-    assertThat(e.status()).isEqualTo(401);
-    assertThat(e.getMessage()).contains("authentication_error");
+    assertThat(e.code()).isEqualTo("authentication_refused");
+    assertThat(e.getMessage()).contains("HTTP 401", "authentication_error");
+    assertThat(intruder.keyHealth().refusedNow()).isTrue();
     assertThat(simulator.charges()).isEmpty();
     assertThat(simulator.chargeAttempts("pay_1")).isZero();
   }

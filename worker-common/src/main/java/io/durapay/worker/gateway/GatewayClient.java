@@ -39,8 +39,14 @@ public final class GatewayClient implements AutoCloseable {
   private final HttpUrl baseUrl;
   private final String secretKey;
   private final ObjectMapper json = new ObjectMapper();
+  private final GatewayKeyHealth keyHealth;
 
   public GatewayClient(OkHttpClient http, String baseUrl, String secretKey) {
+    this(http, baseUrl, secretKey, new GatewayKeyHealth(java.time.Clock.systemUTC()));
+  }
+
+  public GatewayClient(OkHttpClient http, String baseUrl, String secretKey, GatewayKeyHealth keyHealth) {
+    this.keyHealth = requireNonNull(keyHealth, "keyHealth");
     this.http = requireNonNull(http, "http");
     this.baseUrl = HttpUrl.get(requireNonNull(baseUrl, "baseUrl"));
     if (secretKey == null || secretKey.isBlank()) {
@@ -208,6 +214,11 @@ public final class GatewayClient implements AutoCloseable {
     try (Response response = http.newCall(request).execute()) {
       // A gateway may echo the key in an error ("Invalid API key: sk_…"); nothing read keeps it.
       String body = response.body().string().replace(secretKey, "[redacted]");
+      if (response.code() == 401 || response.code() == 403) {
+        keyHealth.refused();
+      } else if (response.isSuccessful()) {
+        keyHealth.accepted();
+      }
       if (!response.isSuccessful()) {
         throw GatewayError.fromBody(json, body)
             .toException(
@@ -272,6 +283,11 @@ public final class GatewayClient implements AutoCloseable {
   /** The request as messages name it: method and path, never headers, query or body. */
   private static String what(Request request) {
     return request.method() + " " + request.url().encodedPath();
+  }
+
+  /** Whether the gateway accepts the key: for the worker's health check and metrics. */
+  public GatewayKeyHealth keyHealth() {
+    return keyHealth;
   }
 
   @Override

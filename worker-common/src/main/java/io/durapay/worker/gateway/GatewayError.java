@@ -42,6 +42,12 @@ record GatewayError(String type, String code, String declineCode, String message
     if (status == 402 || "card_error".equals(type)) {
       return new PaymentDeclinedException(declineCodeOr("card_declined"), message);
     }
+    // A refused key (bad, revoked, rotated) says nothing about the money: the call is tried again,
+    // and GatewayKeyHealth tells the operator. Failing it would fail, or refund_failed, every
+    // payment in flight until the key is fixed.
+    if (status == 401 || status == 403) {
+      return new GatewayRetryableException("authentication_refused", message, retryAfter, null);
+    }
     if (status == 409 || status == 429 || status >= 500) {
       return new GatewayRetryableException(codeOr("http_" + status), message, retryAfter, null);
     }

@@ -1,5 +1,6 @@
 package io.durapay.worker.activities;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -159,5 +160,23 @@ class PaymentActivitiesCompensationIT {
     GATEWAY.stubFor(get(urlPathEqualTo("/v1/payment_intents/" + intentId)).willReturn(okJson(
         "{\"id\":\"" + intentId + "\",\"object\":\"payment_intent\",\"status\":\"succeeded\","
             + "\"amount\":1999,\"currency\":\"eur\"}")));
+  }
+
+  /**
+   * Finding 7: the gateway refuses our key (HTTP 401: a bad or rotated key). That says nothing about
+   * the money: the compensation must be tried again once the key is fixed, not end the payment in
+   * refund_failed. Before the fix every in-flight payment did.
+   */
+  @Test
+  void aRefusedKeyIsRetriedNotARefundFailure() {
+    payments.recordGatewayReference(request.paymentId(), "pi_key_refused");
+    GATEWAY.stubFor(get(urlPathEqualTo("/v1/payment_intents/pi_key_refused")).willReturn(aResponse()
+        .withStatus(401).withHeader("Content-Type", "application/json")
+        .withBody("{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"Invalid API Key provided.\"}}")));
+
+    ApplicationFailure refused = catchThrowableOfType(ApplicationFailure.class, () -> activities.compensatePayment(request));
+
+    assertThat(refused.isNonRetryable()).as(refused.getOriginalMessage()).isFalse();
+    assertThat(refused.getOriginalMessage()).contains("HTTP 401");
   }
 }

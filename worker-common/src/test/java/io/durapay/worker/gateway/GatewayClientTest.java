@@ -158,8 +158,6 @@ class GatewayClientTest {
   @ParameterizedTest(name = "HTTP {0} {1} is rejected with code {2}")
   @CsvSource({
     "400, parameter_missing, parameter_missing",
-    "401,                  , http_401",
-    "403,                  , http_403",
     "404, resource_missing , resource_missing"
   })
   void requestErrorsAreRejectedWithoutRetry(int status, String gatewayCode, String expectedCode) {
@@ -173,6 +171,25 @@ class GatewayClientTest {
     assertThat(e.code()).isEqualTo(expectedCode);
     assertThat(e.retryable()).isFalse();
     assertThat(e.getMessage()).contains("HTTP " + status, "invalid_request_error", "No.");
+  }
+
+  /** Finding 7 of the money-safety review: a refused key is an alert, not a failed payment. */
+  @ParameterizedTest(name = "HTTP {0}")
+  @ValueSource(ints = {401, 403})
+  void aRefusedKeyIsRetryableAndMarksTheKeyRefusedUntilTheGatewayAcceptsARequest(int status) {
+    gateway.stubFor(post(CONFIRM).willReturn(error(status, "invalid_request_error", null, "Invalid API Key provided.")));
+
+    GatewayException e = chargeFailure();
+
+    assertThat(e).isInstanceOf(GatewayRetryableException.class);
+    assertThat(e.code()).isEqualTo("authentication_refused");
+    assertThat(client.keyHealth().refusedNow()).isTrue();
+    assertThat(client.keyHealth().refusals()).isEqualTo(1);
+
+    gateway.stubFor(post(CONFIRM).willReturn(okJson(intent("pi_1", "succeeded", "pay_1"))));
+    client.confirm("pay_1", "pi_1", 2);
+
+    assertThat(client.keyHealth().refusedNow()).as("accepted again: the key was fixed").isFalse();
   }
 
   @ParameterizedTest(name = "HTTP {0} with Retry-After [{1}] waits {2}s")

@@ -30,9 +30,15 @@ public final class DevStack {
     List<String> arguments = new ArrayList<>(Arrays.asList(args));
     String command = arguments.isEmpty() || arguments.get(0).startsWith("--") ? "up" : arguments.remove(0);
     boolean rollout = command.equals("demo") && arguments.remove("--rollout");
-    String strategy = takeValue(arguments, "--strategy", "task-queue");
+    String strategy = takeValue(arguments, "--strategy", null);
     boolean versioning = command.equals("up") && arguments.remove("--versioning");
-    if (!strategy.equals("task-queue") && !strategy.equals("versioning")) {
+    if (strategy != null && !rollout) {
+      System.err.println("--strategy goes with demo --rollout");
+      System.exit(2);
+    }
+    if (strategy == null) {
+      strategy = "task-queue";
+    } else if (!strategy.equals("task-queue") && !strategy.equals("versioning")) {
       System.err.println("--strategy is task-queue or versioning, not " + strategy);
       System.exit(2);
     }
@@ -159,15 +165,10 @@ public final class DevStack {
 
   /** Removes {@code name} and its value from the arguments; the number, or the fallback. */
   static int takeInt(List<String> arguments, String name, int fallback, int min, int max) {
-    int at = arguments.indexOf(name);
-    if (at < 0) {
+    String value = takeValue(arguments, name, null);
+    if (value == null) {
       return fallback;
     }
-    if (at + 1 >= arguments.size()) {
-      throw new IllegalArgumentException(name + " needs a value");
-    }
-    String value = arguments.remove(at + 1);
-    arguments.remove(at);
     int number;
     try {
       number = Integer.parseInt(value);

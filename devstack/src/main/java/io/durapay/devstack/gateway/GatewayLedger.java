@@ -3,6 +3,7 @@ package io.durapay.devstack.gateway;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,6 +83,8 @@ final class GatewayLedger {
   private final Duration slowDelay;
   private final Duration lateDelay;
   private final Duration searchLag;
+  /** Read under the ledger's lock, so that requests are stamped in the order they are served. */
+  private final Clock clock;
   private final IdempotencyStore idempotency = new IdempotencyStore();
   private final Map<String, Intent> intents = new LinkedHashMap<>();
   private final Set<String> refundedIntents = new HashSet<>();
@@ -95,8 +98,10 @@ final class GatewayLedger {
    * @param lateDelay how late the first answer of {@code pm_card_timeout} and {@code
    *     pm_card_lateThenUnavailable} arrives
    * @param searchLag how long an intent stays out of search results after it changed
+   * @param clock the gateway's time (search lag, idempotency keys)
    */
-  GatewayLedger(int faultsPerPayment, Duration slowDelay, Duration lateDelay, Duration searchLag) {
+  GatewayLedger(int faultsPerPayment, Duration slowDelay, Duration lateDelay, Duration searchLag, Clock clock) {
+    this.clock = clock;
     this.faultsPerPayment = faultsPerPayment;
     this.slowDelay = slowDelay;
     this.lateDelay = lateDelay;
@@ -113,37 +118,29 @@ final class GatewayLedger {
    * POST /v1/payment_intents. Unconfirmed, it only records the intent (no faults: nothing is
    * charged). With {@code confirm=true} it is a charge request, as {@link #confirm} is.
    */
-  synchronized GatewayAnswer createIntent(Map<String, String> form, String key, Instant now) {
+  synchronized GatewayAnswer createIntent(Map<String, String> form, String key) {
+    Instant now = clock.instant();
     boolean confirm = "true".equals(form.get("confirm"));
     String paymentId = form.get("metadata[payment_id]");
     String token = form.getOrDefault("payment_method", "");
+    String fingerprint = "payment_intents" + new TreeMap<>(form);
     if (!confirm) {
-      return remembered("payment_intents" + new TreeMap<>(form), key, now, () -> {
-        Optional<GatewayAnswer> problem = IntentRequest.problemWith(form);
-        if (problem.isPresent()) {
-          return problem.get();
-        }
-        Intent intent = newIntent(IntentRequest.of(form), now);
-        return GatewayAnswer.ok(toJson(intent));
-      });
+      return remembered(fingerprint, key, now, () -> IntentRequest.problemWith(form)
+          .orElseGet(() -> GatewayAnswer.ok(toJson(newIntent(IntentRequest.of(form), now)))));
     }
     int request = countChargeRequest(paymentId);
     Optional<GatewayAnswer> outage = inFrontOfTheGateway(token, request);
     if (outage.isPresent()) {
       return outage.get();
     }
-    GatewayAnswer answer = remembered("payment_intents" + new TreeMap<>(form), key, now, () -> {
-      Optional<GatewayAnswer> problem = IntentRequest.problemWith(form);
-      if (problem.isPresent()) {
-        return problem.get();
-      }
-      return confirmNow(newIntent(IntentRequest.of(form), now), Map.of(), request, now, key);
-    });
+    GatewayAnswer answer = remembered(fingerprint, key, now, () -> IntentRequest.problemWith(form)
+        .orElseGet(() -> confirmNow(newIntent(IntentRequest.of(form), now), Map.of(), request, now, key)));
     return onTheWayBack(token, request, answer);
   }
 
   /** POST /v1/payment_intents/{id}/confirm: the charge request of an unconfirmed intent. */
-  synchronized GatewayAnswer confirm(String intentId, Map<String, String> form, String key, Instant now) {
+  synchronized GatewayAnswer confirm(String intentId, Map<String, String> form, String key) {
+    Instant now = clock.instant();
     Intent intent = intents.get(intentId);
     if (intent == null) {
       return noSuchIntent(intentId);
@@ -165,7 +162,8 @@ final class GatewayLedger {
   }
 
   /** POST /v1/payment_intents/{id}/cancel: an intent that has not succeeded can never charge after. */
-  synchronized GatewayAnswer cancel(String intentId, String key, Instant now) {
+  synchronized GatewayAnswer cancel(String intentId, String key) {
+    Instant now = clock.instant();
     Intent intent = intents.get(intentId);
     if (intent == null) {
       return noSuchIntent(intentId);
@@ -320,7 +318,8 @@ final class GatewayLedger {
   }
 
   /** POST /v1/refunds: refunds a succeeded intent in full, once. */
-  synchronized GatewayAnswer refund(Map<String, String> form, String key, Instant now) {
+  synchronized GatewayAnswer refund(Map<String, String> form, String key) {
+    Instant now = clock.instant();
     return remembered("refunds" + new TreeMap<>(form), key, now, () -> {
       String intentId = form.get("payment_intent");
       if (intentId == null || intentId.isBlank()) {
@@ -355,7 +354,8 @@ final class GatewayLedger {
    * GET /v1/payment_intents/search for one payment id: its intents, those that changed within the
    * search lag left out (Stripe's index is eventually consistent).
    */
-  synchronized GatewayAnswer search(String paymentId, Instant now) {
+  synchronized GatewayAnswer search(String paymentId) {
+    Instant now = clock.instant();
     ArrayNode data = JSON.arrayNode();
     intents.values().stream()
         .filter(intent -> intent.paymentId.equals(paymentId))

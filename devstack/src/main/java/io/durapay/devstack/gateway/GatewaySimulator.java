@@ -151,9 +151,9 @@ public final class GatewaySimulator {
    */
   public GatewaySimulator(Settings settings, Clock clock) {
     this.ledger = new GatewayLedger(
-        settings.flakyFailures(), settings.slowDelay(), settings.lateDelay(), settings.searchLag());
+        settings.flakyFailures(), settings.slowDelay(), settings.lateDelay(), settings.searchLag(), clock);
     GatewayTransformer transformer =
-        new GatewayTransformer(ledger, hold, settings.secretKey(), settings.latency(), clock);
+        new GatewayTransformer(ledger, hold, settings.secretKey(), settings.latency());
     this.server =
         new WireMockServer(
             wireMockConfig()

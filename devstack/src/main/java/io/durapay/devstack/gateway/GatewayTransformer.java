@@ -11,7 +11,6 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,15 +40,13 @@ final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
   private final ChargeHold hold;
   private final byte[] expectedAuthorization;
   private final Duration latency;
-  private final Clock clock;
 
   GatewayTransformer(
-      GatewayLedger ledger, ChargeHold hold, String secretKey, Duration latency, Clock clock) {
+      GatewayLedger ledger, ChargeHold hold, String secretKey, Duration latency) {
     this.ledger = ledger;
     this.hold = hold;
     this.expectedAuthorization = ("Bearer " + secretKey).getBytes(UTF_8);
     this.latency = latency;
-    this.clock = clock;
   }
 
   @Override
@@ -112,16 +109,16 @@ final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
         return ledger.retrieve(id);
       }
       if ("confirm".equals(action) && method.equals("POST")) {
-        return held(ledger.paymentOf(id), () -> ledger.confirm(id, decode(request.getBodyAsString()), key, clock.instant()));
+        return held(ledger.paymentOf(id), () -> ledger.confirm(id, decode(request.getBodyAsString()), key));
       }
       if ("cancel".equals(action) && method.equals("POST")) {
-        return ledger.cancel(id, key, clock.instant());
+        return ledger.cancel(id, key);
       }
     }
     return switch (route) {
       case "POST /v1/payment_intents" -> createIntent(decode(request.getBodyAsString()), key);
       case "POST /v1/refunds" ->
-          ledger.refund(decode(request.getBodyAsString()), key, clock.instant());
+          ledger.refund(decode(request.getBodyAsString()), key);
       default ->
           GatewayAnswer.invalidRequest(
               404, null, "Unrecognized request URL (" + route + ") in the gateway simulator.");
@@ -130,9 +127,9 @@ final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
 
   private GatewayAnswer createIntent(Map<String, String> form, String key) {
     if (!"true".equals(form.get("confirm"))) {
-      return ledger.createIntent(form, key, clock.instant()); // nothing charged: never held
+      return ledger.createIntent(form, key); // nothing charged: never held
     }
-    return held(form.get("metadata[payment_id]"), () -> ledger.createIntent(form, key, clock.instant()));
+    return held(form.get("metadata[payment_id]"), () -> ledger.createIntent(form, key));
   }
 
   /** A charge request waits at the door while its payment is held (outside the ledger's lock). */
@@ -157,7 +154,7 @@ final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
           "parameter_invalid_string",
           "The simulator only searches by metadata['payment_id']:'<id>'.");
     }
-    return ledger.search(matcher.group(1).replaceAll("\\\\(.)", "$1"), clock.instant());
+    return ledger.search(matcher.group(1).replaceAll("\\\\(.)", "$1"));
   }
 
   private boolean authorized(LoggedRequest request) {

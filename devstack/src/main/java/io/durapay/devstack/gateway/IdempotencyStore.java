@@ -55,9 +55,9 @@ final class IdempotencyStore {
    */
   void remember(String key, String fingerprint, GatewayAnswer answer, Instant now) {
     if (answer.status() == 200 || answer.status() == 402 || answer.keptOnError()) {
-      // An answer that took no work time is ready at once. (Comparing instants here would race:
-      // two requests released together read the clock before they take the ledger's lock, so the
-      // second may carry an instant a moment before the first's, and see the key "in use".)
+      // An answer that took no work time is ready at once, whatever instant a later request
+      // carries (the ledger now reads the clock under its lock; a clock that steps back must not
+      // turn a finished request into one "in progress" either).
       Instant readyAt = answer.delay().isZero() ? null : now.plus(answer.delay());
       byKey.put(key, new Stored(fingerprint, answer, readyAt));
     }

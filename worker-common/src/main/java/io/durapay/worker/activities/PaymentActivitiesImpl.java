@@ -183,7 +183,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
   /** A payment whose intent exists: what it needs now, by the intent's status at the gateway. */
   private GatewayCharge carryOn(Payment payment, GatewayIntent intent, int attempt) {
     return switch (intent.status()) {
-      case "succeeded" -> new GatewayCharge(intent.id(), intent.status(), intent.amount(), intent.currency());
+      case "succeeded" -> intent.toCharge();
       case "requires_confirmation", "requires_payment_method" -> gateway.confirm(payment.id(), intent.id(), attempt);
       case "canceled" -> throw new GatewayRejectedException(
           409, "intent_canceled", "payment intent " + intent.id() + " was canceled: nothing was charged");

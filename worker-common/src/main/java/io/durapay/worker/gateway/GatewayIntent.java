@@ -30,7 +30,8 @@ public record GatewayIntent(
     return "processing".equals(status);
   }
 
-  GatewayCharge toCharge() {
+  /** The charge a succeeded intent made. */
+  public GatewayCharge toCharge() {
     return new GatewayCharge(id, status, amount, currency);
   }
 }

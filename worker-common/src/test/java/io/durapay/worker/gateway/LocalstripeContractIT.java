@@ -2,6 +2,7 @@ package io.durapay.worker.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,7 +11,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,18 +86,18 @@ class LocalstripeContractIT {
     assertThat(((GatewayRejectedException) search).status()).isEqualTo(404);
   }
 
-  private static void awaitPort(int port, Duration timeout, Path log) throws IOException, InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    while (true) {
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException notYet) {
-        if (!localstripe.isAlive() || Instant.now().isAfter(deadline)) {
-          throw new IOException("localstripe did not listen on " + port + ": " + Files.readString(log));
-        }
-        Thread.sleep(100);
-      }
+  private static void awaitPort(int port, Duration timeout, Path log) {
+    await().atMost(timeout)
+        .failFast("localstripe exited; its log: " + log, () -> !localstripe.isAlive())
+        .until(() -> listens(port));
+  }
+
+  private static boolean listens(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException notYet) {
+      return false;
     }
   }
 }

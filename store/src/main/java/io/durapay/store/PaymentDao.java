@@ -96,6 +96,29 @@ public interface PaymentDao {
     return Optional.of(new TransitionResult(true, change.to()));
   }
 
+  /**
+   * Payments still {@code processing} that nothing has moved for at least {@code idleMillis},
+   * oldest first: a charge whose outcome the system has not settled (its workflow is waiting on
+   * the gateway, or is gone).
+   */
+  @SqlQuery("""
+      SELECT * FROM payments
+      WHERE status = 'processing' AND updated_at < now() - make_interval(secs => :idleMillis / 1000.0)
+      ORDER BY updated_at LIMIT :limit
+      """)
+  List<Payment> findProcessingIdle(@Bind("idleMillis") long idleMillis, @Bind("limit") int limit);
+
+  /** How many payments are still {@code processing} after {@code idleMillis} without a move. */
+  @SqlQuery("""
+      SELECT count(*) FROM payments
+      WHERE status = 'processing' AND updated_at < now() - make_interval(secs => :idleMillis / 1000.0)
+      """)
+  long countProcessingIdle(@Bind("idleMillis") long idleMillis);
+
+  /** How many payments failed with their refund failed: money that may still be held. */
+  @SqlQuery("SELECT count(*) FROM payments WHERE status = 'failed' AND failure_code = 'refund_failed'")
+  long countRefundFailed();
+
   /** The oldest stranded payments (see {@link #STRANDED}). */
   @SqlQuery(STRANDED + " ORDER BY p.updated_at LIMIT :limit")
   List<Payment> findStranded(@Bind("olderThanMillis") long olderThanMillis, @Bind("limit") int limit);

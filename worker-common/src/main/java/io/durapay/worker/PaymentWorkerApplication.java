@@ -16,6 +16,7 @@ import io.durapay.store.Store;
 import io.durapay.worker.activities.PaymentActivitiesImpl;
 import io.durapay.worker.gateway.GatewayClient;
 import io.durapay.worker.gateway.GatewayKeyHealth;
+import io.durapay.worker.resolver.UnknownOutcomeResolver;
 import io.durapay.worker.temporal.BuildId;
 import io.durapay.worker.temporal.PaymentWorker;
 import io.durapay.worker.temporal.PrometheusServlet;
@@ -107,16 +108,52 @@ public class PaymentWorkerApplication extends Application<WorkerConfiguration> {
             environment.getObjectMapper(),
             config.getRisk().build(),
             build);
+    io.temporal.client.WorkflowClient temporal = config.getTemporal().client(stubs);
+    resolveUnknownOutcomes(config, environment, jdbi, temporal, registry);
     // Registered last so it stops first: polling ends before the connection closes.
     environment
         .lifecycle()
         .manage(
             new PaymentWorker(
-                config.getTemporal().client(stubs),
+                temporal,
                 config.getTemporal(),
                 workflowImplementation,
                 activities,
                 // Only a versioned worker needs the id Maven wrote into the jar (an IDE run may lack it).
                 config.getTemporal().getVersioning().isEnabled() ? BuildId.of(workflowImplementation) : null));
+  }
+
+  /**
+   * The unknown-outcome resolver: swept on a schedule, watched by the health check {@code
+   * unknown-outcomes} and the gauges {@code durapay_payments_unresolved} (processing past the
+   * alert threshold) and {@code durapay_payments_refund_failed}.
+   */
+  private static void resolveUnknownOutcomes(
+      WorkerConfiguration config, Environment environment, Jdbi jdbi, io.temporal.client.WorkflowClient temporal,
+      PrometheusMeterRegistry registry) {
+    UnknownOutcomeResolver resolver =
+        UnknownOutcomeResolver.from(config.getResolver(), jdbi, temporal, config.getTemporal().getTaskQueue());
+    environment.healthChecks().register("unknown-outcomes", new HealthCheck() {
+      @Override
+      protected Result check() {
+        UnknownOutcomeResolver.Sweep last = resolver.last();
+        if (last == null) {
+          return Result.healthy("no sweep yet");
+        }
+        return last.unresolvedPastAlert() > 0
+            ? Result.unhealthy(last.unresolvedPastAlert() + " payment(s) still processing after "
+                + resolver.alertAfter() + ": their charge outcome is not settled")
+            : Result.healthy("last sweep: " + last.examined() + " idle, " + last.restarted().size() + " restarted");
+      }
+    });
+    registry.gauge("durapay_payments_unresolved", resolver,
+        r -> r.last() == null ? 0 : r.last().unresolvedPastAlert());
+    registry.gauge("durapay_payments_refund_failed", resolver,
+        r -> r.last() == null ? 0 : r.last().refundFailed());
+    if (config.getResolver().isEnabled()) {
+      long every = config.getResolver().getInterval().toMilliseconds();
+      environment.lifecycle().scheduledExecutorService("unknown-outcome-resolver").threads(1).build()
+          .scheduleWithFixedDelay(resolver, every, every, TimeUnit.MILLISECONDS);
+    }
   }
 }

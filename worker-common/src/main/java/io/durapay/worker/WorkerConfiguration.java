@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
 import io.durapay.worker.gateway.GatewayFactory;
+import io.durapay.worker.resolver.ResolverFactory;
 import io.durapay.worker.risk.RiskFactory;
 import io.durapay.worker.temporal.TemporalFactory;
 import io.durapay.worker.webhook.WebhookFactory;
@@ -17,6 +18,17 @@ public class WorkerConfiguration extends Configuration {
   @Valid @NotNull private GatewayFactory gateway = new GatewayFactory();
   @Valid @NotNull private WebhookFactory webhooks = new WebhookFactory();
   @Valid @NotNull private RiskFactory risk = new RiskFactory();
+  @Valid @NotNull private ResolverFactory resolver = new ResolverFactory();
+
+  @JsonProperty
+  public ResolverFactory getResolver() {
+    return resolver;
+  }
+
+  @JsonProperty
+  public void setResolver(ResolverFactory resolver) {
+    this.resolver = resolver;
+  }
 
   @JsonProperty
   public RiskFactory getRisk() {

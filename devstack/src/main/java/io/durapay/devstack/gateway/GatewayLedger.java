@@ -41,6 +41,12 @@ final class GatewayLedger {
     final boolean redirectsNever;
     String status = "requires_confirmation";
     Instant changedAt;
+    /** For a {@code processing} intent: when it settles, to which status, under which key. */
+    Instant settlesAt;
+    String settlesTo;
+    String settleKey;
+    /** The decline code of a declined intent ({@code last_payment_error}), or null. */
+    String declineCode;
 
     Intent(IntentState state) {
       this.id = state.id();
@@ -51,6 +57,10 @@ final class GatewayLedger {
       this.redirectsNever = state.redirectsNever();
       this.status = state.status();
       this.changedAt = state.changedAt();
+      this.settlesAt = state.settlesAt();
+      this.settlesTo = state.settlesTo();
+      this.settleKey = state.settleKey();
+      this.declineCode = state.declineCode();
     }
 
     Intent(String id, IntentRequest request, Instant now) {
@@ -67,15 +77,29 @@ final class GatewayLedger {
   /** One intent as the ledger's file keeps it. */
   record IntentState(
       String id, String paymentId, long amount, String currency, String paymentMethod,
-      boolean redirectsNever, String status, Instant changedAt) {}
+      boolean redirectsNever, String status, Instant changedAt, Instant settlesAt, String settlesTo,
+      String settleKey, String declineCode) {}
+
+  /**
+   * One refund; mutable, guarded by the ledger's lock. A {@code pending} one becomes {@code
+   * settlesTo} at {@code settlesAt}.
+   */
+  record RefundState(
+      String id, String intentId, String paymentId, long amount, String currency, String key,
+      String status, Instant settlesAt, String settlesTo) {
+
+    RefundState settled() {
+      return new RefundState(id, intentId, paymentId, amount, currency, key, settlesTo, null, null);
+    }
+  }
 
   /**
    * What the gateway remembers across a restart of the simulator, as Stripe remembers it: every
-   * intent and its status, every charge and refund. Idempotency keys are not kept.
+   * intent and refund and its status, every charge and refund made. Idempotency keys are not kept.
    */
   record Snapshot(
       List<IntentState> intents, List<String> refundedIntents, List<SimulatedCharge> charges,
-      List<SimulatedRefund> refunds) {}
+      List<SimulatedRefund> refunds, List<RefundState> refundStates) {}
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -83,6 +107,7 @@ final class GatewayLedger {
   private final Duration slowDelay;
   private final Duration lateDelay;
   private final Duration searchLag;
+  private final Duration settleDelay;
   /** Read under the ledger's lock, so that requests are stamped in the order they are served. */
   private final Clock clock;
   private final IdempotencyStore idempotency = new IdempotencyStore();
@@ -91,6 +116,10 @@ final class GatewayLedger {
   private final Map<String, Integer> attempts = new HashMap<>();
   private final List<SimulatedCharge> charges = new ArrayList<>();
   private final List<SimulatedRefund> refunds = new ArrayList<>();
+  private final Map<String, RefundState> refundsById = new LinkedHashMap<>();
+  /** Intents and refunds not final yet, settled lazily by {@link #settleDue} as time passes. */
+  private final Set<String> unsettledIntents = new java.util.LinkedHashSet<>();
+  private final Set<String> pendingRefunds = new java.util.LinkedHashSet<>();
 
   /**
    * @param faultsPerPayment how many charge requests per payment the counted fault tokens spoil
@@ -98,10 +127,15 @@ final class GatewayLedger {
    * @param lateDelay how late the first answer of {@code pm_card_timeout} and {@code
    *     pm_card_lateThenUnavailable} arrives
    * @param searchLag how long an intent stays out of search results after it changed
-   * @param clock the gateway's time (search lag, idempotency keys)
+   * @param settleDelay how long an asynchronous intent stays {@code processing} and a pending
+   *     refund {@code pending}
+   * @param clock the gateway's time (search lag, idempotency keys, settlement)
    */
-  GatewayLedger(int faultsPerPayment, Duration slowDelay, Duration lateDelay, Duration searchLag, Clock clock) {
+  GatewayLedger(
+      int faultsPerPayment, Duration slowDelay, Duration lateDelay, Duration searchLag, Duration settleDelay,
+      Clock clock) {
     this.clock = clock;
+    this.settleDelay = settleDelay;
     this.faultsPerPayment = faultsPerPayment;
     this.slowDelay = slowDelay;
     this.lateDelay = lateDelay;
@@ -119,7 +153,7 @@ final class GatewayLedger {
    * charged). With {@code confirm=true} it is a charge request, as {@link #confirm} is.
    */
   synchronized GatewayAnswer createIntent(Map<String, String> form, String key) {
-    Instant now = clock.instant();
+    Instant now = now();
     boolean confirm = "true".equals(form.get("confirm"));
     String paymentId = form.get("metadata[payment_id]");
     String token = form.getOrDefault("payment_method", "");
@@ -140,7 +174,7 @@ final class GatewayLedger {
 
   /** POST /v1/payment_intents/{id}/confirm: the charge request of an unconfirmed intent. */
   synchronized GatewayAnswer confirm(String intentId, Map<String, String> form, String key) {
-    Instant now = clock.instant();
+    Instant now = now();
     Intent intent = intents.get(intentId);
     if (intent == null) {
       return noSuchIntent(intentId);
@@ -157,19 +191,22 @@ final class GatewayLedger {
 
   /** GET /v1/payment_intents/{id}: the intent as it is now (never lagging, unlike search). */
   synchronized GatewayAnswer retrieve(String intentId) {
+    now();
     Intent intent = intents.get(intentId);
     return intent == null ? noSuchIntent(intentId) : GatewayAnswer.ok(toJson(intent));
   }
 
   /** POST /v1/payment_intents/{id}/cancel: an intent that has not succeeded can never charge after. */
   synchronized GatewayAnswer cancel(String intentId, String key) {
-    Instant now = clock.instant();
+    Instant now = now();
     Intent intent = intents.get(intentId);
     if (intent == null) {
       return noSuchIntent(intentId);
     }
     return remembered("cancel " + intentId, key, now, () -> {
-      if (intent.status.equals("succeeded") || intent.status.equals("canceled")) {
+      // A card payment that is processing cannot be canceled: it settles one way or the other.
+      if (intent.status.equals("succeeded") || intent.status.equals("canceled")
+          || intent.status.equals("processing")) {
         return unexpectedState(intent, "cancel");
       }
       change(intent, "canceled", now);
@@ -201,6 +238,16 @@ final class GatewayLedger {
               ? GatewayAnswer.error(500, "api_error", null, null, "An unknown error occurred (simulated).").kept()
               : succeed(intent, now, key);
       case "pm_card_slow" -> succeed(intent, now, key).after(slowDelay);
+      // Asynchronous settlement: the confirm answers processing; the outcome comes settleDelay later.
+      case "pm_card_processing" -> settleLater(intent, "succeeded", now, key);
+      case "pm_card_processingDeclined" -> settleLater(intent, "requires_payment_method", now, key);
+      // 3-D Secure on every payment: a server-side confirm leaves it waiting for the customer.
+      case "pm_card_authenticationRequired" -> {
+        change(intent, "requires_action", now);
+        ObjectNode json = toJson(intent);
+        json.putObject("next_action").put("type", "use_stripe_sdk");
+        yield GatewayAnswer.ok(json);
+      }
       default ->
           token.startsWith("pm_card_")
               ? succeed(intent, now, key)
@@ -214,8 +261,59 @@ final class GatewayLedger {
     return GatewayAnswer.ok(toJson(intent));
   }
 
+  private GatewayAnswer settleLater(Intent intent, String to, Instant now, String key) {
+    change(intent, "processing", now);
+    intent.settlesAt = now.plus(settleDelay);
+    intent.settlesTo = to;
+    intent.settleKey = key;
+    unsettledIntents.add(intent.id);
+    return GatewayAnswer.ok(toJson(intent));
+  }
+
+  /** The clock's reading, after settling every intent and refund that is due by then. */
+  private Instant now() {
+    Instant now = clock.instant();
+    settleDue(now);
+    return now;
+  }
+
+  private void settleDue(Instant now) {
+    for (java.util.Iterator<String> it = unsettledIntents.iterator(); it.hasNext(); ) {
+      Intent intent = intents.get(it.next());
+      if (intent.settlesAt.isAfter(now)) {
+        continue;
+      }
+      it.remove();
+      Instant at = intent.settlesAt;
+      if (intent.settlesTo.equals("succeeded")) {
+        succeed(intent, at, intent.settleKey);
+      } else {
+        change(intent, intent.settlesTo, at);
+        intent.declineCode = "generic_decline";
+      }
+      intent.settlesAt = null;
+      intent.settlesTo = null;
+    }
+    for (java.util.Iterator<String> it = pendingRefunds.iterator(); it.hasNext(); ) {
+      RefundState refund = refundsById.get(it.next());
+      if (refund.settlesAt().isAfter(now)) {
+        continue;
+      }
+      it.remove();
+      RefundState settled = refund.settled();
+      refundsById.put(settled.id(), settled);
+      if (settled.status().equals("succeeded")) {
+        refunds.add(new SimulatedRefund(
+            settled.id(), settled.intentId(), settled.paymentId(), settled.amount(), settled.currency(), settled.key()));
+      } else {
+        refundedIntents.remove(settled.intentId()); // the money stayed with the merchant: refundable again
+      }
+    }
+  }
+
   private GatewayAnswer declined(Intent intent, String declineCode, String message, Instant now) {
     change(intent, "requires_payment_method", now);
+    intent.declineCode = declineCode;
     GatewayAnswer answer = GatewayAnswer.error(402, "card_error", "card_declined", declineCode, message);
     ((ObjectNode) answer.body().get("error")).set("payment_intent", toJson(intent));
     return answer;
@@ -317,9 +415,14 @@ final class GatewayLedger {
     return answer;
   }
 
-  /** POST /v1/refunds: refunds a succeeded intent in full, once. */
+  /**
+   * POST /v1/refunds: refunds a succeeded intent in full, once. The refund succeeds at once, but
+   * for {@code pm_card_refundPending} (pending, succeeds after the settle delay) and {@code
+   * pm_card_refundFail} (pending, then failed: the money stays charged and the intent can be
+   * refunded again).
+   */
   synchronized GatewayAnswer refund(Map<String, String> form, String key) {
-    Instant now = clock.instant();
+    Instant now = now();
     return remembered("refunds" + new TreeMap<>(form), key, now, () -> {
       String intentId = form.get("payment_intent");
       if (intentId == null || intentId.isBlank()) {
@@ -338,16 +441,48 @@ final class GatewayLedger {
             400, "charge_already_refunded", "Charge for " + intentId + " has already been refunded.");
       }
       String refundId = "re_" + intentId.substring("pi_".length());
-      refunds.add(new SimulatedRefund(refundId, intentId, intent.paymentId, intent.amount, intent.currency, key));
-      return GatewayAnswer.ok(
-          JSON.objectNode()
-              .put("id", refundId)
-              .put("object", "refund")
-              .put("status", "succeeded")
-              .put("amount", intent.amount)
-              .put("currency", intent.currency)
-              .put("payment_intent", intentId));
+      for (int n = 2; refundsById.containsKey(refundId); n++) {
+        refundId = "re_" + intentId.substring("pi_".length()) + "_" + n;
+      }
+      String settlesTo = switch (intent.paymentMethod) {
+        case "pm_card_refundPending" -> "succeeded";
+        case "pm_card_refundFail" -> "failed";
+        default -> null;
+      };
+      RefundState refund = new RefundState(refundId, intentId, intent.paymentId, intent.amount, intent.currency,
+          key, settlesTo == null ? "succeeded" : "pending", settlesTo == null ? null : now.plus(settleDelay),
+          settlesTo);
+      refundsById.put(refundId, refund);
+      if (settlesTo == null) {
+        refunds.add(new SimulatedRefund(refundId, intentId, intent.paymentId, intent.amount, intent.currency, key));
+      } else {
+        pendingRefunds.add(refundId);
+      }
+      return GatewayAnswer.ok(toJson(refund));
     });
+  }
+
+  /** GET /v1/refunds/{id}: the refund as it is now. */
+  synchronized GatewayAnswer retrieveRefund(String refundId) {
+    now();
+    RefundState refund = refundsById.get(refundId);
+    return refund == null
+        ? GatewayAnswer.invalidRequest(404, "resource_missing", "No such refund: '" + refundId + "'")
+        : GatewayAnswer.ok(toJson(refund));
+  }
+
+  private static ObjectNode toJson(RefundState refund) {
+    ObjectNode json = JSON.objectNode()
+        .put("id", refund.id())
+        .put("object", "refund")
+        .put("status", refund.status())
+        .put("amount", refund.amount())
+        .put("currency", refund.currency())
+        .put("payment_intent", refund.intentId());
+    if (refund.status().equals("failed")) {
+      json.put("failure_reason", "expired_or_canceled_card");
+    }
+    return json;
   }
 
   /**
@@ -355,7 +490,7 @@ final class GatewayLedger {
    * search lag left out (Stripe's index is eventually consistent).
    */
   synchronized GatewayAnswer search(String paymentId) {
-    Instant now = clock.instant();
+    Instant now = now();
     ArrayNode data = JSON.arrayNode();
     intents.values().stream()
         .filter(intent -> intent.paymentId.equals(paymentId))
@@ -371,25 +506,46 @@ final class GatewayLedger {
   }
 
   synchronized Snapshot snapshot() {
+    now();
     List<IntentState> states = intents.values().stream()
         .map(i -> new IntentState(i.id, i.paymentId, i.amount, i.currency, i.paymentMethod, i.redirectsNever,
-            i.status, i.changedAt))
+            i.status, i.changedAt, i.settlesAt, i.settlesTo, i.settleKey, i.declineCode))
         .toList();
-    return new Snapshot(states, List.copyOf(refundedIntents), List.copyOf(charges), List.copyOf(refunds));
+    return new Snapshot(states, List.copyOf(refundedIntents), List.copyOf(charges), List.copyOf(refunds),
+        List.copyOf(refundsById.values()));
   }
 
   synchronized void restore(Snapshot snapshot) {
-    snapshot.intents().forEach(state -> intents.put(state.id(), new Intent(state)));
+    snapshot.intents().forEach(state -> {
+      intents.put(state.id(), new Intent(state));
+      if (state.settlesAt() != null) {
+        unsettledIntents.add(state.id());
+      }
+    });
     refundedIntents.addAll(snapshot.refundedIntents());
     charges.addAll(snapshot.charges());
     refunds.addAll(snapshot.refunds());
+    // A file from before refunds were kept by id lists only the refunds made (all succeeded).
+    List<RefundState> states = snapshot.refundStates() != null ? snapshot.refundStates()
+        : snapshot.refunds().stream().map(r -> new RefundState(r.refundId(), r.intentId(), r.paymentId(),
+            r.amount(), r.currency(), r.idempotencyKey(), "succeeded", null, null)).toList();
+    states.forEach(state -> {
+      refundsById.put(state.id(), state);
+      if (state.settlesAt() != null) {
+        pendingRefunds.add(state.id());
+      }
+    });
   }
 
+  /** Every charge made by now: an asynchronous intent counts once it settled succeeded. */
   synchronized List<SimulatedCharge> charges() {
+    now();
     return List.copyOf(charges);
   }
 
+  /** Every refund made by now: a pending one counts once it settled succeeded. */
   synchronized List<SimulatedRefund> refunds() {
+    now();
     return List.copyOf(refunds);
   }
 
@@ -409,6 +565,11 @@ final class GatewayLedger {
             .put("amount_received", succeeded ? intent.amount : 0)
             .put("currency", intent.currency);
     json.putObject("metadata").put("payment_id", intent.paymentId);
+    if (intent.declineCode != null && intent.status.equals("requires_payment_method")) {
+      json.putObject("last_payment_error")
+          .put("type", "card_error").put("code", "card_declined").put("decline_code", intent.declineCode)
+          .put("message", "Your card was declined.");
+    }
     return json;
   }
 }

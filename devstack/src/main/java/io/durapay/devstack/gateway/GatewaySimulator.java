@@ -28,6 +28,17 @@ import java.util.Set;
  * declined; {@code pm_card_slow} succeeds after {@link Settings#slowDelay} (a retry meanwhile is
  * told the key is in use).
  *
+ * <p>Cards whose outcome comes later, by the simulator's clock ({@link Settings#settleDelay}):
+ * {@code pm_card_processing} is confirmed {@code processing} and later succeeds (charges); {@code
+ * pm_card_processingDeclined} is {@code processing} and later declined; {@code
+ * pm_card_authenticationRequired} needs 3-D Secure ({@code requires_action}) and waits for a
+ * customer who is not there; {@code pm_card_refundPending} charges, and its refund is {@code
+ * pending} before it succeeds; {@code pm_card_refundFail} charges, and its refund is {@code
+ * pending} and then {@code failed}: the customer stays charged.
+ *
+ * <p>Idempotency keys are kept 24 hours by the clock, as Stripe keeps them; a request with an
+ * older key is a new request.
+ *
  * <p>Fault cards, for the gateway fault matrix. "N" is {@link Settings#flakyFailures}, counted per
  * idempotency key, so the (N+1)th request with the key gets through. In front of the gateway —
  * nothing is charged and nothing is stored under the key:
@@ -62,6 +73,9 @@ public final class GatewaySimulator {
   /** Stripe's search "may take up to a minute" to show a change: the simulator takes the minute. */
   public static final Duration DEFAULT_SEARCH_LAG = Duration.ofSeconds(60);
 
+  /** How long an asynchronous intent stays processing, and a pending refund pending, by default. */
+  public static final Duration DEFAULT_SETTLE_DELAY = Duration.ofSeconds(5);
+
   /**
    * How the simulator runs.
    *
@@ -75,6 +89,9 @@ public final class GatewaySimulator {
    *     pm_card_lateThenUnavailable} is; longer than the caller's read timeout
    * @param searchLag how long a new or changed intent stays out of search results: Stripe's search
    *     index lags by up to a minute, and says not to rely on it for read-after-write
+   * @param settleDelay how long {@code pm_card_processing} and {@code pm_card_processingDeclined}
+   *     stay {@code processing}, and the refunds of {@code pm_card_refundPending} and {@code
+   *     pm_card_refundFail} {@code pending}, by the simulator's clock
    */
   public record Settings(
       int port,
@@ -83,7 +100,8 @@ public final class GatewaySimulator {
       Duration slowDelay,
       Duration latency,
       Duration lateDelay,
-      Duration searchLag) {
+      Duration searchLag,
+      Duration settleDelay) {
 
     public Settings {
       if (port < 0 || port > 65_535) {
@@ -99,6 +117,14 @@ public final class GatewaySimulator {
       requireNonNegative(latency, "latency");
       requireNonNegative(lateDelay, "lateDelay");
       requireNonNegative(searchLag, "searchLag");
+      requireNonNegative(settleDelay, "settleDelay");
+    }
+
+    /** Asynchronous intents and pending refunds settling after {@link #DEFAULT_SETTLE_DELAY}. */
+    public Settings(
+        int port, String secretKey, int flakyFailures, Duration slowDelay, Duration latency, Duration lateDelay,
+        Duration searchLag) {
+      this(port, secretKey, flakyFailures, slowDelay, latency, lateDelay, searchLag, DEFAULT_SETTLE_DELAY);
     }
 
     /** Search lagging by {@link #DEFAULT_SEARCH_LAG}, as Stripe's does. */
@@ -115,7 +141,12 @@ public final class GatewaySimulator {
 
     /** The same settings with another search lag. */
     public Settings withSearchLag(Duration lag) {
-      return new Settings(port, secretKey, flakyFailures, slowDelay, latency, lateDelay, lag);
+      return new Settings(port, secretKey, flakyFailures, slowDelay, latency, lateDelay, lag, settleDelay);
+    }
+
+    /** The same settings with another settle delay. */
+    public Settings withSettleDelay(Duration delay) {
+      return new Settings(port, secretKey, flakyFailures, slowDelay, latency, lateDelay, searchLag, delay);
     }
 
     /** A free port, two flaky failures, a three-second slow card and no added latency. */
@@ -151,7 +182,8 @@ public final class GatewaySimulator {
    */
   public GatewaySimulator(Settings settings, Clock clock) {
     this.ledger = new GatewayLedger(
-        settings.flakyFailures(), settings.slowDelay(), settings.lateDelay(), settings.searchLag(), clock);
+        settings.flakyFailures(), settings.slowDelay(), settings.lateDelay(), settings.searchLag(),
+        settings.settleDelay(), clock);
     GatewayTransformer transformer =
         new GatewayTransformer(ledger, hold, settings.secretKey(), settings.latency());
     this.server =

@@ -98,6 +98,9 @@ final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
               + (version == null ? "" : ", not " + version) + ".");
     }
     Matcher intent = INTENT_PATH.matcher(url.getPath());
+    if (request.getMethod().getName().equals("GET") && url.getPath().matches("/v1/refunds/re_[^/]+")) {
+      return ledger.retrieveRefund(url.getPath().substring("/v1/refunds/".length()));
+    }
     if (route.equals("GET /v1/payment_intents/search")) {
       return search(decode(url.getRawQuery()).get("query"));
     }

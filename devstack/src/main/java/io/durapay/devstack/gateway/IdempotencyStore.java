@@ -1,5 +1,6 @@
 package io.durapay.devstack.gateway;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -7,14 +8,23 @@ import java.util.Optional;
 
 /**
  * Stripe's idempotency layer: the first answer under a key is kept and repeated for every later
- * request with that key. Not thread-safe; {@link GatewayLedger} guards it.
+ * request with that key, for {@link #KEY_LIFETIME}; after that the key is forgotten and a request
+ * with it is a new request. Not thread-safe; {@link GatewayLedger} guards it.
  */
 final class IdempotencyStore {
 
+  /** Stripe prunes a key once it is at least 24 hours old. */
+  static final Duration KEY_LIFETIME = Duration.ofHours(24);
+
   /** {@code readyAt} is null for an answer that was ready at once. */
-  private record Stored(String fingerprint, GatewayAnswer answer, Instant readyAt) {}
+  private record Stored(String fingerprint, GatewayAnswer answer, Instant storedAt, Instant readyAt) {
+    boolean expiredAt(Instant now) {
+      return !now.isBefore(storedAt.plus(KEY_LIFETIME));
+    }
+  }
 
   private final Map<String, Stored> byKey = new HashMap<>();
+  private int rememberedSincePrune;
 
   /**
    * The answer for a request whose key was used before: the stored answer, or an error when the
@@ -22,6 +32,10 @@ final class IdempotencyStore {
    */
   Optional<GatewayAnswer> replay(String key, String fingerprint, Instant now) {
     Stored stored = byKey.get(key);
+    if (stored != null && stored.expiredAt(now)) {
+      byKey.remove(key);
+      stored = null;
+    }
     if (stored == null) {
       return Optional.empty();
     }
@@ -59,7 +73,11 @@ final class IdempotencyStore {
       // carries (the ledger now reads the clock under its lock; a clock that steps back must not
       // turn a finished request into one "in progress" either).
       Instant readyAt = answer.delay().isZero() ? null : now.plus(answer.delay());
-      byKey.put(key, new Stored(fingerprint, answer, readyAt));
+      byKey.put(key, new Stored(fingerprint, answer, now, readyAt));
+      if (++rememberedSincePrune >= 1024) {
+        rememberedSincePrune = 0;
+        byKey.values().removeIf(old -> old.expiredAt(now));
+      }
     }
   }
 }

@@ -435,6 +435,86 @@ class GatewaySimulatorTest {
     assertThat(simulator.chargeAttempts("pay_1")).isZero();
   }
 
+  /** Stripe forgets a key after 24 hours: the same request is then a new one, and charges again. */
+  @Test
+  void aKeyIsForgottenAfter24HoursAndTheSameCreateAndConfirmThenChargesAgain() throws Exception {
+    simulator.stop();
+    MovableClock clock = new MovableClock();
+    startWith(new Settings(0, SECRET, 2, SLOW, Duration.ZERO), clock);
+    okhttp3.FormBody form = new okhttp3.FormBody.Builder()
+        .add("amount", "1250").add("currency", "eur").add("payment_method", "pm_card_visa")
+        .add("payment_method_types[]", "card").add("confirm", "true").add("metadata[payment_id]", "pay_1").build();
+
+    String first = createAndConfirm(form, "pay_1");
+    clock.advance(Duration.ofHours(23));
+    assertThat(createAndConfirm(form, "pay_1")).as("a replay within 24 h").isEqualTo(first);
+    assertThat(simulator.charges()).hasSize(1);
+    clock.advance(Duration.ofHours(1));
+
+    assertThat(createAndConfirm(form, "pay_1")).as("after 24 h, a new intent").isNotEqualTo(first);
+    assertThat(simulator.charges()).as("the customer charged twice").hasSize(2);
+  }
+
+  @Test
+  void anAsynchronousIntentIsProcessingUntilItSettlesAndOnlyThenCharges() {
+    simulator.stop();
+    MovableClock clock = new MovableClock();
+    startWith(new Settings(0, SECRET, 2, SLOW, Duration.ZERO), clock);
+    GatewayIntent intent = client.createIntent("pay_1", 1250, "eur", "pm_card_processing");
+    GatewayIntent declining = client.createIntent("pay_2", 700, "eur", "pm_card_processingDeclined");
+
+    assertThat(client.confirmIntent("pay_1", intent.id(), 1).status()).isEqualTo("processing");
+    assertThat(client.confirmIntent("pay_2", declining.id(), 1).status()).isEqualTo("processing");
+    assertThat(simulator.charges()).isEmpty();
+    assertThat(catchThrowableOfType(GatewayRejectedException.class, () -> client.cancel("pay_1", intent.id())).code())
+        .as("a processing card payment cannot be canceled").isEqualTo("payment_intent_unexpected_state");
+    clock.advance(GatewaySimulator.DEFAULT_SETTLE_DELAY);
+
+    assertThat(client.retrieve(intent.id()).status()).isEqualTo("succeeded");
+    GatewayIntent declined = client.retrieve(declining.id());
+    assertThat(declined.status()).isEqualTo("requires_payment_method");
+    assertThat(declined.declineCode()).isEqualTo("generic_decline");
+    assertThat(simulator.charges()).extracting(SimulatedCharge::paymentId).containsExactly("pay_1");
+  }
+
+  @Test
+  void aCardThatNeedsAuthenticationWaitsForACustomerAndChargesNothing() {
+    GatewayIntent intent = client.createIntent("pay_1", 1250, "eur", "pm_card_authenticationRequired");
+
+    assertThat(client.confirmIntent("pay_1", intent.id(), 1).status()).isEqualTo("requires_action");
+    assertThat(client.cancel("pay_1", intent.id()).canceled()).isTrue();
+    assertThat(simulator.charges()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"pm_card_refundPending, succeeded, 1", "pm_card_refundFail, failed, 0"})
+  void aRefundCanStayPendingAndThenSucceedOrFail(String card, String finalStatus, int refundsMade) {
+    simulator.stop();
+    MovableClock clock = new MovableClock();
+    startWith(new Settings(0, SECRET, 2, SLOW, Duration.ZERO), clock);
+    GatewayCharge charge = charge(client, "pay_1", 1250, card);
+
+    GatewayRefund refund = client.refund("pay_1", charge.id());
+    assertThat(refund.status()).isEqualTo("pending");
+    assertThat(client.retrieveRefund(refund.id()).status()).isEqualTo("pending");
+    assertThat(simulator.refunds()).as("money not back yet").isEmpty();
+    clock.advance(GatewaySimulator.DEFAULT_SETTLE_DELAY);
+
+    assertThat(client.retrieveRefund(refund.id()).status()).isEqualTo(finalStatus);
+    assertThat(simulator.refunds()).hasSize(refundsMade);
+    assertThat(client.refund("pay_1", charge.id()).status()).as("the same key replays the refund").isEqualTo("pending");
+  }
+
+  private String createAndConfirm(okhttp3.FormBody form, String key) throws Exception {
+    try (okhttp3.Response response = new OkHttpClient().newCall(new okhttp3.Request.Builder()
+            .url(simulator.baseUrl() + "/v1/payment_intents")
+            .header("Authorization", "Bearer " + SECRET).header("Idempotency-Key", key)
+            .header("Stripe-Version", GatewayClient.STRIPE_VERSION).post(form).build()).execute()) {
+      assertThat(response.code()).isEqualTo(200);
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body().string()).path("id").asText();
+    }
+  }
+
   private GatewayClient impatient(Duration readTimeout) {
     return new GatewayClient(
         new OkHttpClient.Builder().readTimeout(readTimeout).build(), simulator.baseUrl(), SECRET);

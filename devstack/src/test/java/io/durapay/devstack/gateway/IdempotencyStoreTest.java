@@ -36,4 +36,13 @@ class IdempotencyStoreTest {
     assertThat(store.replay("k", "fp", T.plusSeconds(1)).orElseThrow().status()).isEqualTo(409);
     assertThat(store.replay("k", "fp", T.plusSeconds(3)).orElseThrow().status()).isEqualTo(200);
   }
+
+  @org.junit.jupiter.api.Test
+  void aKeyIsForgotten24HoursAfterItsFirstAnswer() {
+    IdempotencyStore store = new IdempotencyStore();
+    store.remember("k", "fp", GatewayAnswer.ok(JsonNodeFactory.instance.objectNode().put("id", "pi_1")), T);
+
+    assertThat(store.replay("k", "fp", T.plus(IdempotencyStore.KEY_LIFETIME).minusSeconds(1))).isPresent();
+    assertThat(store.replay("k", "fp", T.plus(IdempotencyStore.KEY_LIFETIME))).isEmpty();
+  }
 }

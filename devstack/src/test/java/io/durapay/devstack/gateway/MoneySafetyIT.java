@@ -2,6 +2,7 @@ package io.durapay.devstack.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durapay.contracts.ChargeResult;
@@ -16,21 +17,27 @@ import io.durapay.contracts.WorkflowIds;
 import io.durapay.devstack.gateway.GatewaySimulator.Settings;
 import io.durapay.store.Merchant;
 import io.durapay.store.Payment;
+import io.durapay.store.Store;
 import io.durapay.store.PaymentDao;
 import io.durapay.store.testing.PostgresExtension;
 import io.durapay.store.testing.TemporalServer;
 import io.durapay.store.testing.TestMerchants;
+import io.durapay.worker.activities.FailureTypes;
 import io.durapay.worker.activities.PaymentActivitiesImpl;
+import io.durapay.worker.activities.PaymentActivitiesImpl.Waits;
 import io.durapay.worker.gateway.GatewayClient;
+import io.durapay.worker.gateway.GatewayIntent;
 import io.durapay.worker.risk.RiskRules;
 import io.durapay.worker.v2.PaymentWorkflowV2Impl;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +47,8 @@ import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The charge and compensation activities against a gateway as strict as Stripe (the simulator),
@@ -56,6 +65,8 @@ class MoneySafetyIT {
   private static final String KEY = "sk_test_money_safety";
 
   private GatewaySimulator gateway;
+  private GatewayClient client;
+  private DatabaseCable cable;
   private PaymentActivitiesImpl impl;
   private TestActivityEnvironment environment;
 
@@ -142,6 +153,174 @@ class MoneySafetyIT {
     assertThat(chargesOf(request)).isEqualTo(1);
   }
 
+  /**
+   * Finding 4: the database refuses connections for a moment as the charge begins. Before the fix
+   * the attempt failed on its first read and one of the three attempts meant for the gateway was
+   * gone (three such blips failed a payment nobody had tried to charge); now the blip is ridden
+   * out and the first attempt charges.
+   */
+  @Test
+  void aDatabaseBlipAtTheChargeSpendsNoneOfTheGatewaysAttempts() {
+    PaymentActivities activities = activitiesAgainst(Settings.defaults(KEY));
+    PaymentRequest request = newPayment("pm_card_visa");
+    cable.cut(3);
+
+    // One attempt is all the stub allows: it must charge.
+    ChargeResult charge = activities.processPaymentWithGateway(request);
+
+    assertThat(cable.refused()).isEqualTo(3);
+    assertThat(charge.gatewayReference()).isEqualTo("pi_" + request.paymentId());
+    assertThat(chargesOf(request)).isEqualTo(1);
+  }
+
+  /**
+   * Finding 3: the intent was made but its id could not be written (the database stayed away
+   * past the activity's patience). Nothing may be charged, and the compensation that follows must
+   * find the intent the row does not name and cancel it, so that it can never charge later.
+   * Before the fix the compensation searched (which lags), found nothing, and left it open.
+   */
+  @Test
+  void anIntentWhoseIdWasNeverWrittenChargesNothingAndTheCompensationCancelsIt() {
+    PaymentActivities activities = activitiesAgainst(Settings.defaults(KEY), Clock.systemUTC(),
+        new Waits(Duration.ofMillis(300), Duration.ofSeconds(10)));
+    PaymentRequest request = newPayment("pm_card_visa");
+    cable.cutAfter(1, 1_000); // the payment is read, then the database goes away
+
+    assertThat(failureOf(() -> activities.processPaymentWithGateway(request)).getType())
+        .isEqualTo(org.jdbi.v3.core.ConnectionException.class.getName());
+    cable.mend();
+    assertThat(gateway.chargeAttempts(request.paymentId())).as("never confirmed").isZero();
+
+    RefundResult refund = activities.compensatePayment(request);
+
+    assertThat(refund.refunded()).isFalse();
+    assertThat(intentOf(request).status()).isEqualTo("canceled");
+    assertThat(chargesOf(request)).isZero();
+  }
+
+  /**
+   * Finding 2: an intent that settles asynchronously is followed to its outcome. Before the fix
+   * the confirm's "processing" failed the attempt, and the payment failed after three though the
+   * customer was charged a moment later.
+   */
+  @Test
+  void anIntentThatSettlesWithinTheAttemptCompletesThePayment() {
+    PaymentActivities activities = activitiesAgainst(
+        Settings.defaults(KEY).withSettleDelay(Duration.ofMillis(500)), Clock.systemUTC(), Waits.DEFAULT);
+    PaymentRequest request = newPayment("pm_card_processing");
+
+    ChargeResult charge = activities.processPaymentWithGateway(request);
+
+    assertThat(charge.gatewayReference()).isEqualTo("pi_" + request.paymentId());
+    assertThat(chargesOf(request)).isEqualTo(1);
+  }
+
+  /**
+   * Finding 2: an intent still processing after every attempt fails the charge, and the
+   * compensation waits for it (it retries for days): once it settles and charges, it is refunded,
+   * so the failed payment leaves its customer with nothing charged.
+   */
+  @Test
+  void anIntentStillProcessingAfterTheLastAttemptIsRefundedOnceItSettles() {
+    GatewaySimulatorTest.MovableClock clock = new GatewaySimulatorTest.MovableClock();
+    PaymentActivities activities = activitiesAgainst(Settings.defaults(KEY), clock,
+        new Waits(Duration.ofSeconds(10), Duration.ofMillis(300)));
+    PaymentRequest request = newPayment("pm_card_processing");
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      assertThat(retryable(failureOf(() -> activities.processPaymentWithGateway(request))))
+          .as("attempt %d", attempt).contains("is still processing");
+    }
+
+    assertThat(retryable(failureOf(() -> activities.compensatePayment(request))))
+        .as("the compensation waits too").contains("is still processing");
+    clock.advance(GatewaySimulator.DEFAULT_SETTLE_DELAY);
+    RefundResult refund = activities.compensatePayment(request);
+
+    assertThat(refund.refunded()).isTrue();
+    assertThat(chargesOf(request)).isEqualTo(1);
+    assertThat(refundsOf(request)).isEqualTo(1);
+  }
+
+  /**
+   * Finding 2: a card that needs 3-D Secure cannot be authenticated at a server-side charge: the
+   * payment is declined and the intent canceled, so the customer cannot complete it later and be
+   * charged for a failed payment. Before the fix it was left waiting for the customer.
+   */
+  @ParameterizedTest
+  @CsvSource({"pm_card_authenticationRequired, authentication_required", "pm_card_chargeDeclined, generic_decline"})
+  void aDeclinedOrUnauthenticatedIntentIsCanceled(String card, String code) {
+    PaymentActivities activities = activitiesAgainst(Settings.defaults(KEY));
+    PaymentRequest request = newPayment(card);
+
+    ApplicationFailure failure = failureOf(() -> activities.processPaymentWithGateway(request));
+
+    assertThat(failure.getType()).isEqualTo(FailureTypes.PAYMENT_DECLINED);
+    assertThat(codeOf(failure)).isEqualTo(code);
+    assertThat(intentOf(request).status()).isEqualTo("canceled");
+    assertThat(chargesOf(request)).isZero();
+  }
+
+  /** Finding 2: an intent that settles declined declines the payment, charging nothing. */
+  @Test
+  void anIntentThatSettlesDeclinedDeclinesThePayment() {
+    PaymentActivities activities = activitiesAgainst(
+        Settings.defaults(KEY).withSettleDelay(Duration.ofMillis(500)), Clock.systemUTC(), Waits.DEFAULT);
+    PaymentRequest request = newPayment("pm_card_processingDeclined");
+
+    ApplicationFailure failure = failureOf(() -> activities.processPaymentWithGateway(request));
+
+    assertThat(failure.getType()).isEqualTo(FailureTypes.PAYMENT_DECLINED);
+    assertThat(codeOf(failure)).isEqualTo("generic_decline");
+    assertThat(chargesOf(request)).isZero();
+    assertThat(gateway.chargeAttempts(request.paymentId())).as("confirmed once, not again").isEqualTo(1);
+  }
+
+  /**
+   * Finding 8, against the simulator's refunds: a pending refund is looked at again until it is
+   * final; one that fails is a failure of the compensation (the workflow's refund_failed), never
+   * counted as refunded.
+   */
+  @ParameterizedTest
+  @CsvSource({"pm_card_refundPending, true", "pm_card_refundFail, false"})
+  void aRefundIsFollowedUntilItSucceedsOrFails(String card, boolean succeeds) {
+    GatewaySimulatorTest.MovableClock clock = new GatewaySimulatorTest.MovableClock();
+    PaymentActivities activities = activitiesAgainst(Settings.defaults(KEY), clock, Waits.DEFAULT);
+    PaymentRequest request = newPayment(card);
+    activities.processPaymentWithGateway(request);
+
+    assertThat(retryable(failureOf(() -> activities.compensatePayment(request)))).contains("is pending");
+    clock.advance(GatewaySimulator.DEFAULT_SETTLE_DELAY);
+
+    if (succeeds) {
+      assertThat(activities.compensatePayment(request).refunded()).isTrue();
+      assertThat(refundsOf(request)).isEqualTo(1);
+    } else {
+      ApplicationFailure failure = failureOf(() -> activities.compensatePayment(request));
+      assertThat(failure.getType()).isEqualTo(FailureTypes.GATEWAY_REJECTED);
+      assertThat(codeOf(failure)).isEqualTo("refund_failed");
+      assertThat(refundsOf(request)).isZero();
+    }
+  }
+
+  /**
+   * Finding 5 with the gateway's memory as Stripe's: 25 hours after the charge its key is
+   * forgotten (the simulator's own test shows a create under it then charges again), and a redrive
+   * of the payment still finds the charge by the id on the row and makes no other.
+   */
+  @Test
+  void aRedriveAfterTheGatewayForgotTheKeyFindsTheChargeAndMakesNoOther() {
+    GatewaySimulatorTest.MovableClock clock = new GatewaySimulatorTest.MovableClock();
+    PaymentActivities activities = activitiesAgainst(Settings.defaults(KEY), clock, Waits.DEFAULT);
+    PaymentRequest request = newPayment("pm_card_visa");
+    ChargeResult first = activities.processPaymentWithGateway(request);
+    clock.advance(Duration.ofHours(25));
+
+    ChargeResult again = activities.processPaymentWithGateway(request);
+
+    assertThat(again.gatewayReference()).isEqualTo(first.gatewayReference());
+    assertThat(chargesOf(request)).isEqualTo(1);
+  }
+
   private long chargesOf(PaymentRequest request) {
     return gateway.charges().stream().filter(c -> c.paymentId().equals(request.paymentId())).count();
   }
@@ -166,22 +345,50 @@ class MoneySafetyIT {
   private final Network network = new Network();
 
   private PaymentActivities activitiesAgainst(Settings settings) {
-    gateway = new GatewaySimulator(settings);
+    return activitiesAgainst(settings, Clock.systemUTC(), Waits.DEFAULT);
+  }
+
+  private PaymentActivities activitiesAgainst(Settings settings, Clock clock, Waits waits) {
+    gateway = new GatewaySimulator(settings, clock);
     gateway.start();
-    GatewayClient client = new GatewayClient(
+    client = new GatewayClient(
         // No silent retry on a broken connection: each fault reaches the activity, as the
         // workflow's attempts would see it.
         new OkHttpClient.Builder().readTimeout(5, TimeUnit.SECONDS).retryOnConnectionFailure(false)
             .addInterceptor(network).build(),
         gateway.baseUrl(), KEY);
+    cable = new DatabaseCable(POSTGRES.dataSource());
     impl = new PaymentActivitiesImpl(
-        POSTGRES.jdbi(), client, null, new ObjectMapper(), new RiskRules(null, Map.of(), Set.of()), "test");
+        Store.jdbi(cable), client, null, new ObjectMapper(), new RiskRules(null, Map.of(), Set.of()), "test", waits);
     environment = TestActivityEnvironment.newInstance();
     environment.registerActivitiesImplementations(impl);
     return environment.newActivityStub(PaymentActivities.class, ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofSeconds(30))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
         .build());
+  }
+
+  /** The failure an activity call ended with, as the workflow would see it. */
+  private static ApplicationFailure failureOf(Runnable call) {
+    Throwable thrown = catchThrowable(call::run);
+    assertThat(thrown).isInstanceOf(ActivityFailure.class);
+    assertThat(thrown.getCause()).isInstanceOf(ApplicationFailure.class);
+    return (ApplicationFailure) thrown.getCause();
+  }
+
+  /** The message of a failure the workflow's retry policy retries. */
+  private static String retryable(ApplicationFailure failure) {
+    assertThat(failure.isNonRetryable()).as("retryable: " + failure.getOriginalMessage()).isFalse();
+    assertThat(failure.getType()).isEqualTo(FailureTypes.GATEWAY_UNAVAILABLE);
+    return failure.getOriginalMessage();
+  }
+
+  private static String codeOf(ApplicationFailure failure) {
+    return failure.getDetails().get(0, String.class);
+  }
+
+  private GatewayIntent intentOf(PaymentRequest request) {
+    return client.retrieve("pi_" + request.paymentId());
   }
 
   private PaymentRequest newPayment(String token) {

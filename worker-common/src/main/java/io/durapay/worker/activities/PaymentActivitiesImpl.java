@@ -33,6 +33,7 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -50,6 +51,20 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
   private final ObjectMapper mapper;
   private final RiskRules risk;
   private final String build;
+  private final Waits waits;
+  private final DatabaseBlips database;
+
+  /**
+   * How long the charge activity waits, within one attempt, for what may pass.
+   *
+   * @param database how long a database that cannot be reached is waited for before the attempt
+   *     fails (the charge activity's start-to-close is 30 s; the gateway calls need the rest)
+   * @param settlement how long an intent that is {@code processing} is watched for before the
+   *     attempt ends and leaves it to the next
+   */
+  public record Waits(Duration database, Duration settlement) {
+    public static final Waits DEFAULT = new Waits(Duration.ofSeconds(5), Duration.ofSeconds(10));
+  }
 
   /**
    * @param build the worker build running these activities ({@code v1}, {@code v2}); recorded on
@@ -62,6 +77,19 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
       ObjectMapper mapper,
       RiskRules risk,
       String build) {
+    this(jdbi, gateway, webhooks, mapper, risk, build, Waits.DEFAULT);
+  }
+
+  public PaymentActivitiesImpl(
+      Jdbi jdbi,
+      GatewayClient gateway,
+      WebhookSender webhooks,
+      ObjectMapper mapper,
+      RiskRules risk,
+      String build,
+      Waits waits) {
+    this.waits = waits;
+    this.database = new DatabaseBlips(waits.database());
     this.payments = jdbi.onDemand(PaymentDao.class);
     this.merchants = jdbi.onDemand(MerchantDao.class);
     this.deliveries = jdbi.onDemand(WebhookDeliveryDao.class);
@@ -150,47 +178,115 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
    * the gateway keeps under its key, or a key the gateway forgot after 24 h never leads to a second
    * charge or a charge nobody knows of. The amount and the payment-method token are read from the
    * store, never taken from the workflow input.
+   *
+   * <p>The intent is carried to a final state where it can be: one that settles asynchronously
+   * ({@code processing}) is watched for up to {@link Waits#settlement}, then left to the next
+   * attempt (and, after the last, to the compensation, which waits as long as it takes); one that
+   * needs the customer to authenticate ({@code requires_action}: there is no customer at a
+   * server-side confirm) and one that is declined are canceled, so that they can never charge
+   * later, and the payment is declined. A database blip is ridden out ({@link Waits#database})
+   * instead of spending one of the attempts, which are meant for the gateway.
    */
   @Override
   public ChargeResult processPaymentWithGateway(PaymentRequest request) {
     Payment payment =
-        payments
-            .findById(request.paymentId())
+        database.outlast("reading payment " + request.paymentId(), () -> payments.findById(request.paymentId()))
             .orElseThrow(() -> invalid("payment_not_found", "no payment " + request.paymentId()));
     int attempt = Activity.getExecutionContext().getInfo().getAttempt();
+    String intentId = payment.gatewayReference();
     try {
-      GatewayCharge charge;
-      if (payment.gatewayReference() == null) {
-        GatewayIntent intent =
-            gateway.createIntent(payment.id(), payment.amount(), payment.currency(), payment.paymentMethod());
+      GatewayIntent intent;
+      if (intentId == null) {
+        intent = gateway.createIntent(payment.id(), payment.amount(), payment.currency(), payment.paymentMethod());
+        intentId = intent.id();
+        String created = intentId;
         // Written before the confirm: if this fails, nothing has been charged, and the retry
         // creates (replays) the same intent and writes it again.
-        payments.recordGatewayReference(payment.id(), intent.id());
-        charge = gateway.confirm(payment.id(), intent.id(), attempt);
+        database.outlast("recording intent " + created + " of " + payment.id(),
+            () -> payments.recordGatewayReference(payment.id(), created));
+        intent = gateway.confirmIntent(payment.id(), intentId, attempt);
       } else {
-        charge = carryOn(payment, gateway.retrieve(payment.gatewayReference()), attempt);
+        intent = gateway.retrieve(intentId);
       }
+      GatewayCharge charge = carryOn(payment, intent, attempt);
       return new ChargeResult(
           charge.id(),
           charge.amount(),
           charge.currency().toUpperCase(java.util.Locale.ROOT),
           attempt);
+    } catch (PaymentDeclinedException e) {
+      if (intentId != null) {
+        cancelQuietly(payment.id(), intentId);
+      }
+      throw toFailure(e);
     } catch (GatewayException e) {
       throw toFailure(e);
     }
   }
 
-  /** A payment whose intent exists: what it needs now, by the intent's status at the gateway. */
+  /** An intent that exists: carried on by its status at the gateway until it is final or has to wait. */
   private GatewayCharge carryOn(Payment payment, GatewayIntent intent, int attempt) {
-    return switch (intent.status()) {
-      case "succeeded" -> intent.toCharge();
-      case "requires_confirmation", "requires_payment_method" -> gateway.confirm(payment.id(), intent.id(), attempt);
-      case "canceled" -> throw new GatewayRejectedException(
-          409, "intent_canceled", "payment intent " + intent.id() + " was canceled: nothing was charged");
-      // processing (settles later), requires_action, requires_capture: not final, look again.
-      default -> throw new GatewayRetryableException(
-          "intent_" + intent.status(), "payment intent " + intent.id() + " is " + intent.status(), null, null);
-    };
+    long settleBy = System.nanoTime() + waits.settlement().toNanos();
+    Duration pause = Duration.ofMillis(200);
+    while (true) {
+      switch (intent.status()) {
+        case "succeeded" -> {
+          return intent.toCharge();
+        }
+        case "requires_confirmation" -> intent = gateway.confirmIntent(payment.id(), intent.id(), attempt);
+        // Declined (an asynchronous payment that settled so, or an earlier attempt's decline):
+        // confirming again would retry the customer's card behind the workflow's back.
+        case "requires_payment_method" -> {
+          if (intent.declineCode() == null && intent.lastError().isEmpty()) {
+            intent = gateway.confirmIntent(payment.id(), intent.id(), attempt);
+          } else {
+            throw new PaymentDeclinedException(
+                intent.declineCode() == null ? "card_declined" : intent.declineCode(),
+                "payment intent " + intent.id() + " was declined" + intent.lastError());
+          }
+        }
+        case "canceled" -> throw new GatewayRejectedException(
+            409, "intent_canceled", "payment intent " + intent.id() + " was canceled: nothing was charged");
+        case "requires_action" -> throw new PaymentDeclinedException(
+            "authentication_required",
+            "payment intent " + intent.id() + " needs the customer to authenticate, and a server-side charge has"
+                + " no customer to ask: canceled, nothing charged");
+        case "processing" -> {
+          if (System.nanoTime() + pause.toNanos() > settleBy) {
+            throw new GatewayRetryableException(
+                "intent_processing", "payment intent " + intent.id() + " is still processing", null, null);
+          }
+          sleep(pause);
+          pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : pause.multipliedBy(2);
+          intent = gateway.retrieve(intent.id());
+        }
+        // requires_capture (never asked for): not final, looked at again by the next attempt.
+        default -> throw new GatewayRetryableException(
+            "intent_" + intent.status(), "payment intent " + intent.id() + " is " + intent.status(), null, null);
+      }
+    }
+  }
+
+  /**
+   * Cancels an intent that will not be charged: a declined one could otherwise be confirmed again
+   * by anyone with the key, one waiting for authentication could be completed by the customer
+   * later. Best effort: an intent left uncanceled charges nothing unless it is confirmed.
+   */
+  private void cancelQuietly(String paymentId, String intentId) {
+    try {
+      gateway.cancel(paymentId, intentId);
+    } catch (GatewayException e) {
+      LOG.warn("payment {}: could not cancel intent {} after it was declined: {}", paymentId, intentId, e.getMessage());
+    }
+  }
+
+  private static void sleep(Duration pause) {
+    try {
+      Thread.sleep(pause.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GatewayRetryableException("interrupted", "interrupted while the intent settled", null, e);
+    }
   }
 
   /**
@@ -199,22 +295,27 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
    * the intent id the payment's row holds (written before any charge was tried): a succeeded intent
    * is refunded and the refund followed until it is final; one that never succeeded is canceled so
    * that it can never charge later; one still processing is looked at again (this activity retries
-   * for days). Only a payment without an intent id (charged before intents were recorded first) is
-   * looked for by search, which lags fresh charges.
+   * for days). A payment whose row holds no id (the write of it failed, or it was charged before
+   * intents were recorded first) is looked for by search, which lags fresh intents, and then by
+   * its creation key, which the gateway keeps 24 hours: between them they find an intent of any
+   * age.
    */
   @Override
   public RefundResult compensatePayment(PaymentRequest request) {
     try {
-      Optional<String> intentId =
-          payments.findById(request.paymentId()).map(Payment::gatewayReference);
+      Optional<Payment> payment = payments.findById(request.paymentId());
+      Optional<String> intentId = payment.map(Payment::gatewayReference);
       if (intentId.isEmpty()) {
         intentId = gateway.findByPaymentId(request.paymentId()).map(GatewayCharge::id);
-        intentId.ifPresent(id -> payments.recordGatewayReference(request.paymentId(), id));
+      }
+      if (intentId.isEmpty() && payment.isPresent()) {
+        intentId = Optional.of(intentUnderKey(payment.get()));
       }
       if (intentId.isEmpty()) {
-        LOG.info("payment {}: no intent was ever made, nothing to refund", request.paymentId());
+        LOG.info("payment {}: no such payment and no intent for it, nothing to refund", request.paymentId());
         return new RefundResult(null, false);
       }
+      payments.recordGatewayReference(request.paymentId(), intentId.get());
       GatewayIntent intent = gateway.retrieve(intentId.get());
       if (intent.processing()) {
         throw new GatewayRetryableException(
@@ -243,6 +344,26 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
       }
     } catch (GatewayException e) {
       throw toFailure(e);
+    }
+  }
+
+  /**
+   * The id of the intent made under the payment's creation key: the gateway replays it for 24
+   * hours, read after write. A key it no longer knows makes a new unconfirmed intent, which charges
+   * nothing and is canceled by the caller. A key first used by another kind of request (an intent
+   * created and confirmed at once, before intents were made unconfirmed first) cannot be replayed:
+   * the search is asked again later, when its index has caught up.
+   */
+  private String intentUnderKey(Payment payment) {
+    try {
+      return gateway.createIntent(payment.id(), payment.amount(), payment.currency(), payment.paymentMethod()).id();
+    } catch (GatewayRejectedException e) {
+      if ("idempotency_error".equals(e.code())) {
+        throw new GatewayRetryableException("intent_not_found_yet",
+            "payment " + payment.id() + ": its intent is not in the gateway's search yet: looked for again later",
+            null, e);
+      }
+      throw e;
     }
   }
 

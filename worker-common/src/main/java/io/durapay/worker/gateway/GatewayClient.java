@@ -92,9 +92,23 @@ public final class GatewayClient implements AutoCloseable {
    *     {@link #retrieve} says what happened
    */
   public GatewayCharge confirm(String paymentId, String intentId, int attempt) {
-    Request request = post("v1/payment_intents/" + intentId + "/confirm", new FormBody.Builder().build(),
-        "confirm-" + paymentId + "-" + attempt);
+    Request request = confirmRequest(paymentId, intentId, attempt);
     return charged(request, toIntent(request, call(request)));
+  }
+
+  /**
+   * Confirms the intent, as {@link #confirm} does, and returns it whatever status it reached
+   * ({@code processing} and {@code requires_action} are not errors here); a decline is still
+   * thrown.
+   */
+  public GatewayIntent confirmIntent(String paymentId, String intentId, int attempt) {
+    Request request = confirmRequest(paymentId, intentId, attempt);
+    return toIntent(request, call(request));
+  }
+
+  private Request confirmRequest(String paymentId, String intentId, int attempt) {
+    return post("v1/payment_intents/" + intentId + "/confirm", new FormBody.Builder().build(),
+        "confirm-" + paymentId + "-" + attempt);
   }
 
   /** The intent as the gateway has it now: read after write, unlike search. */

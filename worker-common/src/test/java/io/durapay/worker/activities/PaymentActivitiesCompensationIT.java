@@ -90,15 +90,30 @@ class PaymentActivitiesCompensationIT {
         .withRequestBody(equalTo("payment_intent=pi_lost")));
   }
 
+  /**
+   * Nothing found by search (which lags): the intent is asked for under the payment's creation key
+   * (the gateway replays the one made, or makes an unconfirmed one), recorded, and canceled, so
+   * that nothing can charge afterwards; nothing is refunded.
+   */
   @Test
-  void nothingFoundIsNothingRecordedAndNothingRefunded() {
+  void nothingFoundBySearchIsLookedUpByItsKeyAndCanceled() {
     GATEWAY.stubFor(get(urlPathEqualTo("/v1/payment_intents/search")).willReturn(okJson(
         "{\"object\":\"search_result\",\"has_more\":false,\"data\":[]}")));
+    String open = """
+        {"id":"pi_open","object":"payment_intent","status":"requires_confirmation","amount":1999,"currency":"eur",
+         "metadata":{"payment_id":"%s"}}
+        """.formatted(request.paymentId());
+    GATEWAY.stubFor(post(urlPathEqualTo("/v1/payment_intents"))
+        .withHeader("Idempotency-Key", equalTo(request.paymentId())).willReturn(okJson(open)));
+    GATEWAY.stubFor(get(urlPathEqualTo("/v1/payment_intents/pi_open")).willReturn(okJson(open)));
+    GATEWAY.stubFor(post(urlPathEqualTo("/v1/payment_intents/pi_open/cancel")).willReturn(okJson(
+        open.replace("requires_confirmation", "canceled"))));
 
     RefundResult result = activities.compensatePayment(request);
 
     assertThat(result).isEqualTo(new RefundResult(null, false));
-    assertThat(payments.findById(request.paymentId()).orElseThrow().gatewayReference()).isNull();
+    assertThat(payments.findById(request.paymentId()).orElseThrow().gatewayReference()).isEqualTo("pi_open");
+    GATEWAY.verify(1, postRequestedFor(urlPathEqualTo("/v1/payment_intents/pi_open/cancel")));
     GATEWAY.verify(0, postRequestedFor(urlPathEqualTo("/v1/refunds")));
   }
 

@@ -3,7 +3,7 @@ package io.durapay.bench;
 import java.util.Arrays;
 
 /**
- * One command per benchmark: {@code bench/run <replay|bridge|coldstart|workflow|ingest|latency|growth> [options]}.
+ * One command per benchmark: {@code bench/run <replay|bridge|coldstart|workflow|ingest|latency|growth|schedules> [options]}.
  * Each runs its baseline in the same JVM and run, and prints its figures and the ratio.
  */
 public final class Bench {
@@ -11,7 +11,7 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: bench/run replay|bridge|coldstart|workflow|ingest|latency|growth [key=value ...]");
+      System.err.println("usage: bench/run replay|bridge|coldstart|workflow|ingest|latency|growth|schedules [key=value ...]");
       System.exit(2);
     }
     Options options = Options.parse(Arrays.copyOfRange(args, 1, args.length));
@@ -24,6 +24,7 @@ public final class Bench {
       case "ingest" -> IngestBench.run(options);
       case "latency" -> StackBench.latency(options);
       case "growth" -> StackBench.growth(options);
+      case "schedules" -> ScheduleBench.run(options);
       default -> {
         System.err.println("unknown benchmark " + args[0]);
         System.exit(2);

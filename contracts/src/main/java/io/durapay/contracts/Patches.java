@@ -11,5 +11,12 @@ public final class Patches {
    */
   public static final String SETTLE_BEFORE_REFUND_LOOKUP = "settle-before-refund-lookup";
 
+  /**
+   * v2: a charge whose attempts the gateway all refused for our API key (401/403: a bad or
+   * rotated key) waits, durably, for the key to be fixed and is tried again, instead of failing a
+   * payment that was never the customer's fault.
+   */
+  public static final String WAIT_FOR_GATEWAY_KEY = "wait-for-gateway-key";
+
   private Patches() {}
 }

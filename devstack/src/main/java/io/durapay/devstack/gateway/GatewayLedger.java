@@ -142,9 +142,15 @@ final class GatewayLedger {
     this.searchLag = searchLag;
   }
 
+  /** The payment a refund belongs to, or null. */
+  synchronized String paymentOfRefund(String refundId) {
+    RefundState refund = refundsById.get(refundId);
+    return refund == null ? null : refund.paymentId();
+  }
+
   /** The payment an intent belongs to, or null: the charge hold is per payment. */
   synchronized String paymentOf(String intentId) {
-    Intent intent = intents.get(intentId);
+    Intent intent = intentId == null ? null : intents.get(intentId);
     return intent == null ? null : intent.paymentId;
   }
 

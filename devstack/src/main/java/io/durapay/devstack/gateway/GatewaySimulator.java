@@ -167,6 +167,7 @@ public final class GatewaySimulator {
 
   private final GatewayLedger ledger;
   private final ChargeHold hold = new ChargeHold(MAX_HOLD);
+  private final GatewayTransformer transformer;
   private final WireMockServer server;
   private Path stateFile;
   private static final com.fasterxml.jackson.databind.ObjectMapper STATE =
@@ -184,8 +185,8 @@ public final class GatewaySimulator {
     this.ledger = new GatewayLedger(
         settings.flakyFailures(), settings.slowDelay(), settings.lateDelay(), settings.searchLag(),
         settings.settleDelay(), clock);
-    GatewayTransformer transformer =
-        new GatewayTransformer(ledger, hold, settings.secretKey(), settings.latency());
+    this.transformer =
+        new GatewayTransformer(ledger, hold, settings.secretKey(), settings.latency(), settings.lateDelay());
     this.server =
         new WireMockServer(
             wireMockConfig()
@@ -235,6 +236,15 @@ public final class GatewaySimulator {
    */
   public void holdCharges() {
     hold.hold();
+  }
+
+  /**
+   * Scripts the faults of one payment's requests: each request naming the payment (its create,
+   * confirms, retrieves, cancel, refunds, searches) plays the next fault of the list; once it is
+   * played out, requests go through as usual. The fault-schedule run uses it.
+   */
+  public void script(String paymentId, List<ScriptedFault> faults) {
+    transformer.script(paymentId, faults);
   }
 
   /** Lets these payments' charge requests through, those waiting and those to come. */

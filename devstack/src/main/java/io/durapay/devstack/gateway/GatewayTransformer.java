@@ -38,11 +38,15 @@ final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
 
   private final GatewayLedger ledger;
   private final ChargeHold hold;
+  /** Per payment, the faults still to play on its requests, in order; guarded by itself. */
+  private final Map<String, java.util.ArrayDeque<ScriptedFault>> scripts = new HashMap<>();
+  private final Duration lateDelay;
   private final byte[] expectedAuthorization;
   private final Duration latency;
 
   GatewayTransformer(
-      GatewayLedger ledger, ChargeHold hold, String secretKey, Duration latency) {
+      GatewayLedger ledger, ChargeHold hold, String secretKey, Duration latency, Duration lateDelay) {
+    this.lateDelay = lateDelay;
     this.ledger = ledger;
     this.hold = hold;
     this.expectedAuthorization = ("Bearer " + secretKey).getBytes(UTF_8);
@@ -62,7 +66,7 @@ final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
   @Override
   public ResponseDefinition transform(ServeEvent serveEvent) {
     LoggedRequest request = serveEvent.getRequest();
-    GatewayAnswer answer = authorized(request) ? route(request) : unauthorized();
+    GatewayAnswer answer = authorized(request) ? scripted(request) : unauthorized();
     ResponseDefinitionBuilder response =
         ResponseDefinitionBuilder.responseDefinition()
             .withStatus(answer.status())
@@ -83,6 +87,68 @@ final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
       response.withHeader("Retry-After", Long.toString(answer.retryAfter().toSeconds()));
     }
     return response.build();
+  }
+
+  /** From now on, each request naming the payment plays the next of {@code faults}. */
+  void script(String paymentId, java.util.List<ScriptedFault> faults) {
+    synchronized (scripts) {
+      scripts.put(paymentId, new java.util.ArrayDeque<>(faults));
+    }
+  }
+
+  private GatewayAnswer scripted(LoggedRequest request) {
+    ScriptedFault fault = nextFault(request);
+    return switch (fault) {
+      case NONE -> route(request);
+      case SERVER_ERROR -> GatewayAnswer.error(500, "api_error", null, null, "An unexpected error occurred (scripted).");
+      case UNAVAILABLE -> GatewayAnswer.error(503, "api_error", null, null, "The gateway is unavailable (scripted).");
+      case RESET -> GatewayAnswer.error(500, "api_error", null, null, "Connection reset (scripted).")
+          .damaged(GatewayAnswer.Damage.CONNECTION_RESET);
+      case RATE_LIMITED -> GatewayAnswer.error(429, "invalid_request_error", "rate_limit", null,
+          "Too many requests hit the API too quickly (scripted).").withRetryAfter(Duration.ofSeconds(1));
+      case KEY_IN_USE -> GatewayAnswer.invalidRequest(409, "idempotency_key_in_use",
+          "There is currently another in-progress request using this Idempotent Key (scripted).");
+      case ANSWER_LOST -> route(request).damaged(GatewayAnswer.Damage.CLOSED_WITHOUT_ANSWER);
+      case GARBLED -> route(request).damaged(GatewayAnswer.Damage.TRUNCATED_BODY);
+      case LATE -> route(request).after(lateDelay);
+    };
+  }
+
+  private ScriptedFault nextFault(LoggedRequest request) {
+    synchronized (scripts) {
+      if (scripts.isEmpty()) {
+        return ScriptedFault.NONE;
+      }
+    }
+    String paymentId = paymentNamedBy(request);
+    synchronized (scripts) {
+      java.util.ArrayDeque<ScriptedFault> script = paymentId == null ? null : scripts.get(paymentId);
+      return script == null || script.isEmpty() ? ScriptedFault.NONE : script.poll();
+    }
+  }
+
+  /** The payment a request is about, by its body, its path or its query; null when none. */
+  private String paymentNamedBy(LoggedRequest request) {
+    URI url = URI.create(request.getUrl());
+    String path = url.getPath();
+    if (path.equals("/v1/payment_intents/search")) {
+      Matcher matcher = PAYMENT_ID_QUERY.matcher(String.valueOf(decode(url.getRawQuery()).get("query")));
+      return matcher.matches() ? matcher.group(1).replaceAll("\\\\(.)", "$1") : null;
+    }
+    Matcher intent = INTENT_PATH.matcher(path);
+    if (intent.matches()) {
+      return ledger.paymentOf(intent.group(1));
+    }
+    if (path.equals("/v1/payment_intents")) {
+      return decode(request.getBodyAsString()).get("metadata[payment_id]");
+    }
+    if (path.equals("/v1/refunds")) {
+      return ledger.paymentOf(decode(request.getBodyAsString()).get("payment_intent"));
+    }
+    if (path.startsWith("/v1/refunds/")) {
+      return ledger.paymentOfRefund(path.substring("/v1/refunds/".length()));
+    }
+    return null;
   }
 
   private GatewayAnswer route(LoggedRequest request) {

@@ -18,6 +18,12 @@ public final class FailureTypes {
   public static final String GATEWAY_REJECTED = "GatewayRejected";
   /** The gateway could not be reached or answered 409, 429 or 5xx; retried. */
   public static final String GATEWAY_UNAVAILABLE = "GatewayUnavailable";
+  /**
+   * The gateway refused our API key (HTTP 401/403: a bad, revoked or rotated key); retried, and
+   * from v2's {@code wait-for-gateway-key} on, waited out by the workflow instead of failing the
+   * payment. The detail is {@code authentication_refused}.
+   */
+  public static final String GATEWAY_KEY_REFUSED = "GatewayKeyRefused";
   /** The merchant's webhook endpoint did not accept the event this time; retried. */
   public static final String WEBHOOK_NOT_DELIVERED = "WebhookNotDelivered";
 
@@ -29,6 +35,7 @@ public final class FailureTypes {
       case PAYMENT_DECLINED -> "card_declined";
       case GATEWAY_REJECTED -> "gateway_rejected";
       case GATEWAY_UNAVAILABLE -> "gateway_unavailable";
+      case GATEWAY_KEY_REFUSED -> "authentication_refused";
       default -> "processing_error";
     };
   }

@@ -22,6 +22,7 @@ import io.durapay.worker.gateway.GatewayCharge;
 import io.durapay.worker.gateway.GatewayClient;
 import io.durapay.worker.gateway.GatewayException;
 import io.durapay.worker.gateway.GatewayIntent;
+import io.durapay.worker.gateway.GatewayKeyHealth;
 import io.durapay.worker.gateway.GatewayRefund;
 import io.durapay.worker.gateway.GatewayRejectedException;
 import io.durapay.worker.gateway.GatewayRetryableException;
@@ -473,6 +474,9 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     if (!e.retryable()) {
       return ApplicationFailure.newNonRetryableFailure(
           e.getMessage(), FailureTypes.GATEWAY_REJECTED, e.code());
+    }
+    if (GatewayKeyHealth.REFUSED.equals(e.code())) {
+      return ApplicationFailure.newFailure(e.getMessage(), FailureTypes.GATEWAY_KEY_REFUSED, e.code());
     }
     return ApplicationFailure.newBuilder()
         .setMessage(e.getMessage())

@@ -46,7 +46,7 @@ record GatewayError(String type, String code, String declineCode, String message
     // and GatewayKeyHealth tells the operator. Failing it would fail, or refund_failed, every
     // payment in flight until the key is fixed.
     if (status == 401 || status == 403) {
-      return new GatewayRetryableException("authentication_refused", message, retryAfter, null);
+      return new GatewayRetryableException(GatewayKeyHealth.REFUSED, message, retryAfter, null);
     }
     if (status == 409 || status == 429 || status >= 500) {
       return new GatewayRetryableException(codeOr("http_" + status), message, retryAfter, null);

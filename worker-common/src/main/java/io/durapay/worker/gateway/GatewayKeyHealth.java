@@ -12,6 +12,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * accepts a request again, and the refusals are counted as a metric. Thread-safe.
  */
 public final class GatewayKeyHealth {
+  /** The code of the exception a refused key raises: retryable, and waited out by v2. */
+  public static final String REFUSED = "authentication_refused";
+
   private final Clock clock;
   private final AtomicLong refusals = new AtomicLong();
   private final AtomicReference<Instant> lastRefused = new AtomicReference<>();

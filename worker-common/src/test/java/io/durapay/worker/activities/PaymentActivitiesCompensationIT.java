@@ -193,5 +193,6 @@ class PaymentActivitiesCompensationIT {
 
     assertThat(refused.isNonRetryable()).as(refused.getOriginalMessage()).isFalse();
     assertThat(refused.getOriginalMessage()).contains("HTTP 401");
+    assertThat(refused.getType()).as("the type v2 waits out").isEqualTo(FailureTypes.GATEWAY_KEY_REFUSED);
   }
 }

@@ -34,6 +34,7 @@ public final class ScriptedActivities implements PaymentActivities {
   public final AtomicInteger refunds = new AtomicInteger();
 
   private volatile int gatewayFailuresBeforeSuccess;
+  private volatile int keyRefusalsBeforeSuccess;
   private volatile String declineCode;
   private volatile PaymentStatus failTransitionTo;
   private volatile boolean webhookAlwaysFails;
@@ -78,6 +79,12 @@ public final class ScriptedActivities implements PaymentActivities {
 
   public ScriptedActivities gatewayFailsFirst(int times) {
     this.gatewayFailuresBeforeSuccess = times;
+    return this;
+  }
+
+  /** The gateway refuses our API key (401) for the first {@code calls} charge calls, any attempt. */
+  public ScriptedActivities gatewayRefusesKeyFirst(int calls) {
+    this.keyRefusalsBeforeSuccess = calls;
     return this;
   }
 
@@ -179,7 +186,7 @@ public final class ScriptedActivities implements PaymentActivities {
 
   @Override
   public ChargeResult processPaymentWithGateway(PaymentRequest request) {
-    chargeCalls.incrementAndGet();
+    int call = chargeCalls.incrementAndGet();
     if (chargeGate != null) {
       chargeGate.pass();
     }
@@ -187,6 +194,11 @@ public final class ScriptedActivities implements PaymentActivities {
     if (declineCode != null) {
       throw ApplicationFailure.newNonRetryableFailure(
           "Your card has insufficient funds.", FailureTypes.PAYMENT_DECLINED, declineCode);
+    }
+    if (call <= keyRefusalsBeforeSuccess) {
+      throw ApplicationFailure.newFailure(
+          "POST /v1/payment_intents: HTTP 401 (authentication_error): Invalid API Key provided.",
+          FailureTypes.GATEWAY_KEY_REFUSED, "authentication_refused");
     }
     if (attempt <= gatewayFailuresBeforeSuccess) {
       throw ApplicationFailure.newFailure(

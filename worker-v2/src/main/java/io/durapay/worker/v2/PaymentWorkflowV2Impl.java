@@ -39,6 +39,12 @@ import org.slf4j.Logger;
  *       gateway never answered), the workflow waits {@link #SETTLE_WINDOW} before looking the
  *       charge up to refund it, because a gateway's search can lag a charge made moments ago: v1
  *       could find nothing, refund nothing, and leave the customer charged for a failed payment.
+ *   <li>{@link Patches#WAIT_FOR_GATEWAY_KEY}: a charge whose three attempts the gateway all
+ *       refused for our API key (401/403) is tried again after a durable wait, with backoff from
+ *       {@link #FIRST_KEY_WAIT} to {@link #LONGEST_KEY_WAIT}, for up to {@link #KEY_WAIT_LIMIT}:
+ *       an operator's mistake with the key must not fail the payments that arrive meanwhile.
+ *       A cancel during the wait compensates as a failed charge would (an earlier attempt may
+ *       have charged before the key broke).
  * </ol>
  */
 public class PaymentWorkflowV2Impl implements PaymentWorkflow {
@@ -46,6 +52,11 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
   static final String BUILD = "v2";
   /** How long a gateway's search may take to show a fresh charge (Stripe: about a minute). */
   static final Duration SETTLE_WINDOW = Duration.ofMinutes(2);
+  /** The first wait for a refused gateway key to be fixed; each next one doubles. */
+  static final Duration FIRST_KEY_WAIT = Duration.ofMinutes(1);
+  static final Duration LONGEST_KEY_WAIT = Duration.ofMinutes(30);
+  /** How long a payment waits for the key in all before it fails (and is compensated). */
+  static final Duration KEY_WAIT_LIMIT = Duration.ofHours(24);
 
   /**
    * Database steps: quick, and retried until the database answers. Giving up would strand a
@@ -125,6 +136,8 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
   private String lastError;
   private final Map<String, Integer> attempts = new LinkedHashMap<>();
   private boolean refunded;
+  /** An attempt may have charged before the gateway refused the key (set only while waiting). */
+  private boolean chargeOutcomeUnknown;
 
   @Override
   public PaymentResult process(PaymentRequest request) {
@@ -162,7 +175,10 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
         }
       }
       step = "charging";
-      ChargeResult charge = gateway.processPaymentWithGateway(request);
+      ChargeResult charge = charge(request);
+      if (charge == null) {
+        return cancel(request);
+      }
       charged = true;
       gatewayReference = charge.gatewayReference();
       attempts.put("charging", charge.attempts());
@@ -176,6 +192,38 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
       return new PaymentResult(paymentId, status, gatewayReference, null, null, "completed");
     } catch (ActivityFailure e) {
       return fail(request, e);
+    }
+  }
+
+  /**
+   * The charge, waiting out a refused gateway key from {@link Patches#WAIT_FOR_GATEWAY_KEY} on;
+   * null when the payment was cancelled during such a wait.
+   */
+  private ChargeResult charge(PaymentRequest request) {
+    Duration waited = Duration.ZERO;
+    Duration next = FIRST_KEY_WAIT;
+    while (true) {
+      try {
+        return gateway.processPaymentWithGateway(request);
+      } catch (ActivityFailure e) {
+        // wait-for-gateway-key: asked only when the key was refused; DEFAULT_VERSION fails the
+        // payment as v1 does.
+        if (!hasType(e, FailureTypes.GATEWAY_KEY_REFUSED)
+            || waited.compareTo(KEY_WAIT_LIMIT) >= 0
+            || Workflow.getVersion(Patches.WAIT_FOR_GATEWAY_KEY, Workflow.DEFAULT_VERSION, 1) < 1) {
+          throw e;
+        }
+        step = "waiting_for_gateway_key";
+        lastError = failureMessage(e);
+        chargeOutcomeUnknown = true;
+        LOG.warn("payment {}: the gateway refused our API key; the charge is tried again in {}", paymentId, next);
+        if (Workflow.await(next, () -> cancelRequested)) {
+          return null;
+        }
+        waited = waited.plus(next);
+        next = next.multipliedBy(2).compareTo(LONGEST_KEY_WAIT) > 0 ? LONGEST_KEY_WAIT : next.multipliedBy(2);
+        step = "charging";
+      }
     }
   }
 
@@ -208,7 +256,7 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
 
   private PaymentResult cancel(PaymentRequest request) {
     step = "cancelling";
-    if (charged && !refund(request)) {
+    if ((charged || chargeOutcomeUnknown) && !refund(request)) {
       return refundFailed(request);
     }
     moveTo(request, PaymentStatus.CANCELLED, "cancel requested: " + cancelReason, null, null);

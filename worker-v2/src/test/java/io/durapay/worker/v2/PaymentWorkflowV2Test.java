@@ -105,4 +105,66 @@ class PaymentWorkflowV2Test {
         .fetchHistory(WorkflowStub.fromTyped(workflow).getExecution().getWorkflowId()).getEvents())
         .noneMatch(HistoryEvent::hasTimerStartedEventAttributes);
   }
+
+  /**
+   * Finding 7's wait: the gateway refused the key for all three attempts of the charge (an
+   * operator rotated it badly). v1 failed the payment; v2 waits and tries again, and the payment
+   * completes once the key works, charged once and never refunded.
+   */
+  @Test
+  void aChargeRefusedForTheKeyWaitsForTheKeyAndCompletes(
+      TestWorkflowEnvironment env, Worker worker, PaymentWorkflow workflow) {
+    activities.gatewayRefusesKeyFirst(6); // two whole charges of three attempts
+    start(env, worker);
+
+    PaymentResult result = workflow.process(REQUEST);
+
+    assertThat(result.outcome()).isEqualTo("completed");
+    assertThat(activities.chargeCalls).hasValue(7);
+    assertThat(activities.refunds).hasValue(0);
+    assertThat(timersOf(env, workflow)).containsExactly(
+        PaymentWorkflowV2Impl.FIRST_KEY_WAIT.toSeconds(), PaymentWorkflowV2Impl.FIRST_KEY_WAIT.toSeconds() * 2);
+  }
+
+  /** A key never fixed: after a day of waiting the payment fails, and is compensated. */
+  @Test
+  void aKeyNeverFixedFailsThePaymentAfterTheWaitLimitAndCompensates(
+      TestWorkflowEnvironment env, Worker worker, PaymentWorkflow workflow) {
+    activities.gatewayRefusesKeyFirst(Integer.MAX_VALUE);
+    start(env, worker);
+
+    PaymentResult result = workflow.process(REQUEST);
+
+    assertThat(result.status()).isEqualTo(PaymentStatus.FAILED);
+    assertThat(result.failureCode()).isEqualTo("authentication_refused");
+    assertThat(activities.refunds).as("an earlier attempt may have charged").hasValue(1);
+    long waited = timersOf(env, workflow).stream().mapToLong(Long::longValue).sum();
+    assertThat(waited).isGreaterThanOrEqualTo(PaymentWorkflowV2Impl.KEY_WAIT_LIMIT.toSeconds());
+  }
+
+  /** A cancel during the wait ends the payment cancelled, compensated all the same. */
+  @Test
+  void aCancelWhileWaitingForTheKeyCancelsAndCompensates(
+      TestWorkflowEnvironment env, Worker worker, PaymentWorkflow workflow) {
+    activities.gatewayRefusesKeyFirst(Integer.MAX_VALUE);
+    start(env, worker);
+    io.temporal.client.WorkflowClient.start(workflow::process, REQUEST);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> "waiting_for_gateway_key".equals(workflow.state().step()));
+
+    workflow.cancel(new io.durapay.contracts.CancelRequest("customer left", "merchant"));
+    PaymentResult result = WorkflowStub.fromTyped(workflow).getResult(PaymentResult.class);
+
+    assertThat(result.status()).isEqualTo(PaymentStatus.CANCELLED);
+    assertThat(result.outcome()).isEqualTo("cancelled_refunded");
+    assertThat(activities.refunds).hasValue(1);
+  }
+
+  private static List<Long> timersOf(TestWorkflowEnvironment env, PaymentWorkflow workflow) {
+    return env.getWorkflowClient()
+        .fetchHistory(WorkflowStub.fromTyped(workflow).getExecution().getWorkflowId()).getEvents().stream()
+        .filter(HistoryEvent::hasTimerStartedEventAttributes)
+        .map(e -> e.getTimerStartedEventAttributes().getStartToFireTimeout().getSeconds())
+        .toList();
+  }
 }

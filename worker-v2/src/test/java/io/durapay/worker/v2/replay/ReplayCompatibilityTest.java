@@ -56,7 +56,7 @@ class ReplayCompatibilityTest {
       "success", "decline", "retry-then-success", "failure-after-charge", "refund-rejected",
       "cancel-during-charge", "cancel-after-final", "webhook-down", "gateway-never-answers",
       "database-outage", "risk-rejected", "inflight-charge-held", "inflight-charge-retrying",
-      "inflight-webhook-held", "inflight-settling");
+      "inflight-webhook-held", "inflight-settling", "gateway-key-refused", "inflight-waiting-for-gateway-key");
 
   @TestFactory
   Stream<DynamicTest> everyV1HistoryReplaysOnV1() throws Exception {

@@ -87,6 +87,15 @@ final class Scenarios {
         return history;
       }),
 
+      new Scenario("gateway-key-refused", FROM_V2, run -> {
+        // Every attempt of the first charge is refused for the key; it is fixed during the wait.
+        run.activities.gatewayRefusesKeyFirst(3);
+        WorkflowExecutionHistory history = run.finish("completed");
+        expect(run.activities.chargeCalls.get() == 4 && run.activities.refunds.get() == 0,
+            "three refused attempts, a wait, then one charge and no refund");
+        return history;
+      }),
+
       // In flight: the history as it stands while the workflow waits, then the run is finished.
       new Scenario("inflight-validation-held", EVERY_BUILD, run -> {
         Gate validation = run.activities.holdValidation();
@@ -128,6 +137,15 @@ final class Scenarios {
         secondAttempt.release();
         run.finish("completed");
         expect(run.activities.chargeCalls.get() == 2, "the charge should succeed on attempt 2");
+        return history;
+      }),
+      new Scenario("inflight-waiting-for-gateway-key", FROM_V2, run -> {
+        run.activities.gatewayRefusesKeyFirst(3);
+        run.start();
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> "waiting_for_gateway_key".equals(run.workflow.state().step()));
+        WorkflowExecutionHistory history = run.inFlightHistory();
+        run.finish("completed");
         return history;
       }),
       new Scenario("inflight-webhook-held", EVERY_BUILD, run -> {

@@ -1,0 +1,54 @@
+package io.durapay.devstack.schedules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.durapay.contracts.PaymentActivities;
+import io.durapay.contracts.RefundResult;
+import io.durapay.store.testing.PostgresExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A few dozen seeded fault schedules over the gateway (the benchmark runs a thousand and more:
+ * {@code bench/RESULTS.md}); {@code -Ddurapay.schedules.seed=…} repeats or explores a seed.
+ */
+class FaultScheduleIT {
+  @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  @Test
+  void everyPaymentEndsFinalAndItsCustomerChargedExactlyWhenItCompleted() throws Exception {
+    long seed = Long.getLong("durapay.schedules.seed", 20261202L);
+
+    FaultScheduleRun.Report report = FaultScheduleRun.run(POSTGRES.dataSource(), seed, 40, 20);
+
+    assertThat(report.violations()).as(report.toString()).isEmpty();
+    assertThat(report.payments()).isEqualTo(40);
+    // The schedules reach the paths they are for: some complete, some fail, some are refunded.
+    assertThat(report.outcomes()).containsKeys("completed", "declined");
+  }
+
+  /**
+   * The negative control: the same kind of run with a compensation that refunds nothing (the
+   * v1-era bug, and any like it) must be caught by the invariants.
+   */
+  @Test
+  void aCompensationThatRefundsNothingIsCaught() throws Exception {
+    FaultScheduleRun.Report report = FaultScheduleRun.run(POSTGRES.dataSource(), 7L, 30, 30,
+        real -> (PaymentActivities) java.lang.reflect.Proxy.newProxyInstance(
+            PaymentActivities.class.getClassLoader(), new Class<?>[] {PaymentActivities.class},
+            (proxy, method, args) -> method.getName().equals("compensatePayment")
+                ? new RefundResult(null, false)
+                : invoke(real, method, args)));
+
+    assertThat(report.violations()).as(report.toString())
+        .anyMatch(v -> v.startsWith("not completed but the customer is charged"));
+  }
+
+  private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+}

@@ -3,6 +3,7 @@ package io.durapay.devstack.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durapay.contracts.ChargeResult;
@@ -137,6 +138,73 @@ class MoneySafetyIT {
   }
 
   /**
+   * Finding 4's other half as the workflow runs it (v2 on the dev server, its retry policy): the
+   * confirm charges but its answer is lost, and at that moment the database goes away. Before the
+   * fix the next two attempts failed reading the payment, the payment failed, and the good charge
+   * was refunded (once the database came back); now the next attempt finds the charge through the
+   * intent id in the activity's heartbeat, without the database, and the payment completes once
+   * the database is back.
+   */
+  @Test
+  void aDatabaseGoneRightAfterTheChargeDoesNotGetTheChargeRefunded() {
+    activitiesAgainst(Settings.defaults(KEY).withSearchLag(Duration.ZERO), Clock.systemUTC(),
+        new Waits(Duration.ofMillis(500), Duration.ofSeconds(10)));
+    PaymentRequest request = newPayment("pm_card_dropped");
+    network.afterConfirm = () -> cable.cut(Integer.MAX_VALUE);
+    String queue = "money-safety-" + UUID.randomUUID();
+    WorkerFactory factory = WorkerFactory.newInstance(TEMPORAL.client());
+    Worker worker = factory.newWorker(queue);
+    worker.registerWorkflowImplementationTypes(PaymentWorkflowV2Impl.class);
+    worker.registerActivitiesImplementations(impl);
+    factory.start();
+    try {
+      String workflowId = WorkflowIds.forPayment(request.paymentId());
+      PaymentWorkflow typed = TEMPORAL.client().newWorkflowStub(PaymentWorkflow.class,
+          WorkflowOptions.newBuilder().setTaskQueue(queue).setWorkflowId(workflowId).build());
+      io.temporal.client.WorkflowClient.start(typed::process, request);
+      io.temporal.client.WorkflowStub workflow = io.temporal.client.WorkflowStub.fromTyped(typed);
+      // The charge activity's outcome, whichever it is, is in the history: wait for it there.
+      await().atMost(Duration.ofSeconds(60)).until(() -> chargeClosed(workflowId));
+      assertThat(chargeCompleted(workflowId)).as("the charge activity succeeded without the database").isTrue();
+      cable.mend();
+
+      PaymentResult result = workflow.getResult(PaymentResult.class);
+
+      assertThat(result.outcome()).isEqualTo("completed");
+      assertThat(chargesOf(request)).isEqualTo(1);
+      assertThat(refundsOf(request)).isZero();
+    } finally {
+      factory.shutdownNow();
+    }
+  }
+
+  /** Whether the charge activity has closed (completed, or failed for good), by the history. */
+  private static boolean chargeClosed(String workflowId) {
+    return chargeOutcome(workflowId).isPresent();
+  }
+
+  private static boolean chargeCompleted(String workflowId) {
+    return chargeOutcome(workflowId).orElseThrow().hasActivityTaskCompletedEventAttributes();
+  }
+
+  private static java.util.Optional<io.temporal.api.history.v1.HistoryEvent> chargeOutcome(String workflowId) {
+    var events = TEMPORAL.client().fetchHistory(workflowId).getEvents();
+    var scheduled = events.stream()
+        .filter(e -> e.hasActivityTaskScheduledEventAttributes()
+            && e.getActivityTaskScheduledEventAttributes().getActivityType().getName().equals("ProcessPaymentWithGateway"))
+        .findFirst();
+    if (scheduled.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    long id = scheduled.get().getEventId();
+    return events.stream().filter(e ->
+            (e.hasActivityTaskCompletedEventAttributes() && e.getActivityTaskCompletedEventAttributes().getScheduledEventId() == id)
+            || (e.hasActivityTaskFailedEventAttributes() && e.getActivityTaskFailedEventAttributes().getScheduledEventId() == id)
+            || (e.hasActivityTaskTimedOutEventAttributes() && e.getActivityTaskTimedOutEventAttributes().getScheduledEventId() == id))
+        .findFirst();
+  }
+
+  /**
    * Finding 5 (and any redrive or reset): a new workflow for a payment whose intent was already
    * made and charged finds it by the id on the payment's row and charges nothing more, however long
    * ago the first charge was and whatever the gateway remembers of its keys.
@@ -170,6 +238,31 @@ class MoneySafetyIT {
 
     assertThat(cable.refused()).isEqualTo(3);
     assertThat(charge.gatewayReference()).isEqualTo("pi_" + request.paymentId());
+    assertThat(chargesOf(request)).isEqualTo(1);
+  }
+
+  /**
+   * Finding 4's other half: the charge went through but its answer was lost, and then the
+   * database hangs (here: refuses every connection) for the attempts that follow. Before the fix
+   * each of them failed reading the payment, the payment failed, and its good charge was
+   * refunded; now the intent's id rides in the activity's heartbeat and the next attempt finds
+   * the charge without the database.
+   */
+  @Test
+  void aRetryAfterAChargeNeedsNoDatabaseToFindIt() {
+    PaymentActivities activities = activitiesAgainst(Settings.defaults(KEY));
+    PaymentRequest request = newPayment("pm_card_dropped");
+    java.util.concurrent.atomic.AtomicReference<Object> heartbeat = new java.util.concurrent.atomic.AtomicReference<>();
+    environment.setActivityHeartbeatListener(String.class, heartbeat::set);
+    failureOf(() -> activities.processPaymentWithGateway(request)); // charged, the answer lost
+    assertThat(chargesOf(request)).isEqualTo(1);
+    cable.cut(Integer.MAX_VALUE);
+    environment.setHeartbeatDetails(heartbeat.get());
+
+    ChargeResult charge = activities.processPaymentWithGateway(request);
+
+    assertThat(charge.gatewayReference()).isEqualTo("pi_" + request.paymentId());
+    assertThat(cable.refused()).as("the database was not asked").isZero();
     assertThat(chargesOf(request)).isEqualTo(1);
   }
 
@@ -332,13 +425,23 @@ class MoneySafetyIT {
   /** The network between the worker and the gateway: the test can take it down. */
   static final class Network implements okhttp3.Interceptor {
     volatile boolean down;
+    /** Run once a confirm has reached the gateway, whatever becomes of its answer. */
+    volatile Runnable afterConfirm;
 
     @Override
     public okhttp3.Response intercept(Chain chain) throws java.io.IOException {
       if (down) {
         throw new java.net.ConnectException("network down (test)");
       }
-      return chain.proceed(chain.request());
+      try {
+        return chain.proceed(chain.request());
+      } finally {
+        Runnable hook = afterConfirm;
+        if (hook != null && chain.request().url().encodedPath().endsWith("/confirm")) {
+          afterConfirm = null;
+          hook.run();
+        }
+      }
     }
   }
 

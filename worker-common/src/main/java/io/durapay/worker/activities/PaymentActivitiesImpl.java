@@ -31,6 +31,7 @@ import io.durapay.worker.risk.RiskRules;
 import io.durapay.worker.webhook.WebhookAttempt;
 import io.durapay.worker.webhook.WebhookSender;
 import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -186,30 +187,44 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
    * needs the customer to authenticate ({@code requires_action}: there is no customer at a
    * server-side confirm) and one that is declined are canceled, so that they can never charge
    * later, and the payment is declined. A database blip is ridden out ({@link Waits#database})
-   * instead of spending one of the attempts, which are meant for the gateway.
+   * instead of spending one of the attempts, which are meant for the gateway; and once the intent
+   * exists its id rides in the activity's heartbeat, so the later attempts do not need the
+   * database at all.
    */
   @Override
   public ChargeResult processPaymentWithGateway(PaymentRequest request) {
-    Payment payment =
-        database.outlast("reading payment " + request.paymentId(), () -> payments.findById(request.paymentId()))
-            .orElseThrow(() -> invalid("payment_not_found", "no payment " + request.paymentId()));
-    int attempt = Activity.getExecutionContext().getInfo().getAttempt();
-    String intentId = payment.gatewayReference();
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    int attempt = context.getInfo().getAttempt();
+    String paymentId = request.paymentId();
+    // An earlier attempt that made or found the intent left its id in its heartbeat: this one
+    // needs no database to find out what became of the charge, so a database that hangs after a
+    // charge went through cannot spend the attempts and get a good charge refunded.
+    String intentId = context.getHeartbeatDetails(String.class).orElse(null);
     try {
       GatewayIntent intent;
-      if (intentId == null) {
-        intent = gateway.createIntent(payment.id(), payment.amount(), payment.currency(), payment.paymentMethod());
-        intentId = intent.id();
-        String created = intentId;
-        // Written before the confirm: if this fails, nothing has been charged, and the retry
-        // creates (replays) the same intent and writes it again.
-        database.outlast("recording intent " + created + " of " + payment.id(),
-            () -> payments.recordGatewayReference(payment.id(), created));
-        intent = gateway.confirmIntent(payment.id(), intentId, attempt);
-      } else {
+      if (intentId != null) {
         intent = gateway.retrieve(intentId);
+      } else {
+        Payment payment =
+            database.outlast("reading payment " + paymentId, () -> payments.findById(paymentId))
+                .orElseThrow(() -> invalid("payment_not_found", "no payment " + paymentId));
+        intentId = payment.gatewayReference();
+        if (intentId == null) {
+          intent = gateway.createIntent(paymentId, payment.amount(), payment.currency(), payment.paymentMethod());
+          intentId = intent.id();
+          String created = intentId;
+          // Written before the confirm: if this fails, nothing has been charged, and the retry
+          // creates (replays) the same intent and writes it again.
+          database.outlast("recording intent " + created + " of " + paymentId,
+              () -> payments.recordGatewayReference(paymentId, created));
+          context.heartbeat(intentId);
+          intent = gateway.confirmIntent(paymentId, intentId, attempt);
+        } else {
+          context.heartbeat(intentId);
+          intent = gateway.retrieve(intentId);
+        }
       }
-      GatewayCharge charge = carryOn(payment, intent, attempt);
+      GatewayCharge charge = carryOn(paymentId, intent, attempt);
       return new ChargeResult(
           charge.id(),
           charge.amount(),
@@ -217,7 +232,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
           attempt);
     } catch (PaymentDeclinedException e) {
       if (intentId != null) {
-        cancelQuietly(payment.id(), intentId);
+        cancelQuietly(paymentId, intentId);
       }
       throw toFailure(e);
     } catch (GatewayException e) {
@@ -226,7 +241,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
   }
 
   /** An intent that exists: carried on by its status at the gateway until it is final or has to wait. */
-  private GatewayCharge carryOn(Payment payment, GatewayIntent intent, int attempt) {
+  private GatewayCharge carryOn(String paymentId, GatewayIntent intent, int attempt) {
     long settleBy = System.nanoTime() + waits.settlement().toNanos();
     Duration pause = Duration.ofMillis(200);
     while (true) {
@@ -234,12 +249,12 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         case "succeeded" -> {
           return intent.toCharge();
         }
-        case "requires_confirmation" -> intent = gateway.confirmIntent(payment.id(), intent.id(), attempt);
+        case "requires_confirmation" -> intent = gateway.confirmIntent(paymentId, intent.id(), attempt);
         // Declined (an asynchronous payment that settled so, or an earlier attempt's decline):
         // confirming again would retry the customer's card behind the workflow's back.
         case "requires_payment_method" -> {
           if (intent.declineCode() == null && intent.lastError().isEmpty()) {
-            intent = gateway.confirmIntent(payment.id(), intent.id(), attempt);
+            intent = gateway.confirmIntent(paymentId, intent.id(), attempt);
           } else {
             throw new PaymentDeclinedException(
                 intent.declineCode() == null ? "card_declined" : intent.declineCode(),

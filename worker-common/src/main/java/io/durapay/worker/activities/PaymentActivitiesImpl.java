@@ -331,7 +331,11 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         LOG.info("payment {}: no such payment and no intent for it, nothing to refund", request.paymentId());
         return new RefundResult(null, false);
       }
-      payments.recordGatewayReference(request.paymentId(), intentId.get());
+      if (payment.isPresent() && payment.get().gatewayReference() == null) {
+        // Only when found now: rewriting the row on every look would make a compensation that
+        // waits for days look busy to the unknown-outcome resolver's alert.
+        payments.recordGatewayReference(request.paymentId(), intentId.get());
+      }
       GatewayIntent intent = gateway.retrieve(intentId.get());
       if (intent.processing()) {
         throw new GatewayRetryableException(

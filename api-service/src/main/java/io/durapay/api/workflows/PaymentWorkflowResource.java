@@ -51,10 +51,16 @@ public class PaymentWorkflowResource {
     if (payment.status().isFinal()) {
       throw alreadyFinal(payment);
     }
-    var outcome =
-        workflows.cancel(payment, new CancelRequest("requested by the merchant over the API", merchant.id()));
+    CancelRequest request = new CancelRequest("requested by the merchant over the API", merchant.id());
+    var outcome = workflows.cancel(payment, request);
     if (outcome == PaymentWorkflows.CancelOutcome.ALREADY_CLOSED) {
-      throw alreadyFinal(payments.findById(id).orElse(payment));
+      // The stored status decides, never the workflow's: a closed workflow whose payment is not
+      // final (terminated, lost) gets a new run that carries the cancel.
+      Payment now = payments.findById(id).orElse(payment);
+      if (now.status().isFinal()
+          || workflows.cancelInNewRun(now, request) == PaymentWorkflows.CancelOutcome.ALREADY_CLOSED) {
+        throw alreadyFinal(payments.findById(id).orElse(now));
+      }
     }
     return Response.status(202).entity(PaymentResponse.from(payment, mapper)).build();
   }

@@ -9,6 +9,8 @@ import io.durapay.contracts.WorkflowStarter;
 import io.durapay.store.Payment;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -38,20 +40,78 @@ public final class PaymentWorkflows {
    * Signals the payment's workflow to cancel, starting it with the signal already delivered when
    * it does not exist yet (its {@code payment.initiated} event may still be on its way): either
    * way the cancel cannot be lost, and a later start by the bridge finds the workflow there.
+   *
+   * <p>Temporal answers "already started" both for a closed run and when the bridge's start of
+   * the same id races this one; so that answer is followed by a signal to the running workflow,
+   * and only a workflow that is really closed is reported as {@link CancelOutcome#ALREADY_CLOSED}
+   * (the caller then decides by the payment's stored status: {@link #cancelInNewRun}).
    */
   public CancelOutcome cancel(Payment payment, CancelRequest request) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        signalWithStart(payment, request, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
+        return CancelOutcome.SIGNALLED;
+      } catch (WorkflowExecutionAlreadyStarted e) {
+        if (signalRunning(payment.id(), request)) {
+          return CancelOutcome.SIGNALLED;
+        }
+        // Not running when signalled: closed, or (rarely) the racing start not visible yet.
+        if (attempt >= 3 || isClosed(payment.id())) {
+          return CancelOutcome.ALREADY_CLOSED;
+        }
+      }
+    }
+  }
+
+  /**
+   * For a payment that is not final though its workflow closed (terminated by an operator, or
+   * lost): a new run of its workflow, started with the cancel delivered, which settles it as a
+   * cancel (refunding anything an earlier run charged).
+   */
+  public CancelOutcome cancelInNewRun(Payment payment, CancelRequest request) {
+    try {
+      signalWithStart(payment, request, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      // A run started meanwhile (the resolver, say): signal it; a signal-with-start would have.
+      if (!signalRunning(payment.id(), request)) {
+        return CancelOutcome.ALREADY_CLOSED;
+      }
+    }
+    return CancelOutcome.SIGNALLED;
+  }
+
+  private void signalWithStart(Payment payment, CancelRequest request, WorkflowIdReusePolicy reuse) {
     PaymentRequest start = requestFor(payment);
-    PaymentWorkflow workflow =
-        client.newWorkflowStub(PaymentWorkflow.class, WorkflowStarter.options(start, taskQueue));
+    PaymentWorkflow workflow = client.newWorkflowStub(PaymentWorkflow.class,
+        WorkflowStarter.options(start, taskQueue).toBuilder().setWorkflowIdReusePolicy(reuse).build());
     BatchRequest batch = client.newSignalWithStartRequest();
     batch.add(workflow::process, start);
     batch.add(workflow::cancel, request);
+    client.signalWithStart(batch);
+  }
+
+  /** Signals the latest run; false when there is none running. */
+  private boolean signalRunning(String paymentId, CancelRequest request) {
     try {
-      client.signalWithStart(batch);
-      return CancelOutcome.SIGNALLED;
-    } catch (WorkflowExecutionAlreadyStarted e) {
-      // A closed workflow with this id: the payment already reached its end.
-      return CancelOutcome.ALREADY_CLOSED;
+      client.newWorkflowStub(PaymentWorkflow.class, WorkflowIds.forPayment(paymentId)).cancel(request);
+      return true;
+    } catch (RuntimeException e) {
+      if (isNotFound(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private boolean isClosed(String paymentId) {
+    try {
+      return client.newUntypedWorkflowStub(WorkflowIds.forPayment(paymentId)).describe()
+          .getWorkflowExecutionInfo().getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    } catch (RuntimeException e) {
+      if (isNotFound(e)) {
+        return false;
+      }
+      throw e;
     }
   }
 

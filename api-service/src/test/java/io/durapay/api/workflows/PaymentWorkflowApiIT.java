@@ -212,6 +212,46 @@ class PaymentWorkflowApiIT {
         .isEqualTo(TaskQueues.PAYMENTS_V1);
   }
 
+  /**
+   * Issue 20, item 1: a cancel is refused only for a payment whose stored status is final. Here
+   * the workflow closed (an operator terminated it) while the payment is still initiated: before
+   * the fix the API read Temporal's "already started" as "final" and answered 409 payment_final,
+   * and the cancel was lost. Now a new run carries it and the payment ends cancelled.
+   */
+  @Test
+  void aCancelOfAPaymentWhoseWorkflowClosedButIsNotFinalIsCarriedByANewRun() throws Exception {
+    String id = createPayment();
+    startWorkflow(id);
+    WorkflowStub first = TEMPORAL.client().newUntypedWorkflowStub(WorkflowIds.forPayment(id));
+    String firstRun = first.describe().getExecution().getRunId();
+    first.terminate("operator (test)");
+
+    Reply cancel = api.request("POST", "/v1/payments/" + id + "/cancel").bearer(apiKey).send();
+
+    assertThat(cancel.status()).as(cancel.body()).isEqualTo(202);
+    assertThat(resultOf(id).status()).isEqualTo(PaymentStatus.CANCELLED);
+    assertThat(TEMPORAL.client().newUntypedWorkflowStub(WorkflowIds.forPayment(id)).describe()
+        .getExecution().getRunId()).as("a new run").isNotEqualTo(firstRun);
+  }
+
+  /** A cancel of a running workflow started by the bridge signals it (no 409, no second run). */
+  @Test
+  void cancelsRacingTheBridgesStartAreNeverRefused() throws Exception {
+    for (int i = 0; i < 30; i++) {
+      String id = createPayment();
+      // The bridge's start: REJECT_DUPLICATE, and "already started" (by the cancel) counts as done.
+      var payment = POSTGRES.jdbi().onDemand(PaymentDao.class).findById(id).orElseThrow();
+      Thread bridge = new Thread(() -> new io.durapay.contracts.WorkflowStarter(TEMPORAL.client(), TaskQueues.PAYMENTS_V1)
+          .start(PaymentWorkflows.requestFor(payment)));
+      bridge.start();
+      Reply cancel = api.request("POST", "/v1/payments/" + id + "/cancel").bearer(apiKey).send();
+      bridge.join();
+
+      assertThat(cancel.status()).as("pair %d: %s", i, cancel.body()).isEqualTo(202);
+      assertThat(resultOf(id).status()).isEqualTo(PaymentStatus.CANCELLED);
+    }
+  }
+
   @Test
   void aFinalPaymentCannotBeCancelled() {
     String id = createPayment();

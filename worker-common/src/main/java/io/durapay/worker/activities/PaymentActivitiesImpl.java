@@ -439,7 +439,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         throw ApplicationFailure.newBuilder()
             .setMessage("webhook not delivered (attempt " + attempt + "): " + result.error())
             .setType(FailureTypes.WEBHOOK_NOT_DELIVERED)
-            .setNextRetryDelay(result.retryAfter())
+            .setNextRetryDelay(withinPolicy(result.retryAfter()))
             .build();
       }
     }
@@ -481,6 +481,25 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     return retry != null && retry.getMaximumAttempts() > 0 && info.getAttempt() >= retry.getMaximumAttempts();
   }
 
+  /**
+   * A {@code Retry-After} the other side asked for, capped at the retry policy's longest interval:
+   * a server that answers "in 30 years" must not park a payment past everything its workflow
+   * planned. Outside an activity (a direct call) there is no policy, and nothing to cap by.
+   */
+  private static Duration withinPolicy(Duration asked) {
+    if (asked == null) {
+      return null;
+    }
+    RetryOptions retry;
+    try {
+      retry = Activity.getExecutionContext().getInfo().getRetryOptions();
+    } catch (IllegalStateException notInAnActivity) {
+      return asked;
+    }
+    Duration longest = retry == null ? null : retry.getMaximumInterval();
+    return longest != null && asked.compareTo(longest) > 0 ? longest : asked;
+  }
+
   private static ApplicationFailure invalid(String code, String message) {
     return ApplicationFailure.newNonRetryableFailure(message, FailureTypes.PAYMENT_INVALID, code);
   }
@@ -500,7 +519,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     return ApplicationFailure.newBuilder()
         .setMessage(e.getMessage())
         .setType(FailureTypes.GATEWAY_UNAVAILABLE)
-        .setNextRetryDelay(e.retryAfter().orElse(null))
+        .setNextRetryDelay(withinPolicy(e.retryAfter().orElse(null)))
         .build();
   }
 }

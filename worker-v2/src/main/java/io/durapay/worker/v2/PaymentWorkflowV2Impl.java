@@ -77,12 +77,17 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
                       .build())
               .build());
 
-  /** The charge: at most 3 attempts, as the original design asks; a decline is final. */
+  /**
+   * The charge: at most 3 attempts, as the original design asks; a decline is final. The
+   * schedule-to-close bounds the three together (3 × 30 s and the backoff between them), whatever
+   * a gateway's Retry-After asks (the activities cap it at the longest interval too).
+   */
   private final PaymentActivities gateway =
       Workflow.newActivityStub(
           PaymentActivities.class,
           ActivityOptions.newBuilder()
               .setStartToCloseTimeout(Duration.ofSeconds(30))
+              .setScheduleToCloseTimeout(Duration.ofMinutes(3))
               .setRetryOptions(
                   RetryOptions.newBuilder()
                       .setInitialInterval(Duration.ofSeconds(1))
@@ -110,12 +115,17 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
                       .build())
               .build());
 
-  /** Webhooks: retried with backoff; the activity records the last attempt as undeliverable. */
+  /**
+   * Webhooks: retried with backoff; the activity records the last attempt as undeliverable. The
+   * schedule-to-close (8 × 15 s and the backoff, with room) bounds them whatever the merchant's
+   * endpoint asks for in Retry-After.
+   */
   private final PaymentActivities webhooks =
       Workflow.newActivityStub(
           PaymentActivities.class,
           ActivityOptions.newBuilder()
               .setStartToCloseTimeout(Duration.ofSeconds(15))
+              .setScheduleToCloseTimeout(Duration.ofMinutes(10))
               .setRetryOptions(
                   RetryOptions.newBuilder()
                       .setInitialInterval(Duration.ofSeconds(1))

@@ -13,9 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last resort. A database (or Temporal) that cannot be reached is a 503 the caller may retry (nothing was
- * written: the transaction never committed); anything else is a 500 with an id to quote, logged
- * with its stack trace. Neither body says more than that.
+ * The last resort. A database (or Temporal) that cannot be reached is a 503 the caller should
+ * retry with the same key: usually nothing was written, but not always (a commit whose
+ * acknowledgement was lost, a signal that timed out after Temporal applied it), so the body
+ * promises nothing and says what is safe. Anything else is a 500 with an id to quote, logged with
+ * its stack trace. Neither body says more than that.
  */
 public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
   private static final Logger LOG = LoggerFactory.getLogger(UnexpectedExceptionMapper.class);
@@ -31,8 +33,9 @@ public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwabl
               ErrorResponse.of(
                   ErrorType.API_ERROR,
                   "service_unavailable",
-                  "The service is temporarily unavailable; nothing was changed. Retry with the"
-                      + " same Idempotency-Key.",
+                  "The service is temporarily unavailable, and the request may or may not have taken"
+                      + " effect. Retry it with the same Idempotency-Key (a cancel may simply be"
+                      + " retried): a retry never makes a second payment or a second cancel.",
                   null))
           .build();
     }

@@ -120,8 +120,17 @@ public interface PaymentDao {
   long countRefundFailed();
 
   /** The oldest stranded payments (see {@link #STRANDED}). */
-  @SqlQuery(STRANDED + " ORDER BY p.updated_at LIMIT :limit")
+  @SqlQuery(STRANDED + " ORDER BY p.updated_at, p.id LIMIT :limit")
   List<Payment> findStranded(@Bind("olderThanMillis") long olderThanMillis, @Bind("limit") int limit);
+
+  /**
+   * The next stranded payments after ({@code afterAt}, {@code afterId}) in the same order: a
+   * reconciler walks past those it looked at last time instead of taking them again.
+   */
+  @SqlQuery(STRANDED + " AND (p.updated_at, p.id) > (:afterAt, :afterId) ORDER BY p.updated_at, p.id LIMIT :limit")
+  List<Payment> findStrandedAfter(
+      @Bind("olderThanMillis") long olderThanMillis, @Bind("afterAt") java.time.Instant afterAt,
+      @Bind("afterId") String afterId, @Bind("limit") int limit);
 
   /** The payment when it is still stranded; lock it first to decide for it alone. */
   @SqlQuery(STRANDED + " AND p.id = :id")

@@ -46,6 +46,11 @@ public final class Reconciler implements Runnable {
   private final Duration threshold;
   private final int batchSize;
   private final OutboxRelay relay;
+  /**
+   * Where the last run stopped (the last payment it examined), or null to start from the oldest:
+   * a full batch of payments whose workflows exist must not hide the ones behind it run after run.
+   */
+  private Payment cursor; // guarded by this
 
   /** {@code relay} may be null when this instance runs none. */
   public Reconciler(
@@ -79,8 +84,12 @@ public final class Reconciler implements Runnable {
 
   /** One run; synchronized so the schedule and the admin task never overlap in one instance. */
   public synchronized Result reconcileOnce() {
-    List<Payment> stranded =
-        jdbi.onDemand(PaymentDao.class).findStranded(threshold.toMillis(), batchSize);
+    PaymentDao dao = jdbi.onDemand(PaymentDao.class);
+    List<Payment> stranded = cursor == null
+        ? dao.findStranded(threshold.toMillis(), batchSize)
+        : dao.findStrandedAfter(threshold.toMillis(), cursor.updatedAt(), cursor.id(), batchSize);
+    // A full batch: the next run goes on after it. A short one reached the end: start over.
+    cursor = stranded.size() < batchSize ? null : stranded.get(stranded.size() - 1);
     List<String> republished = new ArrayList<>();
     int withWorkflow = 0;
     for (Payment payment : stranded) {

@@ -109,6 +109,39 @@ class ReconcilerIT {
     assertThat(events(running)).hasSize(1);
   }
 
+  /**
+   * Issue 20, item 7: the reconciler examined the oldest {@code batchSize} stranded payments each
+   * run, so a batch of them whose workflows exist (stuck, not lost) hid every payment behind it for
+   * good. Now each run goes on where the last stopped. Before the fix the second run took the same
+   * two payments again and the lost one was never republished (the test failed on it).
+   */
+  @Test
+  void aFullBatchOfPaymentsWithWorkflowsDoesNotHideTheOnesBehindIt() {
+    String stuckA = paymentWithPublishedEvent(Duration.ofMinutes(50));
+    String stuckB = paymentWithPublishedEvent(Duration.ofMinutes(45));
+    String lost = paymentWithPublishedEvent(Duration.ofMinutes(40));
+    for (String stuck : List.of(stuckA, stuckB)) {
+      PaymentRequest request = new PaymentRequest(stuck, merchantId, 500, "USD", "corr-" + stuck);
+      TEMPORAL.client()
+          .newUntypedWorkflowStub("PaymentWorkflow", WorkflowStarter.options(request, "reconciler-it-stuck"))
+          .start(request);
+    }
+    ReconcilerFactory settings = new ReconcilerFactory();
+    settings.setThreshold(io.dropwizard.util.Duration.minutes(1));
+    settings.setBatchSize(2);
+    Reconciler reconciler = new Reconciler(POSTGRES.jdbi(),
+        new WorkflowPresence(TEMPORAL.client().getWorkflowServiceStubs(), "default", 5_000),
+        APP.getObjectMapper(), java.time.Clock.systemUTC(), settings, null);
+
+    Reconciler.Result first = reconciler.reconcileOnce();
+    Reconciler.Result second = reconciler.reconcileOnce();
+
+    assertThat(first.withWorkflow()).as(first.toString()).isEqualTo(2);
+    assertThat(first.republished()).isEmpty();
+    assertThat(second.republished()).as(second.toString()).contains(lost);
+    assertThat(events(lost)).hasSize(2);
+  }
+
   @Test
   void neverRepublishesAPaymentWhoseEventIsParkedAndTheOperatorsRequeueStartsIt() {
     String parked = paymentWithParkedEvent(Duration.ofMinutes(10));

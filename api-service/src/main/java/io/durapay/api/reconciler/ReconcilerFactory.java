@@ -22,7 +22,7 @@ public class ReconcilerFactory {
    */
   @NotNull private Duration threshold = Duration.minutes(5);
 
-  /** Payments examined per run, oldest first, each run going on after the last (ReconcilerFactory). */
+  /** Payments examined per run, oldest first; each run goes on after the last one examined. */
   @Min(1)
   @Max(10_000)
   private int batchSize = 100;

@@ -23,15 +23,20 @@ public interface OutboxDao {
       @Bind("correlationId") String correlationId,
       @Bind("payload") String payload);
 
+  /** After this many attempts an event's age decides its place, whatever its count. */
+  int AGE_WINS_AFTER = 3;
+
   /**
-   * Locks up to {@code limit} unpublished events for the calling transaction: those tried least
-   * first, then oldest first, so one event the destination keeps refusing sorts behind new ones
-   * and never holds them back. Rows another relay holds are skipped, so several relays never
-   * publish the same batch at once.
+   * Locks up to {@code limit} unpublished events for the calling transaction: those tried once or
+   * twice sort behind the rest, so one event the destination keeps refusing never holds new ones
+   * back until it is parked; all others, fresh or tried {@value #AGE_WINS_AFTER} times and more
+   * (an outage's retries), go oldest first, so under sustained load a retried event is not starved
+   * by the new ones arriving ahead of it. Rows another relay holds are skipped, so several relays
+   * never publish the same batch at once.
    */
   @SqlQuery("""
       SELECT * FROM outbox WHERE published_at IS NULL AND parked_at IS NULL
-      ORDER BY attempts, id
+      ORDER BY CASE WHEN attempts >= 3 THEN 0 ELSE attempts END, id -- 3: AGE_WINS_AFTER
       LIMIT :limit
       FOR UPDATE SKIP LOCKED
       """)

@@ -43,6 +43,24 @@ class OutboxDaoTest {
         .containsExactly("evt_1", "evt_2", "evt_3");
   }
 
+  /**
+   * Issue 20, item 12: least-tried-first alone starved an event retried through an outage, since
+   * new events kept arriving ahead of it under sustained load. After a few attempts its age decides:
+   * the old event goes first again, while one tried once or twice still waits behind fresh ones.
+   * (Failed on the previous order, which put the fresh events first.)
+   */
+  @Test
+  void anEventTriedAFewTimesGoesByItsAgeAheadOfNewOnes() {
+    insert("evt_outage", "evt_refused_once", "evt_new_1", "evt_new_2");
+    POSTGRES.jdbi().useHandle(h -> {
+      h.execute("UPDATE outbox SET attempts = ? WHERE event_id = 'evt_outage'", OutboxDao.AGE_WINS_AFTER + 4);
+      h.execute("UPDATE outbox SET attempts = 1 WHERE event_id = 'evt_refused_once'");
+    });
+
+    assertThat(lockPending(10)).extracting(OutboxEvent::eventId)
+        .containsExactly("evt_outage", "evt_new_1", "evt_new_2", "evt_refused_once");
+  }
+
   @Test
   void anEventIdIsStoredOnce() {
     insert("evt_once");

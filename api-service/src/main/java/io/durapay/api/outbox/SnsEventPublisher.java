@@ -221,7 +221,18 @@ public final class SnsEventPublisher implements EventPublisher, AutoCloseable {
   private static boolean isRefusal(AwsServiceException e) {
     return e.statusCode() == 400
         && e.awsErrorDetails() != null
-        && REFUSALS.contains(e.awsErrorDetails().errorCode());
+        && REFUSALS.contains(e.awsErrorDetails().errorCode())
+        && !aboutTheTopic(e);
+  }
+
+  /**
+   * An invalid parameter that is the topic ("Invalid parameter: TopicArn"): the whole call is
+   * refused for our configuration, not for the event, and every event would be refused alike. It
+   * is an outage to fix, never a reason to park an event.
+   */
+  private static boolean aboutTheTopic(AwsServiceException e) {
+    String message = e.awsErrorDetails().errorMessage();
+    return message != null && message.contains("TopicArn");
   }
 
   @Override

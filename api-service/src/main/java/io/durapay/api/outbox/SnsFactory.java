@@ -21,7 +21,15 @@ import software.amazon.awssdk.services.sns.SnsClientBuilder;
  */
 public class SnsFactory {
 
-  @NotBlank private String topicArn = "arn:aws:sns:us-east-1:000000000000:payment-events";
+  /**
+   * Checked at start-up: SNS answers every call to a malformed ARN with {@code InvalidParameter},
+   * which would look like a refusal of each event in turn.
+   */
+  @NotBlank
+  @jakarta.validation.constraints.Pattern(
+      regexp = "arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?",
+      message = "must be an SNS topic ARN, arn:aws:sns:<region>:<12-digit account>:<topic name>")
+  private String topicArn = "arn:aws:sns:us-east-1:000000000000:payment-events";
 
   @NotBlank private String region = "us-east-1";
 

@@ -116,6 +116,25 @@ class SnsEventPublisherTest {
     assertThat(e).hasMessageContaining("InvalidParameter");
   }
 
+  /**
+   * Issue 20, item 15: SNS refuses every call to a malformed or wrong topic ARN with
+   * InvalidParameter "Invalid parameter: TopicArn". That is our configuration, not the event:
+   * before the fix each event was counted refused, and every one of them was parked in turn (the
+   * test failed on it); now it is an outage the events wait out, single and batched.
+   */
+  @Test
+  void anInvalidTopicIsAConfigurationOutageNotARefusalOfTheEvent() {
+    sns.stubFor(post("/").willReturn(errorXml(400, "Sender", "InvalidParameter", "Invalid parameter: TopicArn")));
+
+    PublishException single =
+        catchThrowableOfType(PublishException.class, () -> publisher.publish(event("corr-42")));
+    List<PublishOutcome> batch = publisher.publishAll(List.of(event(1, "{}"), event(2, "{}")));
+
+    assertThat(single.refused()).isFalse();
+    assertThat(single).hasMessageContaining("InvalidParameter");
+    assertThat(batch).noneMatch(PublishOutcome::refused).noneMatch(PublishOutcome::published);
+  }
+
   @Test
   void authorizationErrorNamesTheCodeButNotTheSecretOrTheBody() {
     sns.stubFor(post("/").willReturn(errorXml(403, "Sender", "AuthorizationError")));
@@ -419,18 +438,22 @@ class SnsEventPublisherTest {
   }
 
   private static ResponseDefinitionBuilder errorXml(int status, String type, String code) {
+    return errorXml(status, type, code, "Request failed: " + code);
+  }
+
+  private static ResponseDefinitionBuilder errorXml(int status, String type, String code, String message) {
     String body =
         """
         <ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">
           <Error>
             <Type>%s</Type>
             <Code>%s</Code>
-            <Message>Request failed: %s</Message>
+            <Message>%s</Message>
           </Error>
           <RequestId>9a1b7c2e-0d8f-5e4a-b3c6-7f2e1d0a9b8c</RequestId>
         </ErrorResponse>
         """
-            .formatted(type, code, code);
+            .formatted(type, code, message);
     return aResponse().withStatus(status).withHeader("Content-Type", "text/xml").withBody(body);
   }
 

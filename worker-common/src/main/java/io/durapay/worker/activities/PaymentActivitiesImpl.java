@@ -437,7 +437,12 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(), "retrying",
             result.error());
         throw ApplicationFailure.newBuilder()
-            .setMessage("webhook not delivered (attempt " + attempt + "): " + result.error())
+            // The failure is in the history, which the merchant's timeline shows: an HTTP status
+            // only, never how a connection failed (refused, reset, timed out), which would let a
+            // merchant map ports behind any address its URL resolves to. The raw error is in
+            // webhook_deliveries, for operators.
+            .setMessage("webhook not delivered (attempt " + attempt + "): "
+                + (result.statusCode() == null ? "the endpoint could not be reached" : "HTTP " + result.statusCode()))
             .setType(FailureTypes.WEBHOOK_NOT_DELIVERED)
             .setNextRetryDelay(withinPolicy(result.retryAfter()))
             .build();

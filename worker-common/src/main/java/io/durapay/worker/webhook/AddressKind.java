@@ -9,6 +9,8 @@ import java.util.Arrays;
 /** What part of the network an address belongs to, as far as sending webhooks is concerned. */
 enum AddressKind {
   PUBLIC("public"),
+  /** A cloud provider's instance metadata or control endpoint: never a merchant's. */
+  CLOUD_METADATA("cloud metadata"),
   LOOPBACK("loopback"),
   PRIVATE("private"),
   CARRIER_GRADE_NAT("carrier-grade NAT"),
@@ -26,8 +28,19 @@ enum AddressKind {
     return label;
   }
 
+  /**
+   * Metadata endpoints outside the link-local range, which the other kinds would call private or
+   * even public: AWS's IPv6 instance metadata (fd00:ec2::254, in fc00::/7), Alibaba Cloud's
+   * (100.100.100.200, in carrier-grade NAT space) and Azure's wire server (168.63.129.16, public).
+   */
+  private static final java.util.Set<String> METADATA = java.util.Set.of(
+      "fd00:ec2:0:0:0:0:0:254", "100.100.100.200", "168.63.129.16");
+
   static AddressKind of(InetAddress address) {
-    InetAddress ip = unmapped(address);
+    InetAddress ip = embeddedIpv4(unmapped(address));
+    if (METADATA.contains(ip.getHostAddress())) {
+      return CLOUD_METADATA;
+    }
     byte[] bytes = ip.getAddress();
     // 0.0.0.0/8 as a destination means "this host" on Linux, like the any-local 0.0.0.0 itself.
     if (ip.isAnyLocalAddress() || (ip instanceof Inet4Address && bytes[0] == 0)) {
@@ -54,6 +67,44 @@ enum AddressKind {
   // fc00::/7, IPv6's counterpart of the RFC 1918 ranges.
   private static boolean isUniqueLocal(InetAddress ip) {
     return ip instanceof Inet6Address && (ip.getAddress()[0] & 0xfe) == 0xfc;
+  }
+
+  /**
+   * An IPv6 address that carries an IPv4 one and reaches it through a translator or tunnel, judged
+   * as that IPv4 address: NAT64's well-known prefix 64:ff9b::/96 (the last four bytes), 6to4's
+   * 2002::/16 (bytes 2 to 5), and the deprecated IPv4-compatible ::a.b.c.d. Otherwise {@code ip}
+   * as it is.
+   */
+  private static InetAddress embeddedIpv4(InetAddress ip) {
+    byte[] b = ip.getAddress();
+    if (b.length != 16) {
+      return ip;
+    }
+    byte[] v4 = null;
+    if (b[0] == 0x00 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b && allZero(b, 4, 12)) {
+      v4 = Arrays.copyOfRange(b, 12, 16);
+    } else if (b[0] == 0x20 && b[1] == 0x02) {
+      v4 = Arrays.copyOfRange(b, 2, 6);
+    } else if (allZero(b, 0, 12) && !allZero(b, 12, 15)) {
+      v4 = Arrays.copyOfRange(b, 12, 16); // not :: or ::1, which are judged as IPv6
+    }
+    if (v4 == null) {
+      return ip;
+    }
+    try {
+      return InetAddress.getByAddress(v4);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("four bytes are always an IPv4 address", e);
+    }
+  }
+
+  private static boolean allZero(byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (bytes[i] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // A resolver may answer ::ffff:127.0.0.1 as an IPv6 address, whose own predicates all say

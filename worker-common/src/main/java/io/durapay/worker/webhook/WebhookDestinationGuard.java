@@ -12,8 +12,10 @@ import okhttp3.HttpUrl;
  * Decides whether a merchant's URL may receive webhooks, so that a merchant cannot make our workers
  * call into our own network (server-side request forgery). Only absolute http and https URLs are
  * allowed, and only when every address their host resolves to is public; loopback and private
- * addresses can be allowed by configuration for local and in-VPC receivers. Link-local (cloud
- * metadata), unspecified and multicast addresses are never allowed.
+ * addresses can be allowed by configuration for local and in-VPC receivers. Link-local, cloud
+ * metadata (also those in private or public ranges), unspecified and multicast addresses are never
+ * allowed. An IPv6 address that embeds an IPv4 one (NAT64, 6to4, IPv4-compatible) is judged as
+ * that IPv4 address.
  *
  * <p>As an OkHttp {@link Dns} it applies the same rule at connect time, to the very addresses the
  * connection will use, so a name that changes its answer between {@link #check} and the connection

@@ -39,6 +39,15 @@ class WebhookDestinationGuardTest {
         "http://[::]/                              | unspecified",
         "http://224.0.0.1/                         | multicast",
         "http://100.64.0.1/                        | carrier-grade NAT",
+        "http://[64:ff9b::7f00:1]/x                | loopback",
+        "http://[64:ff9b::a00:5]/x                 | private",
+        "http://[64:ff9b::a9fe:a9fe]/x             | link-local",
+        "http://[2002:7f00:1::]/x                  | loopback",
+        "http://[2002:c0a8:101::1]/x               | private",
+        "http://[::7f00:1]/x                       | loopback",
+        "http://[fd00:ec2::254]/latest/meta-data   | cloud metadata",
+        "http://100.100.100.200/latest/meta-data   | cloud metadata",
+        "http://168.63.129.16/machine              | cloud metadata",
         "ftp://example.com/                        | absolute http or https URL",
         "file:///etc/passwd                        | absolute http or https URL",
         "javascript:alert(1)                       | absolute http or https URL",
@@ -61,6 +70,25 @@ class WebhookDestinationGuardTest {
       })
   void publicAddressesAreAllowed(String url) {
     assertThatCode(() -> byDefault.check(url)).doesNotThrowAnyException();
+  }
+
+  /**
+   * Issue 20, item 9: with private destinations allowed (an in-VPC receiver), the metadata
+   * endpoints that sit in private or carrier-grade NAT space stay refused, and an IPv6 form of a
+   * private IPv4 address is judged as that address. Before the fix fd00:ec2::254 and
+   * 100.100.100.200 were allowed there, and the NAT64 / 6to4 forms counted as public even by
+   * default (the tests failed on it).
+   */
+  @Test
+  void metadataIsNeverAllowedAndEmbeddedIpv4IsJudgedAsIpv4() {
+    WebhookDestinationGuard inVpc = new WebhookDestinationGuard(true, true);
+
+    assertThatThrownBy(() -> inVpc.check("http://[fd00:ec2::254]/")).hasMessageContaining("cloud metadata");
+    assertThatThrownBy(() -> inVpc.check("http://100.100.100.200/")).hasMessageContaining("cloud metadata");
+    assertThatCode(() -> inVpc.check("http://[64:ff9b::a00:5]/x")).doesNotThrowAnyException();
+    assertThatCode(() -> byDefault.check("http://[64:ff9b::808:808]/x")).as("8.8.8.8 through NAT64")
+        .doesNotThrowAnyException();
+    assertThatCode(() -> byDefault.check("http://[2002:808:808::1]/x")).doesNotThrowAnyException();
   }
 
   @Test

@@ -48,14 +48,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 20, item 6: a {@code Retry-After} of 999 999 999 s (the gateway's, a merchant's endpoint)
+ * How the activities treat what the far side (the gateway, a merchant's endpoint) says when it
+ * fails, on the dev server.
+ *
+ * <p>Issue 20, item 6: a {@code Retry-After} of 999 999 999 s (the gateway's, a merchant's endpoint)
  * asks the next attempt to wait past everything the workflow planned. Before the fix that delay
  * went to Temporal as it came, overriding the retry policy's longest interval, and the second
  * attempt was due in thirty years; now it is capped there. Run on the dev server, whose activity
  * tasks carry the policy (the activity test environment's do not): a probe workflow gives the
  * activity two attempts at most 1 s apart, and ends only if the second attempt comes.
  */
-class RetryAfterCapIT {
+class FarSideFailuresIT {
   @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
   @RegisterExtension static final TemporalServer TEMPORAL = new TemporalServer();
 
@@ -139,6 +142,40 @@ class RetryAfterCapIT {
   void aMerchantEndpointsRetryAfterIsCappedAtThePolicysLongestInterval() throws Exception {
     assertThat(probe("webhook")).as("the second attempt was the last, and recorded so").isEqualTo("undeliverable");
     assertThat(FAR_SIDE.getAllServeEvents()).hasSize(2);
+  }
+
+  /**
+   * Issue 20, item 9's oracle: a webhook attempt's failure goes into the history, which the
+   * merchant's timeline shows. Saying how the connection failed ("Connection refused" against a
+   * timeout) let a merchant scan ports behind any address its URL pointed at; the failure now says
+   * only that the endpoint could not be reached, and the raw error stays in webhook_deliveries,
+   * for operators. (The previous message carried "ConnectException: Failed to connect to
+   * /127.0.0.1:<port>": the test failed on it.)
+   */
+  @Test
+  void aWebhookConnectionFailureTellsTheHistoryNothingAboutThePort() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    POSTGRES.jdbi().useHandle(h -> h.execute(
+        "UPDATE merchants SET webhook_url = ? WHERE id = (SELECT merchant_id FROM payments WHERE id = ?)",
+        "http://127.0.0.1:" + closedPort + "/hooks", request.paymentId()));
+
+    String workflowId = "probe-" + UUID.randomUUID();
+    Probe probe = TEMPORAL.client().newWorkflowStub(Probe.class,
+        WorkflowOptions.newBuilder().setTaskQueue(queue).setWorkflowId(workflowId).build());
+    assertThat(WorkflowClient.execute(probe::run, request, "webhook").get(60, TimeUnit.SECONDS))
+        .isEqualTo("undeliverable");
+
+    String shown = TEMPORAL.client().fetchHistory(workflowId).getEvents().stream()
+        .filter(e -> e.hasActivityTaskStartedEventAttributes() && e.getActivityTaskStartedEventAttributes().hasLastFailure())
+        .map(e -> e.getActivityTaskStartedEventAttributes().getLastFailure().getMessage())
+        .findFirst().orElseThrow();
+    assertThat(shown).contains("the endpoint could not be reached")
+        .doesNotContain(Integer.toString(closedPort)).doesNotContainIgnoringCase("refused").doesNotContain("Exception");
+    assertThat(POSTGRES.jdbi().onDemand(io.durapay.store.WebhookDeliveryDao.class).forEvent("evt_cap"))
+        .extracting(io.durapay.store.WebhookDelivery::error).anyMatch(error -> error.contains("Exception"));
   }
 
   /** The probe's answer; without the cap the second attempt is due in thirty years. */

@@ -108,6 +108,8 @@ public class PaymentWorkerApplication extends Application<WorkerConfiguration> {
             environment.getObjectMapper(),
             config.getRisk().build(),
             build);
+    registry.more().counter("durapay_workflow_input_mismatches", java.util.List.of(), activities,
+        PaymentActivitiesImpl::inputMismatches);
     io.temporal.client.WorkflowClient temporal = config.getTemporal().client(stubs);
     resolveUnknownOutcomes(config, environment, jdbi, temporal, registry);
     // Registered last so it stops first: polling ends before the connection closes.

@@ -205,6 +205,37 @@ class MoneySafetyIT {
   }
 
   /**
+   * Issue 20, item 8: a workflow started from an event whose amount does not match the stored
+   * payment (a bug upstream, a forged message) processes the real payment with its stored values
+   * and raises an alert; it does not fail it. Before the fix validatePayment refused it as
+   * payment_mismatch and the real payment ended failed (the test failed on it).
+   */
+  @Test
+  void aWorkflowStartedWithAWrongAmountChargesTheStoredOneAndCompletes() {
+    activitiesAgainst(Settings.defaults(KEY));
+    PaymentRequest stored = newPayment("pm_card_visa");
+    PaymentRequest wrong = new PaymentRequest(stored.paymentId(), stored.merchantId(), 1, "EUR", stored.correlationId());
+    String queue = "money-safety-" + UUID.randomUUID();
+    WorkerFactory factory = WorkerFactory.newInstance(TEMPORAL.client());
+    Worker worker = factory.newWorker(queue);
+    worker.registerWorkflowImplementationTypes(PaymentWorkflowV2Impl.class);
+    worker.registerActivitiesImplementations(impl);
+    factory.start();
+    try {
+      PaymentResult result = TEMPORAL.client().newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
+              .setTaskQueue(queue).setWorkflowId(WorkflowIds.forPayment(stored.paymentId())).build())
+          .process(wrong);
+
+      assertThat(result.outcome()).isEqualTo("completed");
+      assertThat(gateway.charges()).filteredOn(c -> c.paymentId().equals(stored.paymentId()))
+          .singleElement().satisfies(c -> assertThat(c.amount()).isEqualTo(stored.amount()));
+      assertThat(impl.inputMismatches()).isEqualTo(1);
+    } finally {
+      factory.shutdownNow();
+    }
+  }
+
+  /**
    * Finding 5 (and any redrive or reset): a new workflow for a payment whose intent was already
    * made and charged finds it by the id on the payment's row and charges nothing more, however long
    * ago the first charge was and whatever the gateway remembers of its keys.

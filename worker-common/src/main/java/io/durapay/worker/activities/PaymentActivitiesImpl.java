@@ -55,6 +55,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
   private final String build;
   private final Waits waits;
   private final DatabaseBlips database;
+  private final java.util.concurrent.atomic.AtomicLong inputMismatches = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * How long the charge activity waits, within one attempt, for what may pass.
@@ -124,7 +125,15 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     if (payment.amount() != request.amount()
         || !payment.currency().equals(request.currency())
         || !payment.merchantId().equals(request.merchantId())) {
-      throw invalid("payment_mismatch", "the workflow input does not match the stored payment");
+      // The stored payment is the truth, and every activity reads its amount, currency, merchant
+      // and payment method from the store: a workflow started from a wrong event (a bug, a forged
+      // message) still processes the real payment with its real values, and must not fail it.
+      // Its workflow id is the payment's, so the real event cannot start a second one. An alert.
+      inputMismatches.incrementAndGet();
+      LOG.error("payment {}: the workflow input (amount {} {}, merchant {}) does not match the stored payment"
+              + " (amount {} {}, merchant {}); processed with the stored values",
+          payment.id(), request.amount(), request.currency(), request.merchantId(),
+          payment.amount(), payment.currency(), payment.merchantId());
     }
     Merchant merchant =
         merchants
@@ -135,6 +144,11 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
           "amount_exceeds_merchant_limit",
           "amount " + payment.amount() + " is over the merchant's limit of " + merchant.maxAmount());
     }
+  }
+
+  /** Workflows whose input did not match their stored payment (metric {@code durapay_workflow_input_mismatches}). */
+  public long inputMismatches() {
+    return inputMismatches.get();
   }
 
   /** Idempotent: it only reads. The amount and token screened are the stored ones. */

@@ -55,24 +55,38 @@ public final class DevServer implements AutoCloseable {
 
   private final Options options;
   private final Path binary;
-  private final int port;
-  private final int uiPort;
+  private final java.util.function.IntSupplier freePorts;
+  private int port;
+  private int uiPort;
   private Process process;
   private TemporalDevServer sdkServer;
 
-  private DevServer(Options options, Path binary) {
+  private DevServer(Options options, Path binary, java.util.function.IntSupplier freePorts) {
     this.options = options;
     this.binary = binary;
-    this.port = options.port() == 0 ? freePort() : options.port();
-    this.uiPort = options.uiPort() == 0 ? freePort() : options.uiPort();
+    this.freePorts = freePorts;
+    pickPorts();
+  }
+
+  private void pickPorts() {
+    this.port = options.port() == 0 ? freePorts.getAsInt() : options.port();
+    this.uiPort = options.uiPort() == 0 ? freePorts.getAsInt() : options.uiPort();
   }
 
   /** Starts the server and returns once its frontend answers for the default namespace. */
   public static DevServer start(Options options) {
+    return start(options, DevServer::freePort);
+  }
+
+  /** How many times a start on ports picked here is tried again when one was taken meanwhile. */
+  static final int PORT_RACE_RETRIES = 3;
+
+  // Tests pass their own ports to play the race with another process.
+  static DevServer start(Options options, java.util.function.IntSupplier freePorts) {
     Optional<Path> binary = TemporalCli.locate();
-    DevServer server = new DevServer(options, binary.orElse(null));
+    DevServer server = new DevServer(options, binary.orElse(null), freePorts);
     if (binary.isPresent()) {
-      server.launch();
+      server.launchPickingPortsAgainIfTaken();
     } else {
       LOG.warn("no Temporal CLI found (run ci/temporal-cli, or set TEMPORAL_CLI); trying the SDK's download");
       server.launchThroughSdk();
@@ -165,6 +179,27 @@ public final class DevServer implements AutoCloseable {
       args.addAll(List.of("--search-attribute", key.getName() + "=" + PaymentSearchAttributes.typeName(key)));
     }
     return args;
+  }
+
+  /**
+   * A free port is free when it is picked, not when the server binds it: another process may take
+   * it in between (the suite once lost a run to that). A server that fails to bind a port picked
+   * here is started again on new ones; ports that were asked for are never moved.
+   */
+  private void launchPickingPortsAgainIfTaken() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        launch();
+        return;
+      } catch (IllegalStateException e) {
+        boolean picked = options.port() == 0 || options.uiPort() == 0;
+        if (!picked || attempt > PORT_RACE_RETRIES || !String.valueOf(e.getMessage()).contains("address already in use")) {
+          throw e;
+        }
+        LOG.warn("Temporal dev server: a port picked for it was taken meanwhile; trying new ones");
+        pickPorts();
+      }
+    }
   }
 
   private void launch() {

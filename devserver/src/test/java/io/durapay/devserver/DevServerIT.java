@@ -52,6 +52,34 @@ class DevServerIT {
     }
   }
 
+  /**
+   * A port picked free and taken by another process before the server binds it: the server is
+   * started again on new ports instead of failing the run (BannerIT lost a fresh-clone CI run to
+   * this: "bind: address already in use"; this test failed on the previous DevServer).
+   */
+  @Test
+  void aPickedPortTakenBeforeTheServerBindsItIsPickedAgain() throws Exception {
+    Path dir = java.nio.file.Files.createTempDirectory("devserver-port-race");
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      java.util.concurrent.atomic.AtomicInteger picks = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.function.IntSupplier ports = () -> picks.getAndIncrement() == 0 ? taken.getLocalPort() : freePort();
+
+      try (DevServer server = DevServer.start(DevServer.Options.forTests(dir.resolve("server.log")), ports)) {
+        assertThat(server.port()).isNotEqualTo(taken.getLocalPort());
+        withClient(server, client -> assertThat(client.getWorkflowServiceStubs().healthCheck()).isNotNull());
+      }
+      assertThat(picks.get()).as("picked again after the bind failed").isGreaterThan(1);
+    }
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private static void withClient(DevServer server, java.util.function.Consumer<WorkflowClient> use) {
     WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(server.target()).build());

@@ -57,7 +57,17 @@ public final class DevStack {
       System.err.println("demo --rollout starts from blue alone: leave out --workers and --route");
       System.exit(2);
     }
-    Stack stack = Stack.start(settings);
+    Stack stack;
+    try {
+      stack = Stack.start(settings);
+    } catch (Exception e) {
+      // Whatever did start was closed; a thread some library left behind must not keep a
+      // devstack that never came up running without a word.
+      System.err.println("devstack: could not start: " + e.getMessage());
+      e.printStackTrace();
+      System.exit(1);
+      return;
+    }
     if (command.equals("load")) {
       boolean agrees;
       try {

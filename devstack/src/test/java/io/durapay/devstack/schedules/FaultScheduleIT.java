@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A few dozen seeded fault schedules over the gateway (the benchmark runs a thousand and more:
+ * Thirty seeded fault schedules over the gateway (the benchmark runs a thousand and more:
  * {@code bench/RESULTS.md}); {@code -Ddurapay.schedules.seed=…} repeats or explores a seed.
  */
 class FaultScheduleIT {
@@ -19,10 +19,10 @@ class FaultScheduleIT {
   void everyPaymentEndsFinalAndItsCustomerChargedExactlyWhenItCompleted() throws Exception {
     long seed = Long.getLong("durapay.schedules.seed", 20261202L);
 
-    FaultScheduleRun.Report report = FaultScheduleRun.run(POSTGRES.dataSource(), seed, 40, 20);
+    FaultScheduleRun.Report report = FaultScheduleRun.run(POSTGRES.dataSource(), seed, 30, 30);
 
     assertThat(report.violations()).as(report.toString()).isEmpty();
-    assertThat(report.payments()).isEqualTo(40);
+    assertThat(report.payments()).isEqualTo(30);
     // The schedules reach the paths they are for: some complete, some fail, some are refunded.
     assertThat(report.outcomes()).containsKeys("completed", "declined");
   }
@@ -33,7 +33,7 @@ class FaultScheduleIT {
    */
   @Test
   void aCompensationThatRefundsNothingIsCaught() throws Exception {
-    FaultScheduleRun.Report report = FaultScheduleRun.run(POSTGRES.dataSource(), 7L, 30, 30,
+    FaultScheduleRun.Report report = FaultScheduleRun.run(POSTGRES.dataSource(), 7L, 20, 20,
         real -> (PaymentActivities) java.lang.reflect.Proxy.newProxyInstance(
             PaymentActivities.class.getClassLoader(), new Class<?>[] {PaymentActivities.class},
             (proxy, method, args) -> method.getName().equals("compensatePayment")

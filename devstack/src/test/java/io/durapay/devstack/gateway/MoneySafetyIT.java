@@ -69,10 +69,14 @@ class MoneySafetyIT {
   private GatewayClient client;
   private DatabaseCable cable;
   private PaymentActivitiesImpl impl;
+  private WorkerFactory workers;
   private TestActivityEnvironment environment;
 
   @AfterEach
   void tearDown() {
+    if (workers != null) {
+      workers.shutdownNow();
+    }
     if (environment != null) {
       environment.close();
     }
@@ -118,23 +122,11 @@ class MoneySafetyIT {
   void a500KeptUnderItsKeyDoesNotFailAPaymentThatCanBeCharged() {
     PaymentActivities activities = activitiesAgainst(Settings.defaults(KEY));
     PaymentRequest request = newPayment("pm_card_error500");
-    String queue = "money-safety-" + UUID.randomUUID();
-    WorkerFactory factory = WorkerFactory.newInstance(TEMPORAL.client());
-    Worker worker = factory.newWorker(queue);
-    worker.registerWorkflowImplementationTypes(PaymentWorkflowV2Impl.class);
-    worker.registerActivitiesImplementations(impl);
-    factory.start();
-    try {
-      PaymentResult result = TEMPORAL.client().newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
-              .setTaskQueue(queue).setWorkflowId(WorkflowIds.forPayment(request.paymentId())).build())
-          .process(request);
+    PaymentResult result = onV2(request.paymentId()).process(request);
 
-      assertThat(result.outcome()).isEqualTo("completed");
-      assertThat(gateway.chargeAttempts(request.paymentId())).as("charge requests").isEqualTo(3);
-      assertThat(chargesOf(request)).isEqualTo(1);
-    } finally {
-      factory.shutdownNow();
-    }
+    assertThat(result.outcome()).isEqualTo("completed");
+    assertThat(gateway.chargeAttempts(request.paymentId())).as("charge requests").isEqualTo(3);
+    assertThat(chargesOf(request)).isEqualTo(1);
   }
 
   /**
@@ -151,31 +143,20 @@ class MoneySafetyIT {
         new Waits(Duration.ofMillis(500), Duration.ofSeconds(10)));
     PaymentRequest request = newPayment("pm_card_dropped");
     network.afterConfirm = () -> cable.cut(Integer.MAX_VALUE);
-    String queue = "money-safety-" + UUID.randomUUID();
-    WorkerFactory factory = WorkerFactory.newInstance(TEMPORAL.client());
-    Worker worker = factory.newWorker(queue);
-    worker.registerWorkflowImplementationTypes(PaymentWorkflowV2Impl.class);
-    worker.registerActivitiesImplementations(impl);
-    factory.start();
-    try {
-      String workflowId = WorkflowIds.forPayment(request.paymentId());
-      PaymentWorkflow typed = TEMPORAL.client().newWorkflowStub(PaymentWorkflow.class,
-          WorkflowOptions.newBuilder().setTaskQueue(queue).setWorkflowId(workflowId).build());
-      io.temporal.client.WorkflowClient.start(typed::process, request);
-      io.temporal.client.WorkflowStub workflow = io.temporal.client.WorkflowStub.fromTyped(typed);
-      // The charge activity's outcome, whichever it is, is in the history: wait for it there.
-      await().atMost(Duration.ofSeconds(60)).until(() -> chargeClosed(workflowId));
-      assertThat(chargeCompleted(workflowId)).as("the charge activity succeeded without the database").isTrue();
-      cable.mend();
+    String workflowId = WorkflowIds.forPayment(request.paymentId());
+    PaymentWorkflow typed = onV2(request.paymentId());
+    io.temporal.client.WorkflowClient.start(typed::process, request);
+    io.temporal.client.WorkflowStub workflow = io.temporal.client.WorkflowStub.fromTyped(typed);
+    // The charge activity's outcome, whichever it is, is in the history: wait for it there.
+    await().atMost(Duration.ofSeconds(60)).until(() -> chargeClosed(workflowId));
+    assertThat(chargeCompleted(workflowId)).as("the charge activity succeeded without the database").isTrue();
+    cable.mend();
 
-      PaymentResult result = workflow.getResult(PaymentResult.class);
+    PaymentResult result = workflow.getResult(PaymentResult.class);
 
-      assertThat(result.outcome()).isEqualTo("completed");
-      assertThat(chargesOf(request)).isEqualTo(1);
-      assertThat(refundsOf(request)).isZero();
-    } finally {
-      factory.shutdownNow();
-    }
+    assertThat(result.outcome()).isEqualTo("completed");
+    assertThat(chargesOf(request)).isEqualTo(1);
+    assertThat(refundsOf(request)).isZero();
   }
 
   /** Whether the charge activity has closed (completed, or failed for good), by the history. */
@@ -215,24 +196,12 @@ class MoneySafetyIT {
     activitiesAgainst(Settings.defaults(KEY));
     PaymentRequest stored = newPayment("pm_card_visa");
     PaymentRequest wrong = new PaymentRequest(stored.paymentId(), stored.merchantId(), 1, "EUR", stored.correlationId());
-    String queue = "money-safety-" + UUID.randomUUID();
-    WorkerFactory factory = WorkerFactory.newInstance(TEMPORAL.client());
-    Worker worker = factory.newWorker(queue);
-    worker.registerWorkflowImplementationTypes(PaymentWorkflowV2Impl.class);
-    worker.registerActivitiesImplementations(impl);
-    factory.start();
-    try {
-      PaymentResult result = TEMPORAL.client().newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
-              .setTaskQueue(queue).setWorkflowId(WorkflowIds.forPayment(stored.paymentId())).build())
-          .process(wrong);
+    PaymentResult result = onV2(stored.paymentId()).process(wrong);
 
-      assertThat(result.outcome()).isEqualTo("completed");
-      assertThat(gateway.charges()).filteredOn(c -> c.paymentId().equals(stored.paymentId()))
-          .singleElement().satisfies(c -> assertThat(c.amount()).isEqualTo(stored.amount()));
-      assertThat(impl.inputMismatches()).isEqualTo(1);
-    } finally {
-      factory.shutdownNow();
-    }
+    assertThat(result.outcome()).isEqualTo("completed");
+    assertThat(gateway.charges()).filteredOn(c -> c.paymentId().equals(stored.paymentId()))
+        .singleElement().satisfies(c -> assertThat(c.amount()).isEqualTo(stored.amount()));
+    assertThat(impl.inputMismatches()).isEqualTo(1);
   }
 
   /**
@@ -500,6 +469,21 @@ class MoneySafetyIT {
         .setStartToCloseTimeout(Duration.ofSeconds(30))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
         .build());
+  }
+
+  /**
+   * The payment's workflow as the worker runs it: v2 on the dev server, with this test's
+   * activities, on a queue of its own.
+   */
+  private PaymentWorkflow onV2(String paymentId) {
+    String queue = "money-safety-" + UUID.randomUUID();
+    workers = WorkerFactory.newInstance(TEMPORAL.client());
+    Worker worker = workers.newWorker(queue);
+    worker.registerWorkflowImplementationTypes(PaymentWorkflowV2Impl.class);
+    worker.registerActivitiesImplementations(impl);
+    workers.start();
+    return TEMPORAL.client().newWorkflowStub(PaymentWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(queue).setWorkflowId(WorkflowIds.forPayment(paymentId)).build());
   }
 
   /** The failure an activity call ended with, as the workflow would see it. */

@@ -123,8 +123,15 @@ public final class WorkerDeployments {
   public List<String> pinRunningOn(String buildId) {
     List<String> pinned = new ArrayList<>();
     for (String workflowId : runningOn(buildId)) {
-      pin(workflowId, buildId);
-      pinned.add(workflowId);
+      try {
+        pin(workflowId, buildId);
+        pinned.add(workflowId);
+      } catch (StatusRuntimeException e) {
+        // Listed running, finished before its pin: nothing left to route (visibility lags).
+        if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+          throw e;
+        }
+      }
     }
     return pinned;
   }

@@ -1,5 +1,6 @@
 package io.durapay.contracts;
 
+import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -37,6 +38,17 @@ public final class WorkflowStarter {
     } catch (WorkflowExecutionAlreadyStarted e) {
       return Outcome.ALREADY_STARTED;
     }
+  }
+
+  /**
+   * Everything a start does short of calling Temporal: the stub, its options and search
+   * attributes, the input serialized by the client's data converter. SnapStart's priming runs it
+   * before the snapshot, so the first real start after a restore finds those classes loaded and
+   * compiled. Returns the serialized input.
+   */
+  public Payloads prepare(PaymentRequest request) {
+    client.newWorkflowStub(PaymentWorkflow.class, options(request, taskQueue));
+    return client.getOptions().getDataConverter().toPayloads(request).orElseThrow();
   }
 
   /**

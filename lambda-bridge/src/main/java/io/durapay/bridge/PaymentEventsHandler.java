@@ -9,13 +9,15 @@ import io.durapay.contracts.WorkflowStarter;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import org.crac.Core;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Lambda entry point for the "payment-processing" queue: one workflow start per
  * {@code payment.initiated} message, failures reported per message (ReportBatchItemFailures).
- * Everything is built once per cold start (or SnapStart snapshot); the Temporal connection is
- * opened lazily by the first start, so a snapshot holds no stale socket.
+ * Everything is built once per cold start (or SnapStart snapshot, primed by {@link
+ * SnapStartPriming}); the Temporal connection is opened lazily by the first start, so a snapshot
+ * holds no stale socket.
  */
 public final class PaymentEventsHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
   // Daemon threads: a JVM that embeds the handler (devstack, tests) can exit without closing it.
@@ -27,10 +29,16 @@ public final class PaymentEventsHandler implements RequestHandler<SQSEvent, SQSB
       };
 
   private final BatchProcessor processor;
+  private final SnapStartPriming priming;
 
-  /** What Lambda calls. */
+  /**
+   * What Lambda calls. It registers the priming with CRaC's global context, which SnapStart runs
+   * before the snapshot (on a JVM without CRaC, registering does nothing). The handler keeps the
+   * priming in a field, so it lives as long as the function does.
+   */
   public PaymentEventsHandler() {
     this(BridgeConfig.fromEnvironment(System.getenv()));
+    Core.getGlobalContext().register(priming);
   }
 
   public PaymentEventsHandler(BridgeConfig config) {
@@ -41,6 +49,12 @@ public final class PaymentEventsHandler implements RequestHandler<SQSEvent, SQSB
   public PaymentEventsHandler(EventDecoder decoder, WorkflowStarter starter, int concurrency) {
     this.processor =
         new BatchProcessor(decoder, starter, Executors.newFixedThreadPool(concurrency, DAEMON));
+    this.priming = new SnapStartPriming(decoder, starter);
+  }
+
+  /** The SnapStart hook; for tests. */
+  SnapStartPriming priming() {
+    return priming;
   }
 
   @Override

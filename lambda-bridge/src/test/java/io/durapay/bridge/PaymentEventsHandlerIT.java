@@ -172,6 +172,31 @@ class PaymentEventsHandlerIT {
   }
 
   @Test
+  void snapStartsPrimingStartsNoWorkflowAndTheFirstMessageAfterItStartsAsUsual() throws Exception {
+    Payloads input = handler.priming().prime();
+
+    assertThat(client.getOptions().getDataConverter()
+            .fromPayloads(0, Optional.of(input), PaymentRequest.class, PaymentRequest.class)
+            .paymentId())
+        .isEqualTo("pay_snapstart_priming");
+    assertThat(openWorkflowIds()).isEmpty();
+
+    SQSBatchResponse response = handler.handleRequest(EventLoader.loadSQSEvent("events/sqs-raw.json"), null);
+
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    assertStarted("pay_01JDR2B0000000000000000RW1");
+    assertThat(openWorkflowIds()).hasSize(2);
+  }
+
+  @Test
+  void snapStartsPrimingOpensNoConnection() throws IOException {
+    // Nothing listens on the port: a priming that called Temporal would fail or time out here.
+    PaymentEventsHandler unconnected = new PaymentEventsHandler(configFor(closedPort()));
+
+    assertTimeout(Duration.ofSeconds(5), () -> unconnected.priming().beforeCheckpoint(null));
+  }
+
+  @Test
   void lambdaCanConstructTheHandlerWithoutArguments() {
     assertThatCode(PaymentEventsHandler::new).doesNotThrowAnyException();
   }

@@ -57,11 +57,95 @@ class TemplateTest {
   }
 
   @Test
-  void topicAndQueueCarryTheirNames() {
-    assertThat(properties(only("AWS::SNS::Topic")).path("TopicName").asText())
-        .isEqualTo("payment-events");
-    assertThat(properties(resources.path(queue())).path("QueueName").asText())
-        .isEqualTo("payment-processing");
+  void everyNamedResourceIsNamedAfterTheStackSoTwoStacksNeverCollide() {
+    Map<String, String> names = new HashMap<>();
+    resources.fields().forEachRemaining(resource -> {
+      resource.getValue().path("Properties").fields().forEachRemaining(property -> {
+        if (List.of("TopicName", "QueueName", "FunctionName", "LogGroupName", "AlarmName")
+            .contains(property.getKey())) {
+          names.put(resource.getKey(), property.getValue().path("Fn::Sub").asText());
+        }
+      });
+    });
+
+    assertThat(names).containsKeys(topic(), queue(), deadLetterQueue(), function(), logGroup());
+    assertThat(names.get(topic())).isEqualTo("${AWS::StackName}-payment-events");
+    assertThat(names.get(queue())).isEqualTo("${AWS::StackName}-payment-processing");
+    assertThat(names.values()).allSatisfy(name -> assertThat(name).contains("${AWS::StackName}-"));
+  }
+
+  @Test
+  void theQueuesOutliveTheStackSoNoWaitingPaymentIsDeletedWithIt() {
+    for (String queue : List.of(queue(), deadLetterQueue())) {
+      assertThat(resources.at("/" + queue + "/DeletionPolicy").asText()).as(queue).isEqualTo("Retain");
+      assertThat(resources.at("/" + queue + "/UpdateReplacePolicy").asText()).as(queue).isEqualTo("Retain");
+    }
+  }
+
+  @Test
+  void theFunctionLogsToItsOwnGroupWithARetention() {
+    JsonNode function = properties(function());
+
+    assertThat(function.at("/LoggingConfig/LogGroup/Ref").asText()).isEqualTo(logGroup());
+    assertThat(properties(logGroup()).at("/RetentionInDays/Ref").asText()).isEqualTo("LogRetentionDays");
+    assertThat(template.at("/Parameters/LogRetentionDays/Default").asInt()).isPositive();
+  }
+
+  @Test
+  void theFunctionsRoleReadsOnlyItsQueueAndWritesOnlyItsLogGroup() {
+    String role = getAttTarget(properties(function()).path("Role"));
+    assertThat(resources.at("/" + role + "/Type").asText()).isEqualTo("AWS::IAM::Role");
+    JsonNode trust = properties(role).at("/AssumeRolePolicyDocument/Statement/0");
+    assertThat(trust.at("/Principal/Service").asText()).isEqualTo("lambda.amazonaws.com");
+    assertThat(properties(function()).has("Policies")).as("SAM's generated policies").isFalse();
+
+    Map<String, Set<String>> actionsByResource = new HashMap<>();
+    properties(role).path("Policies").forEach(policy ->
+        policy.at("/PolicyDocument/Statement").forEach(statement -> {
+          assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
+          assertThat(statement.path("Resource").isTextual())
+              .as("a literal resource (\"*\") in %s", policy.path("PolicyName").asText())
+              .isFalse();
+          statement.path("Action").forEach(action ->
+              actionsByResource
+                  .computeIfAbsent(getAttTarget(statement.path("Resource")), id -> new TreeSet<>())
+                  .add(action.asText()));
+        }));
+
+    assertThat(actionsByResource)
+        .containsOnlyKeys(queue(), logGroup())
+        .containsEntry(queue(), new TreeSet<>(Set.of("sqs:ChangeMessageVisibility", "sqs:DeleteMessage",
+            "sqs:GetQueueAttributes", "sqs:ReceiveMessage")))
+        .containsEntry(logGroup(), new TreeSet<>(Set.of("logs:CreateLogStream", "logs:PutLogEvents")));
+  }
+
+  @Test
+  void alarmsWatchTheDeadLetterQueueTheOldestEventAndTheFunctionsErrorsAndThrottles() {
+    Map<String, String> watched = new HashMap<>();
+    for (String alarm : ofType("AWS::CloudWatch::Alarm")) {
+      JsonNode properties = properties(alarm);
+      JsonNode dimension = properties.at("/Dimensions/0/Value");
+      String target = dimension.has("Ref") ? dimension.path("Ref").asText() : getAttTarget(dimension);
+      watched.put(properties.path("MetricName").asText() + " of " + target, alarm);
+      assertThat(properties.at("/AlarmActions/0/Ref").asText()).as(alarm).isEqualTo(alarmsTopic());
+      assertThat(properties.path("TreatMissingData").asText()).as(alarm).isEqualTo("notBreaching");
+    }
+
+    assertThat(watched).containsOnlyKeys(
+        "ApproximateNumberOfMessagesVisible of " + deadLetterQueue(),
+        "ApproximateAgeOfOldestMessage of " + queue(),
+        "Errors of " + function(),
+        "Throttles of " + function());
+    JsonNode deadLetters = properties(watched.get("ApproximateNumberOfMessagesVisible of " + deadLetterQueue()));
+    assertThat(deadLetters.path("Threshold").asInt()).isEqualTo(1);
+    assertThat(deadLetters.path("ComparisonOperator").asText()).isEqualTo("GreaterThanOrEqualToThreshold");
+  }
+
+  @Test
+  void theFunctionRunsC1OnlyAsTheColdStartBenchmarkRecommends() {
+    assertThat(properties(function()).at("/Environment/Variables/JAVA_TOOL_OPTIONS").asText())
+        .contains("-XX:TieredStopAtLevel=1")
+        .contains("-Dlogback.configurationFile=lambda-logback.xml");
   }
 
   @Test
@@ -79,7 +163,7 @@ class TemplateTest {
 
   @Test
   void theTopicFeedsTheQueueInTheSnsEnvelopeOnlyWithPaymentInitiatedEvents() {
-    JsonNode subscription = properties(only("AWS::SNS::Subscription"));
+    JsonNode subscription = properties(sqsSubscription());
 
     assertThat(subscription.path("Protocol").asText()).isEqualTo("sqs");
     assertThat(subscription.path("TopicArn").path("Ref").asText()).isEqualTo(topic());
@@ -195,8 +279,36 @@ class TemplateTest {
     return getAtt.isArray() ? getAtt.path(0).asText() : getAtt.asText().split("\\.")[0];
   }
 
+  /** The topic the API publishes to: the one the queue subscribes to (the other is for alarms). */
   private static String topic() {
-    return only("AWS::SNS::Topic");
+    return properties(sqsSubscription()).path("TopicArn").path("Ref").asText();
+  }
+
+  private static String sqsSubscription() {
+    List<String> toQueues = ofType("AWS::SNS::Subscription").stream()
+        .filter(id -> properties(id).path("Protocol").asText().equals("sqs"))
+        .toList();
+    assertThat(toQueues).hasSize(1);
+    return toQueues.get(0);
+  }
+
+  private static String alarmsTopic() {
+    List<String> topics = new ArrayList<>(ofType("AWS::SNS::Topic"));
+    topics.remove(topic());
+    assertThat(topics).hasSize(1);
+    return topics.get(0);
+  }
+
+  private static String deadLetterQueue() {
+    return getAttTarget(properties(queue()).at("/RedrivePolicy/deadLetterTargetArn"));
+  }
+
+  private static String function() {
+    return only("AWS::Serverless::Function");
+  }
+
+  private static String logGroup() {
+    return only("AWS::Logs::LogGroup");
   }
 
   /** The queue the function reads: the one with a redrive policy (the other is its DLQ). */

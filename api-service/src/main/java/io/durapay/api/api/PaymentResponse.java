@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durapay.contracts.MerchantMessages;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.store.Payment;
 import java.time.Instant;
@@ -45,8 +46,9 @@ public record PaymentResponse(
         payment.description(),
         metadata,
         payment.correlationId(),
-        payment.failureCode(),
-        payment.failureMessage(),
+        MerchantMessages.code(payment.failureCode()),
+        // A fixed sentence for the code: the stored message is for operators (MerchantMessages).
+        MerchantMessages.forCode(payment.failureCode()),
         payment.gatewayReference(),
         payment.createdAt(),
         payment.updatedAt());

@@ -76,12 +76,12 @@ public class PaymentWorkflowResource {
               .history(id)
               .map(runs -> TimelineSummary.of(runs.latest(), runs.runIds(), workflows.state(id).orElse(null)))
               .orElse(null);
-      return new Timeline(payment.id(), payment.status().wireName(), history, workflow, null);
+      return new Timeline(payment.id(), payment.status().wireName(), history, workflow, null).forMerchant();
     } catch (RuntimeException e) {
       // Temporal unreachable: the stored history is still worth showing.
       LOG.warn("timeline of {}: workflow history unavailable: {}", id, e.toString());
       return new Timeline(payment.id(), payment.status().wireName(), history, null,
-          "The workflow service is unreachable; only the stored status history is shown.");
+          "The workflow service is unreachable; only the stored status history is shown.").forMerchant();
     }
   }
 

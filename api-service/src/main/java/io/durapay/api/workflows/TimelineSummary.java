@@ -2,9 +2,14 @@ package io.durapay.api.workflows;
 
 import com.google.protobuf.Timestamp;
 import io.durapay.api.api.Timeline;
+import io.durapay.contracts.FailureTypes;
+import io.durapay.contracts.MerchantMessages;
 import io.durapay.contracts.PaymentState;
+import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.common.converter.DataConverterException;
+import io.temporal.common.converter.DefaultDataConverter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Turns a workflow history into the readable summary of {@link Timeline.Workflow}. */
@@ -51,7 +57,7 @@ public final class TimelineSummary {
             activity.startedAt = at;
             activity.attempts = attributes.getAttempt();
             if (attributes.hasLastFailure()) {
-              activity.error = attributes.getLastFailure().getMessage();
+              activity.failed(attributes.getLastFailure());
             }
           }
         }
@@ -59,12 +65,11 @@ public final class TimelineSummary {
             event.getActivityTaskCompletedEventAttributes().getScheduledEventId(), at, "completed", null);
         case EVENT_TYPE_ACTIVITY_TASK_FAILED -> {
           var attributes = event.getActivityTaskFailedEventAttributes();
-          close(activities, attributes.getScheduledEventId(), at, "failed",
-              attributes.getFailure().getMessage());
+          close(activities, attributes.getScheduledEventId(), at, "failed", attributes.getFailure());
         }
         case EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT -> close(activities,
             event.getActivityTaskTimedOutEventAttributes().getScheduledEventId(), at, "timed_out",
-            event.getActivityTaskTimedOutEventAttributes().getFailure().getMessage());
+            event.getActivityTaskTimedOutEventAttributes().getFailure());
         case EVENT_TYPE_ACTIVITY_TASK_CANCELED -> close(activities,
             event.getActivityTaskCanceledEventAttributes().getScheduledEventId(), at, "cancelled", null);
         case EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED -> signals.add(
@@ -107,15 +112,52 @@ public final class TimelineSummary {
   }
 
   private static void close(
-      Map<Long, ActivityBuilder> activities, long scheduledId, Instant at, String outcome, String error) {
+      Map<Long, ActivityBuilder> activities, long scheduledId, Instant at, String outcome, Failure failure) {
     ActivityBuilder activity = activities.get(scheduledId);
     if (activity != null) {
       activity.closedAt = at;
       activity.outcome = outcome;
-      if (error != null) {
-        activity.error = error;
+      if (failure != null) {
+        activity.failed(failure);
       }
     }
+  }
+
+  /**
+   * The code of an activity's failure, as the workflows read it: the failure's first detail where
+   * it carries one (a decline code, a validation code), else one for its type.
+   */
+  static String codeOf(Failure failure) {
+    if (failure.hasTimeoutFailureInfo()) {
+      return "timeout";
+    }
+    if (!failure.hasApplicationFailureInfo()) {
+      return MerchantMessages.GENERIC_CODE;
+    }
+    var info = failure.getApplicationFailureInfo();
+    switch (info.getType()) {
+      case FailureTypes.WEBHOOK_NOT_DELIVERED -> {
+        return "webhook_not_delivered";
+      }
+      case FailureTypes.PAYMENT_NOT_INITIATED -> {
+        return "already_final"; // its detail is the status another run left it in
+      }
+      default -> {
+        // Read on below.
+      }
+    }
+    if (info.getDetails().getPayloadsCount() > 0) {
+      try {
+        String code = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(
+            0, Optional.of(info.getDetails()), String.class, String.class);
+        if (code != null) {
+          return code;
+        }
+      } catch (DataConverterException notAString) {
+        // A detail that is not a code: go by the type.
+      }
+    }
+    return FailureTypes.codeFor(info.getType());
   }
 
   private static Instant instant(Timestamp timestamp) {
@@ -129,10 +171,16 @@ public final class TimelineSummary {
     Instant closedAt;
     Integer attempts;
     String outcome = "running";
+    String errorCode;
     String error;
 
+    void failed(Failure failure) {
+      errorCode = codeOf(failure);
+      error = failure.getMessage();
+    }
+
     Timeline.ActivityRun build() {
-      return new Timeline.ActivityRun(name, scheduledAt, startedAt, closedAt, attempts, outcome, error);
+      return new Timeline.ActivityRun(name, scheduledAt, startedAt, closedAt, attempts, outcome, errorCode, error);
     }
   }
 }

@@ -12,6 +12,7 @@ import io.durapay.api.testing.ApiClient.Reply;
 import io.durapay.api.testing.TestApp;
 import io.durapay.contracts.CancelRequest;
 import io.durapay.contracts.ChargeResult;
+import io.durapay.contracts.FailureTypes;
 import io.durapay.contracts.PaymentActivities;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentResult;
@@ -28,10 +29,13 @@ import io.durapay.contracts.WorkflowIds;
 import io.durapay.store.PaymentDao;
 import io.durapay.store.testing.PostgresExtension;
 import io.durapay.store.testing.TemporalServer;
+import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -44,7 +48,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Cancel and timeline over real HTTP against a port-bound Temporal test server. The workflow here
+ * Cancel and timeline over real HTTP against the Temporal dev server. The workflow here
  * is a stand-in that waits for the cancel signal: the real workflows are tested in the worker
  * modules; this test is about what the API asks of Temporal and what it shows.
  */
@@ -129,6 +133,52 @@ class PaymentWorkflowApiIT {
     }
   }
 
+  /** The task queue of {@link LeakyWorkflow}. */
+  private static final String LEAKY = "timeline-leaks";
+
+  /**
+   * Fails the way real steps fail, with operator text a merchant must not see: a gateway message
+   * naming a payment-method token (the first attempt of its one activity), a risk threshold in its
+   * live state's last error.
+   */
+  public static class LeakyWorkflow implements PaymentWorkflow {
+    private final PaymentActivities activities =
+        Workflow.newActivityStub(
+            PaymentActivities.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofSeconds(5))
+                .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(100)).build())
+                .build());
+    private String paymentId;
+
+    @Override
+    public PaymentResult process(PaymentRequest request) {
+      paymentId = request.paymentId();
+      activities.validatePayment(request);
+      return new PaymentResult(paymentId, PaymentStatus.FAILED, null, "risk_rejected", "test", "risk_rejected");
+    }
+
+    @Override
+    public void cancel(CancelRequest request) {}
+
+    @Override
+    public PaymentState state() {
+      return new PaymentState(paymentId, PaymentStatus.FAILED, null, false, false, null, "risk_rejected",
+          "amount 600000 is over the screening limit of 500000 (limit_marker)", Map.of("validatePayment", 2), "test");
+    }
+  }
+
+  /** Its validation fails once with a gateway's raw message, then passes. */
+  public static class LeakyActivities extends NoopActivities {
+    @Override
+    public void validatePayment(PaymentRequest request) {
+      if (Activity.getExecutionContext().getInfo().getAttempt() == 1) {
+        throw ApplicationFailure.newFailure(
+            "No such PaymentMethod: 'pm_leaky_secret'", FailureTypes.GATEWAY_REJECTED, "resource_missing");
+      }
+    }
+  }
+
   @BeforeAll
   static void setUp() {
     TestApp.acceptPublishes(SNS);
@@ -138,6 +188,9 @@ class PaymentWorkflowApiIT {
     Worker worker = workers.newWorker(TaskQueues.PAYMENTS_V1);
     worker.registerWorkflowImplementationTypes(WaitForCancelWorkflow.class);
     worker.registerActivitiesImplementations(new NoopActivities());
+    Worker leaky = workers.newWorker(LEAKY);
+    leaky.registerWorkflowImplementationTypes(LeakyWorkflow.class);
+    leaky.registerActivitiesImplementations(new LeakyActivities());
     workers.start();
   }
 
@@ -284,5 +337,46 @@ class PaymentWorkflowApiIT {
         .isEqualTo(404);
     assertThat(api.request("GET", "/v1/payments/" + id + "/timeline").bearer(otherKey).send().status())
         .isEqualTo(404);
+  }
+
+  /**
+   * Issue 20, item 11: a merchant sees codes and fixed sentences, never the text a step raised
+   * (a gateway's message with a payment-method token, a risk threshold), the risk rule that
+   * matched, or the identities (process@host) of the workers. Before the fix every one of them
+   * was in the payment and its timeline. The raw text stays in the store, for operators.
+   */
+  @Test
+  void aMerchantSeesCodesAndFixedSentencesNotWhatTheStepsRaised() throws Exception {
+    String id = createPayment();
+    PaymentWorkflow workflow = TEMPORAL.client().newWorkflowStub(PaymentWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(WorkflowIds.forPayment(id)).setTaskQueue(LEAKY).build());
+    var payment = POSTGRES.jdbi().onDemand(PaymentDao.class).findById(id).orElseThrow();
+    workflow.process(PaymentWorkflows.requestFor(payment));
+    String raw = "amount 600000 is over the screening limit of 500000 (limit_marker, pm_leaky_secret)";
+    POSTGRES.jdbi().onDemand(PaymentDao.class).transition(new StatusChange(
+        id, PaymentStatus.FAILED, "rejected by risk rule blocked_payment_method", "risk_rejected", raw, null, "run"));
+    String identity = TEMPORAL.client().getOptions().getIdentity();
+
+    Reply shown = api.request("GET", "/v1/payments/" + id).bearer(apiKey).send();
+    Reply timeline = api.request("GET", "/v1/payments/" + id + "/timeline").bearer(apiKey).send();
+
+    assertThat(shown.json().get("failureCode").asText()).isEqualTo("risk_rejected");
+    assertThat(shown.json().get("failureMessage").asText()).isEqualTo("The payment was declined by risk screening.");
+    assertThat(timeline.status()).isEqualTo(200);
+    JsonNode summary = timeline.json().get("workflow");
+    JsonNode validation = summary.get("activities").get(0);
+    assertThat(validation.get("attempts").asInt()).isEqualTo(2);
+    assertThat(validation.get("errorCode").asText()).isEqualTo("resource_missing");
+    assertThat(validation.get("error").asText()).isEqualTo("The payment could not be processed.");
+    assertThat(summary.get("state").get("failureCode").asText()).isEqualTo("risk_rejected");
+    assertThat(summary.get("state").get("lastError").isNull()).isTrue();
+    assertThat(summary.has("workers")).isFalse();
+    JsonNode history = timeline.json().get("statusHistory");
+    assertThat(history.get(history.size() - 1).get("cause").asText()).isEqualTo("rejected by risk screening");
+    for (Reply reply : java.util.List.of(shown, timeline)) {
+      assertThat(reply.body()).doesNotContain("pm_leaky_secret", "limit_marker", "blocked_payment_method", identity);
+    }
+    assertThat(POSTGRES.jdbi().onDemand(PaymentDao.class).findById(id).orElseThrow().failureMessage())
+        .as("the operator's text, kept").isEqualTo(raw);
   }
 }

@@ -23,7 +23,7 @@ import io.durapay.store.PaymentDao;
 import io.durapay.store.testing.PostgresExtension;
 import io.durapay.store.testing.TemporalServer;
 import io.durapay.store.testing.TestMerchants;
-import io.durapay.worker.activities.FailureTypes;
+import io.durapay.contracts.FailureTypes;
 import io.durapay.worker.activities.PaymentActivitiesImpl;
 import io.durapay.worker.activities.PaymentActivitiesImpl.Waits;
 import io.durapay.worker.gateway.GatewayClient;

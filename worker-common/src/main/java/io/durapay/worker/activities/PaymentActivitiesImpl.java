@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durapay.contracts.ChargeResult;
 import io.durapay.contracts.EventEnvelope;
+import io.durapay.contracts.FailureTypes;
+import io.durapay.contracts.MerchantMessages;
 import io.durapay.contracts.PaymentActivities;
 import io.durapay.contracts.PaymentEventData;
 import io.durapay.contracts.PaymentRequest;
@@ -477,8 +479,9 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
                 payment.amount(),
                 payment.currency(),
                 payment.status(),
-                payment.failureCode(),
-                payment.failureMessage(),
+                // The merchant's code and its fixed sentence; the stored message is for operators.
+                MerchantMessages.code(payment.failureCode()),
+                MerchantMessages.forCode(payment.failureCode()),
                 payment.gatewayReference()));
     try {
       return mapper.writeValueAsString(event);

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.durapay.contracts.FailureTypes;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.RefundResult;

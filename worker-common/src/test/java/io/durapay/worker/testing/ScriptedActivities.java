@@ -11,7 +11,7 @@ import io.durapay.contracts.StatusChange;
 import io.durapay.contracts.TransitionResult;
 import io.durapay.contracts.WebhookNotification;
 import io.durapay.contracts.WebhookResult;
-import io.durapay.worker.activities.FailureTypes;
+import io.durapay.contracts.FailureTypes;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;

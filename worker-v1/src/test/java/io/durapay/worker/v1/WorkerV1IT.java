@@ -112,7 +112,7 @@ class WorkerV1IT {
     GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents/pi_declined/confirm"))
         .willReturn(aResponse().withStatus(402).withHeader("Content-Type", "application/json")
             .withBody("{\"error\":{\"type\":\"card_error\",\"code\":\"card_declined\","
-                + "\"decline_code\":\"insufficient_funds\",\"message\":\"Your card has insufficient funds.\"}}")));
+                + "\"decline_code\":\"insufficient_funds\",\"message\":\"Your card (pm_card_chargeDeclined) has insufficient funds.\"}}")));
     // Fails twice with 500, then succeeds: each retry looks the intent up, then confirms it again.
     String flaky = "flaky";
     GATEWAY.stubFor(post(urlEqualTo("/v1/payment_intents/pi_flaky/confirm"))
@@ -236,7 +236,14 @@ class WorkerV1IT {
     assertThat(GATEWAY.findAll(com.github.tomakehurst.wiremock.client.WireMock
         .postRequestedFor(urlEqualTo("/v1/refunds")))).isEmpty();
     await().atMost(Duration.ofSeconds(10)).until(() -> !webhooksFor(payment).isEmpty());
-    assertThat(webhooksFor(payment).get(0).getBodyAsString()).contains("\"type\":\"payment.failed\"");
+    String webhook = webhooksFor(payment).get(0).getBodyAsString();
+    assertThat(webhook).contains("\"type\":\"payment.failed\"");
+    // Issue 20, item 11: the merchant is told the code and its fixed sentence, not the gateway's
+    // text (which names the payment method); that stays in the store for operators.
+    assertThat(webhook).contains("\"failureCode\":\"insufficient_funds\"")
+        .contains("\"failureMessage\":\"The card has insufficient funds.\"")
+        .doesNotContain("pm_card_chargeDeclined");
+    assertThat(done.failureMessage()).contains("pm_card_chargeDeclined");
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.durapay.contracts.WorkflowIds;
-import io.durapay.worker.activities.FailureTypes;
+import io.durapay.contracts.FailureTypes;
 import io.durapay.worker.v1.PaymentWorkflowV1Impl;
 import io.durapay.worker.v2.PaymentWorkflowV2Impl;
 import io.temporal.api.history.v1.HistoryEvent;

@@ -14,7 +14,7 @@ import io.durapay.contracts.RiskDecision;
 import io.durapay.contracts.StatusChange;
 import io.durapay.contracts.WebhookNotification;
 import io.durapay.contracts.WebhookResult;
-import io.durapay.worker.activities.FailureTypes;
+import io.durapay.contracts.FailureTypes;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;

@@ -1,4 +1,4 @@
-package io.durapay.worker.activities;
+package io.durapay.contracts;
 
 /**
  * The {@code ApplicationFailure} types activities throw. Workflows list the final ones as

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar devstack.jar up [--versioning]|demo [--rollout [--strategy versioning]] [--data DIR] [--workers v1,v2] [--route v1|v2] [--mode sns|direct]
@@ -57,14 +58,19 @@ public final class DevStack {
       System.err.println("demo --rollout starts from blue alone: leave out --workers and --route");
       System.exit(2);
     }
+    // The console is for the banner, the demo's table and errors; component logs go to a file.
+    ConsoleLogs.toFile(settings.dataDir().toAbsolutePath());
+    System.out.println("starting the durapay devstack (logs: "
+        + settings.dataDir().toAbsolutePath().resolve(ConsoleLogs.FILE) + ")");
     Stack stack;
     try {
       stack = Stack.start(settings);
     } catch (Exception e) {
       // Whatever did start was closed; a thread some library left behind must not keep a
       // devstack that never came up running without a word.
-      System.err.println("devstack: could not start: " + e.getMessage());
-      e.printStackTrace();
+      System.err.println("devstack: could not start: " + e.getMessage() + " (details in "
+          + settings.dataDir().toAbsolutePath().resolve(ConsoleLogs.FILE) + ")");
+      LoggerFactory.getLogger(DevStack.class).info("could not start", e);
       System.exit(1);
       return;
     }

@@ -204,6 +204,8 @@ public final class Stack implements AutoCloseable {
     values.put("TEMPORAL_ADDRESS", temporalTarget);
     values.put("TEMPORAL_NAMESPACE", "default");
     values.put("TEMPORAL_TASK_QUEUE", Builds.taskQueue(settings.route()));
+    values.put("LOG_FILE", data.resolve(ConsoleLogs.FILE).toString());
+    values.put("CONSOLE_LOG_THRESHOLD", ConsoleLogs.consoleThreshold());
     route = settings.route();
 
     workerValues = new LinkedHashMap<>(values);
@@ -608,6 +610,7 @@ public final class Stack implements AutoCloseable {
   private void describe(
       Path data, String temporalTarget, String gatewayUrl, int sqsPort, String snsEndpoint, String topicArn) {
     description.put("dataDir", data.toString());
+    description.put("logs", data.resolve(ConsoleLogs.FILE).toString());
     description.put("api", apiUrl());
     description.put("openApi", apiUrl() + "/v1/openapi.yaml");
     description.put("admin", "http://127.0.0.1:" + api.getAdminPort());
@@ -616,15 +619,24 @@ public final class Stack implements AutoCloseable {
     if (temporal != null) {
       temporal.uiUrl().ifPresent(ui -> description.put("temporalUi", ui));
     }
-    description.put("sqs", Map.of("endpoint", "http://127.0.0.1:" + sqsPort, "queueUrl", queueUrl, "dlqUrl", dlqUrl));
-    description.put("sns", Map.of("endpoint", snsEndpoint, "topicArn", topicArn));
+    description.put("sqs", inOrder("endpoint", "http://127.0.0.1:" + sqsPort, "queueUrl", queueUrl, "dlqUrl", dlqUrl));
+    description.put("sns", inOrder("endpoint", snsEndpoint, "topicArn", topicArn));
     description.put("gateway", gatewayUrl);
-    description.put("webhooks", Map.of("receiver", webhooks.baseUrl(), "deliveries", webhooks.baseUrl() + "/deliveries"));
+    description.put("webhooks", inOrder("receiver", webhooks.baseUrl(), "deliveries", webhooks.baseUrl() + "/deliveries"));
     description.put("demoMerchant", Map.of(
         "merchantId", demoMerchant.merchantId(),
         "apiKey", demoMerchant.apiKey(),
         "webhookSecret", demoMerchant.webhookSecret()));
     description.put("downMerchant", Map.of("merchantId", downMerchant.merchantId(), "apiKey", downMerchant.apiKey()));
+  }
+
+  /** A map of the key-value pairs in the order given (the banner lists them so). */
+  private static Map<String, String> inOrder(String... keysAndValues) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return map;
   }
 
   public String jdbcUrl() {

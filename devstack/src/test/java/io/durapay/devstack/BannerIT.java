@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code devstack up}'s banner followed to the letter, as a user would: the "Try:" lines run as
- * printed in bash and create a payment; every part is a label, some space, and its address.
+ * printed in bash and create a payment; every part is a label, some space, and its address; and
+ * the console holds nothing else but the line that says where the logs go (issue 20, item 4).
  */
 class BannerIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -33,6 +34,16 @@ class BannerIT {
       await().atMost(Duration.ofSeconds(120)).until(() -> devstack.console().contains("Stop with Ctrl-C"));
       String console = devstack.console();
       String banner = console.substring(console.indexOf("durapay devstack is up"));
+      Path logs = data.resolve("logs").resolve("devstack.log").toAbsolutePath();
+
+      // Before the banner: one line naming the log file. No migration summaries, route tables
+      // or component logs; those are in the file the banner names.
+      assertThat(console.substring(0, console.indexOf("durapay devstack is up")).strip())
+          .isEqualTo("starting the durapay devstack (logs: " + logs + ")");
+      assertThat(banner).doesNotContain("UPDATE SUMMARY", "The following paths were found", "INFO ");
+      assertThat(banner).containsPattern("\\n  logs\\s+" + java.util.regex.Pattern.quote(logs.toString()) + "\\n");
+      assertThat(Files.readString(logs))
+          .contains("Starting durapay-api", "GET     /v1/payments/{id}/timeline", "worker polling task queue");
 
       List<String> parts = banner.lines().skip(1).takeWhile(line -> line.startsWith("  ")).toList();
       assertThat(parts).as(banner).isNotEmpty().allSatisfy(line -> {

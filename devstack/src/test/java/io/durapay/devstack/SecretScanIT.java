@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A full run of the devstack as its own process — start-up, payments down every path, refused
- * requests, shutdown — then a search of everything it wrote to its console, every workflow
+ * requests, shutdown — then a search of everything it wrote to its console and its log file, every workflow
  * history, every error body and every webhook delivered, for the merchants' API keys, the
  * webhook secrets and the gateway's secret key. None may appear anywhere.
  */
@@ -96,9 +96,10 @@ class SecretScanIT {
 
       assertThat(devstack.stop(Duration.ofSeconds(60))).as("exit status after SIGTERM").isIn(0, 143);
       scanned.put("console", devstack.console());
+      scanned.put("log file", Files.readString(Path.of(stack.get("logs").asText())));
     }
 
-    assertThat(scanned.get("console")).as("the console has the services' logs")
+    assertThat(scanned.get("log file")).as("the log file has the services' logs")
         .contains("worker polling task queue");
     assertThat(scanned.keySet()).anyMatch(name -> name.startsWith("history of"));
     for (Map.Entry<String, String> place : scanned.entrySet()) {

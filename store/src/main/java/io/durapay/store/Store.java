@@ -81,11 +81,12 @@ public final class Store {
               .findCorrectDatabaseImplementation(new JdbcConnection(connection));
       try (Liquibase liquibase =
           new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(), database)) {
-        // Progress goes to the log, not to standard output; and nothing is sent to Liquibase's
-        // analytics service.
+        // Progress and the update summary go to the log, not to standard output; and nothing is
+        // sent to Liquibase's analytics service.
         Scope.child(
             Map.of(
                 Scope.Attr.ui.name(), new LoggerUIService(),
+                "liquibase.command.showSummaryOutput", "log",
                 "liquibase.analytics.enabled", false),
             () -> liquibase.update(""));
       }

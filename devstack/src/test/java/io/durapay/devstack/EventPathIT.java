@@ -18,7 +18,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,6 +136,52 @@ class EventPathIT {
     assertThat(awaitFinal(second)).isEqualTo(PaymentStatus.COMPLETED);
     // Redelivered until maxReceiveCount (5), then moved to the DLQ by the queue's redrive policy.
     await().atMost(Duration.ofSeconds(60)).until(() -> dlqBodies().contains("{\"not\":\"ours\"}"));
+  }
+
+  /**
+   * Issue 20, item 1, on the whole path: {@value #PAIRS} create → cancel pairs, each cancel sent the moment
+   * its create answered, on one keep-alive connection, so every cancel races the bridge's start of
+   * the workflow (outbox → SNS → SQS → Lambda handler). No cancel of a payment that is not final
+   * is refused; each payment ends cancelled (charged and refunded, or never charged) or, where the
+   * cancel came after its last step, completed; none fails and none is charged for a cancel.
+   */
+  private static final int PAIRS = 100;
+
+  @Test
+  void aCancelRacingTheBridgesStartIsNeverRefusedAndNothingIsChargedForIt() throws Exception {
+    long started = System.nanoTime();
+    Map<String, HttpResponse<String>> cancels = new LinkedHashMap<>();
+    for (int i = 0; i < PAIRS; i++) {
+      String id = createPayment("pm_card_visa");
+      cancels.put(id, HTTP.send(
+          HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/payments/" + id + "/cancel"))
+              .header("Authorization", "Bearer " + stack.demoMerchant().apiKey())
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+
+    System.out.printf("cancel race: %d pairs sent in %d ms%n", PAIRS, (System.nanoTime() - started) / 1_000_000);
+    Map<PaymentStatus, Integer> ended = new EnumMap<>(PaymentStatus.class);
+    for (Map.Entry<String, HttpResponse<String>> pair : cancels.entrySet()) {
+      String id = pair.getKey();
+      HttpResponse<String> cancel = pair.getValue();
+      if (cancel.statusCode() != 202) {
+        // Refused only as final, and only for a payment that had already completed.
+        assertThat(cancel.statusCode()).as("%s: %s", id, cancel.body()).isEqualTo(409);
+        assertThat(MAPPER.readTree(cancel.body()).at("/error/message").asText())
+            .as(id).startsWith("The payment is already completed");
+      }
+      PaymentStatus status = awaitFinal(id);
+      ended.merge(status, 1, Integer::sum);
+      assertThat(status).as("%s after a cancel answered %d", id, cancel.statusCode())
+          .isIn(PaymentStatus.CANCELLED, PaymentStatus.COMPLETED);
+      long refunds = stack.gateway().refunds().stream().filter(r -> r.paymentId().equals(id)).count();
+      assertThat(chargesOf(id) - refunds).as("%s: net charges", id)
+          .isEqualTo(status == PaymentStatus.COMPLETED ? 1 : 0);
+    }
+    System.out.printf("cancel race: all final after %d ms: %s%n", (System.nanoTime() - started) / 1_000_000, ended);
+    assertThat(ended).as("how the pairs ended").containsKey(PaymentStatus.CANCELLED);
   }
 
   private static List<String> dlqBodies() {

@@ -135,16 +135,11 @@ public final class TimelineSummary {
       return MerchantMessages.GENERIC_CODE;
     }
     var info = failure.getApplicationFailureInfo();
-    switch (info.getType()) {
-      case FailureTypes.WEBHOOK_NOT_DELIVERED -> {
-        return "webhook_not_delivered";
-      }
-      case FailureTypes.PAYMENT_NOT_INITIATED -> {
-        return "already_final"; // its detail is the status another run left it in
-      }
-      default -> {
-        // Read on below.
-      }
+    if (info.getType().equals(FailureTypes.WEBHOOK_NOT_DELIVERED)) {
+      return "webhook_not_delivered";
+    }
+    if (info.getType().equals(FailureTypes.PAYMENT_NOT_INITIATED)) {
+      return "already_final"; // its detail is the status another run left it in
     }
     if (info.getDetails().getPayloadsCount() > 0) {
       try {

@@ -346,10 +346,9 @@ public final class VersionedRollout {
         say("STOPPED at 5/5: green cannot replay blue's last workflows; green is current, blue keeps running for them");
         return STOPPED;
       }
-      for (String workflowId : left) {
-        deployments.pin(workflowId, green);
-      }
-      say("5/5 moved " + left.size() + " workflows from blue to green (pinned to green)");
+      List<String> moved = deployments.pinAll(left, green);
+      say("5/5 moved " + moved.size() + " workflows from blue to green (pinned to green)"
+          + (moved.size() < left.size() ? "; " + (left.size() - moved.size()) + " finished on blue first" : ""));
     }
     say("5/5 hook " + Hooks.STOP_BLUE);
     if (!Hooks.run(settings.hooks().stopBlue())) {

@@ -121,13 +121,21 @@ public final class WorkerDeployments {
    * nothing for it). Returns the workflow ids it pinned.
    */
   public List<String> pinRunningOn(String buildId) {
+    return pinAll(runningOn(buildId), buildId);
+  }
+
+  /**
+   * Pins each of the workflows to {@code buildId}; returns those it pinned. One that finished
+   * since it was listed (visibility lags, and workflows finish while a rollout works) is skipped:
+   * it has nothing left to route.
+   */
+  public List<String> pinAll(List<String> workflowIds, String buildId) {
     List<String> pinned = new ArrayList<>();
-    for (String workflowId : runningOn(buildId)) {
+    for (String workflowId : workflowIds) {
       try {
         pin(workflowId, buildId);
         pinned.add(workflowId);
       } catch (StatusRuntimeException e) {
-        // Listed running, finished before its pin: nothing left to route (visibility lags).
         if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
           throw e;
         }

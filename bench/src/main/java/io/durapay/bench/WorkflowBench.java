@@ -31,7 +31,7 @@ import java.util.function.Consumer;
 
 /**
  * N payments end to end on the port-bound test server: the real v1 worker application (its
- * production wiring: Dropwizard, JDBI pool, PaymentActivitiesImpl on PostgreSQL) against the
+ * production wiring: Dropwizard, JDBI pool, the real activities on PostgreSQL) against the
  * zero-latency gateway simulator and webhook receiver. Baseline: {@link BaselineWorkflow}, the
  * same number of no-op activities, on a worker with the same settings in the same JVM.
  */
@@ -65,7 +65,7 @@ final class WorkflowBench {
     List<Tuning> tunings = List.of(options.text("tunings", "50/20/600").split(",")).stream()
         .map(Tuning::parse).toList();
     try (Rig rig = new Rig(options)) {
-      System.out.printf("workflow: %d payments, v1 workflow + PaymentActivitiesImpl on PostgreSQL, %s%n",
+      System.out.printf("workflow: %d payments, v1 workflow + the real activities on PostgreSQL, %s%n",
           n, rig.temporal.description());
       // Warm-up of both paths (JIT, pools), not reported.
       payments(rig, tunings.get(0), Math.min(n, 200));

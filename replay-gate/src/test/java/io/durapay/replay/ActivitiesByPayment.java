@@ -1,7 +1,7 @@
 package io.durapay.replay;
 
 import io.durapay.contracts.ChargeResult;
-import io.durapay.contracts.PaymentActivities;
+import io.durapay.worker.testing.AllPaymentActivities;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.RefundResult;
 import io.durapay.contracts.RiskDecision;
@@ -16,16 +16,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * One worker, many scripts: each payment's activities go to the scripted activities registered
  * for it, so workflows on one task queue take different paths (a decline, a held charge) at once.
  */
-final class ActivitiesByPayment implements PaymentActivities {
-  private final Map<String, PaymentActivities> scripts = new ConcurrentHashMap<>();
+final class ActivitiesByPayment implements AllPaymentActivities {
+  private final Map<String, AllPaymentActivities> scripts = new ConcurrentHashMap<>();
 
-  <T extends PaymentActivities> T script(String paymentId, T activities) {
+  <T extends AllPaymentActivities> T script(String paymentId, T activities) {
     scripts.put(paymentId, activities);
     return activities;
   }
 
-  private PaymentActivities of(String paymentId) {
-    PaymentActivities activities = scripts.get(paymentId);
+  private AllPaymentActivities of(String paymentId) {
+    AllPaymentActivities activities = scripts.get(paymentId);
     if (activities == null) {
       throw new IllegalStateException("no script for payment " + paymentId);
     }

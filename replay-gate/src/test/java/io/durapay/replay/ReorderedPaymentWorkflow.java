@@ -1,7 +1,8 @@
 package io.durapay.replay;
 
 import io.durapay.contracts.CancelRequest;
-import io.durapay.contracts.PaymentActivities;
+import io.durapay.contracts.GatewayActivities;
+import io.durapay.contracts.PaymentRecordActivities;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentResult;
 import io.durapay.contracts.PaymentState;
@@ -19,18 +20,19 @@ import java.util.Map;
  * activity, so the gate must refuse this build.
  */
 public class ReorderedPaymentWorkflow implements PaymentWorkflow {
-  private final PaymentActivities activities =
-      Workflow.newActivityStub(
-          PaymentActivities.class,
-          ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
+  private static final ActivityOptions OPTIONS =
+      ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build();
+  private final PaymentRecordActivities records =
+      Workflow.newActivityStub(PaymentRecordActivities.class, OPTIONS);
+  private final GatewayActivities gateway = Workflow.newActivityStub(GatewayActivities.class, OPTIONS);
 
   @Override
   public PaymentResult process(PaymentRequest request) {
-    activities.updatePaymentStatus(
+    records.updatePaymentStatus(
         new StatusChange(request.paymentId(), PaymentStatus.PROCESSING, "reordered", null, null,
             null, Workflow.getInfo().getRunId()));
-    activities.validatePayment(request);
-    activities.processPaymentWithGateway(request);
+    records.validatePayment(request);
+    gateway.processPaymentWithGateway(request);
     return new PaymentResult(request.paymentId(), PaymentStatus.COMPLETED, null, null, null, "completed");
   }
 

@@ -13,7 +13,11 @@ import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.dropwizard.lifecycle.Managed;
 import io.durapay.contracts.PaymentWorkflow;
 import io.durapay.store.Store;
-import io.durapay.worker.activities.PaymentActivitiesImpl;
+import io.durapay.worker.activities.PaymentActivitySet;
+import io.durapay.worker.activities.PaymentRecordActivitiesImpl;
+import io.durapay.worker.gateway.GatewayActivitiesImpl;
+import io.durapay.worker.risk.RiskActivitiesImpl;
+import io.durapay.worker.webhook.WebhookActivitiesImpl;
 import io.durapay.worker.gateway.GatewayClient;
 import io.durapay.worker.gateway.GatewayKeyHealth;
 import io.durapay.worker.resolver.UnknownOutcomeResolver;
@@ -100,16 +104,15 @@ public class PaymentWorkerApplication extends Application<WorkerConfiguration> {
     WebhookSender webhooks = config.getWebhooks().build();
     environment.lifecycle().manage(new AutoCloseableManager(gateway));
     environment.lifecycle().manage(new AutoCloseableManager(webhooks));
-    PaymentActivitiesImpl activities =
-        new PaymentActivitiesImpl(
-            jdbi,
-            gateway,
-            webhooks,
-            environment.getObjectMapper(),
-            config.getRisk().build(),
-            build);
-    registry.more().counter("durapay_workflow_input_mismatches", java.util.List.of(), activities,
-        PaymentActivitiesImpl::inputMismatches);
+    PaymentRecordActivitiesImpl records = new PaymentRecordActivitiesImpl(jdbi, build);
+    registry.more().counter("durapay_workflow_input_mismatches", java.util.List.of(), records,
+        PaymentRecordActivitiesImpl::inputMismatches);
+    PaymentActivitySet activities =
+        new PaymentActivitySet(
+            records,
+            new RiskActivitiesImpl(jdbi, config.getRisk().build()),
+            new GatewayActivitiesImpl(jdbi, gateway),
+            new WebhookActivitiesImpl(jdbi, webhooks, environment.getObjectMapper()));
     io.temporal.client.WorkflowClient temporal = config.getTemporal().client(stubs);
     resolveUnknownOutcomes(config, environment, jdbi, temporal, registry);
     // Registered last so it stops first: polling ends before the connection closes.

@@ -11,20 +11,16 @@ import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
 import io.durapay.api.testing.TestApp;
 import io.durapay.contracts.CancelRequest;
-import io.durapay.contracts.ChargeResult;
 import io.durapay.contracts.FailureTypes;
-import io.durapay.contracts.PaymentActivities;
+import io.durapay.contracts.PaymentRecordActivities;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentResult;
 import io.durapay.contracts.PaymentState;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.PaymentWorkflow;
-import io.durapay.contracts.RefundResult;
 import io.durapay.contracts.StatusChange;
 import io.durapay.contracts.TaskQueues;
 import io.durapay.contracts.TransitionResult;
-import io.durapay.contracts.WebhookNotification;
-import io.durapay.contracts.WebhookResult;
 import io.durapay.contracts.WorkflowIds;
 import io.durapay.store.PaymentDao;
 import io.durapay.store.testing.PostgresExtension;
@@ -75,9 +71,9 @@ class PaymentWorkflowApiIT {
 
   /** Waits for the cancel signal after one activity, then ends cancelled. */
   public static class WaitForCancelWorkflow implements PaymentWorkflow {
-    private final PaymentActivities activities =
+    private final PaymentRecordActivities activities =
         Workflow.newActivityStub(
-            PaymentActivities.class,
+            PaymentRecordActivities.class,
             ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(5)).build());
     private CancelRequest cancel;
     private String paymentId;
@@ -103,32 +99,12 @@ class PaymentWorkflowApiIT {
   }
 
   /** Only validatePayment is called. */
-  public static class NoopActivities implements PaymentActivities {
+  public static class NoopActivities implements PaymentRecordActivities {
     @Override
     public void validatePayment(PaymentRequest request) {}
 
     @Override
-    public io.durapay.contracts.RiskDecision screenPayment(PaymentRequest request) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
     public TransitionResult updatePaymentStatus(StatusChange change) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public ChargeResult processPaymentWithGateway(PaymentRequest request) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public RefundResult compensatePayment(PaymentRequest request) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public WebhookResult sendWebhookNotification(WebhookNotification notification) {
       throw new UnsupportedOperationException();
     }
   }
@@ -142,9 +118,9 @@ class PaymentWorkflowApiIT {
    * live state's last error.
    */
   public static class LeakyWorkflow implements PaymentWorkflow {
-    private final PaymentActivities activities =
+    private final PaymentRecordActivities activities =
         Workflow.newActivityStub(
-            PaymentActivities.class,
+            PaymentRecordActivities.class,
             ActivityOptions.newBuilder()
                 .setStartToCloseTimeout(Duration.ofSeconds(5))
                 .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(100)).build())

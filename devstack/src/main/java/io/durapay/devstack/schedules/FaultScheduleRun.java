@@ -2,7 +2,7 @@ package io.durapay.devstack.schedules;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durapay.contracts.CancelRequest;
-import io.durapay.contracts.PaymentActivities;
+import io.durapay.contracts.GatewayActivities;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentResult;
 import io.durapay.contracts.PaymentStatus;
@@ -16,7 +16,8 @@ import io.durapay.store.MerchantDao;
 import io.durapay.store.Payment;
 import io.durapay.store.PaymentDao;
 import io.durapay.store.Store;
-import io.durapay.worker.activities.PaymentActivitiesImpl;
+import io.durapay.worker.activities.PaymentActivitySet;
+import io.durapay.worker.gateway.GatewayActivitiesImpl;
 import io.durapay.worker.gateway.GatewayClient;
 import io.durapay.worker.risk.RiskRules;
 import io.durapay.worker.v2.PaymentWorkflowV2Impl;
@@ -91,7 +92,7 @@ public final class FaultScheduleRun {
    */
   public static Report run(
       DataSource database, long seed, int count, int concurrency,
-      java.util.function.UnaryOperator<PaymentActivities> activities) throws Exception {
+      java.util.function.UnaryOperator<GatewayActivities> gatewaySide) throws Exception {
     Jdbi jdbi = Store.jdbi(database);
     Random random = new Random(seed);
     TestWorkflowEnvironment environment = TestWorkflowEnvironment.newInstance();
@@ -107,9 +108,11 @@ public final class FaultScheduleRun {
       String queue = "fault-schedules";
       Worker worker = environment.newWorker(queue);
       worker.registerWorkflowImplementationTypes(PaymentWorkflowV2Impl.class);
-      worker.registerActivitiesImplementations(activities.apply(new PaymentActivitiesImpl(
+      PaymentActivitySet activities = PaymentActivitySet.of(
           jdbi, client, null, new ObjectMapper(), new RiskRules(null, Map.of(), Set.of()), "v2",
-          new PaymentActivitiesImpl.Waits(Duration.ofSeconds(1), Duration.ofSeconds(3)))));
+          new GatewayActivitiesImpl.Waits(Duration.ofSeconds(1), Duration.ofSeconds(3)));
+      worker.registerActivitiesImplementations(
+          activities.withGateway(gatewaySide.apply(activities.gateway())).implementations());
       environment.start();
       Merchant merchant = merchant(jdbi, seed);
       Map<String, FaultSchedule> schedules = new TreeMap<>();

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durapay.contracts.ChargeResult;
-import io.durapay.contracts.PaymentActivities;
+import io.durapay.contracts.GatewayActivities;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentResult;
 import io.durapay.contracts.PaymentStatus;
@@ -24,8 +24,12 @@ import io.durapay.store.testing.PostgresExtension;
 import io.durapay.store.testing.TemporalServer;
 import io.durapay.store.testing.TestMerchants;
 import io.durapay.contracts.FailureTypes;
-import io.durapay.worker.activities.PaymentActivitiesImpl;
-import io.durapay.worker.activities.PaymentActivitiesImpl.Waits;
+import io.durapay.worker.activities.PaymentActivitySet;
+import io.durapay.worker.activities.PaymentRecordActivitiesImpl;
+import io.durapay.worker.gateway.GatewayActivitiesImpl;
+import io.durapay.worker.gateway.GatewayActivitiesImpl.Waits;
+import io.durapay.worker.risk.RiskActivitiesImpl;
+import io.durapay.worker.webhook.WebhookActivitiesImpl;
 import io.durapay.worker.gateway.GatewayClient;
 import io.durapay.worker.gateway.GatewayIntent;
 import io.durapay.worker.risk.RiskRules;
@@ -45,6 +49,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -68,7 +73,8 @@ class MoneySafetyIT {
   private GatewaySimulator gateway;
   private GatewayClient client;
   private DatabaseCable cable;
-  private PaymentActivitiesImpl impl;
+  private PaymentRecordActivitiesImpl records;
+  private PaymentActivitySet impl;
   private WorkerFactory workers;
   private TestActivityEnvironment environment;
 
@@ -94,7 +100,7 @@ class MoneySafetyIT {
    */
   @Test
   void aChargeWhoseOutcomeWasNeverKnownIsRefundedAtOnceThoughSearchLags() {
-    PaymentActivities activities = activitiesAgainst(Settings.defaults(KEY));
+    GatewayActivities activities = activitiesAgainst(Settings.defaults(KEY));
     PaymentRequest request = newPayment("pm_card_dropped");
 
     assertThatThrownBy(() -> activities.processPaymentWithGateway(request)).isInstanceOf(ActivityFailure.class);
@@ -120,7 +126,7 @@ class MoneySafetyIT {
    */
   @Test
   void a500KeptUnderItsKeyDoesNotFailAPaymentThatCanBeCharged() {
-    PaymentActivities activities = activitiesAgainst(Settings.defaults(KEY));
+    GatewayActivities activities = activitiesAgainst(Settings.defaults(KEY));
     PaymentRequest request = newPayment("pm_card_error500");
     PaymentResult result = onV2(request.paymentId()).process(request);
 
@@ -201,7 +207,7 @@ class MoneySafetyIT {
     assertThat(result.outcome()).isEqualTo("completed");
     assertThat(gateway.charges()).filteredOn(c -> c.paymentId().equals(stored.paymentId()))
         .singleElement().satisfies(c -> assertThat(c.amount()).isEqualTo(stored.amount()));
-    assertThat(impl.inputMismatches()).isEqualTo(1);
+    assertThat(records.inputMismatches()).isEqualTo(1);
   }
 
   /**
@@ -211,7 +217,7 @@ class MoneySafetyIT {
    */
   @Test
   void aSecondWorkflowForAChargedPaymentFindsItsChargeAndMakesNoOther() {
-    PaymentActivities activities = activitiesAgainst(Settings.defaults(KEY));
+    GatewayActivities activities = activitiesAgainst(Settings.defaults(KEY));
     PaymentRequest request = newPayment("pm_card_visa");
     ChargeResult first = activities.processPaymentWithGateway(request);
 
@@ -229,7 +235,7 @@ class MoneySafetyIT {
    */
   @Test
   void aDatabaseBlipAtTheChargeSpendsNoneOfTheGatewaysAttempts() {
-    PaymentActivities activities = activitiesAgainst(Settings.defaults(KEY));
+    GatewayActivities activities = activitiesAgainst(Settings.defaults(KEY));
     PaymentRequest request = newPayment("pm_card_visa");
     cable.cut(3);
 
@@ -250,7 +256,7 @@ class MoneySafetyIT {
    */
   @Test
   void aRetryAfterAChargeNeedsNoDatabaseToFindIt() {
-    PaymentActivities activities = activitiesAgainst(Settings.defaults(KEY));
+    GatewayActivities activities = activitiesAgainst(Settings.defaults(KEY));
     PaymentRequest request = newPayment("pm_card_dropped");
     java.util.concurrent.atomic.AtomicReference<Object> heartbeat = new java.util.concurrent.atomic.AtomicReference<>();
     environment.setActivityHeartbeatListener(String.class, heartbeat::set);
@@ -274,7 +280,7 @@ class MoneySafetyIT {
    */
   @Test
   void anIntentWhoseIdWasNeverWrittenChargesNothingAndTheCompensationCancelsIt() {
-    PaymentActivities activities = activitiesAgainst(Settings.defaults(KEY), Clock.systemUTC(),
+    GatewayActivities activities = activitiesAgainst(Settings.defaults(KEY), Clock.systemUTC(),
         new Waits(Duration.ofMillis(300), Duration.ofSeconds(10)));
     PaymentRequest request = newPayment("pm_card_visa");
     cable.cutAfter(1, 1_000); // the payment is read, then the database goes away
@@ -298,7 +304,7 @@ class MoneySafetyIT {
    */
   @Test
   void anIntentThatSettlesWithinTheAttemptCompletesThePayment() {
-    PaymentActivities activities = activitiesAgainst(
+    GatewayActivities activities = activitiesAgainst(
         Settings.defaults(KEY).withSettleDelay(Duration.ofMillis(500)), Clock.systemUTC(), Waits.DEFAULT);
     PaymentRequest request = newPayment("pm_card_processing");
 
@@ -316,7 +322,7 @@ class MoneySafetyIT {
   @Test
   void anIntentStillProcessingAfterTheLastAttemptIsRefundedOnceItSettles() {
     GatewaySimulatorTest.MovableClock clock = new GatewaySimulatorTest.MovableClock();
-    PaymentActivities activities = activitiesAgainst(Settings.defaults(KEY), clock,
+    GatewayActivities activities = activitiesAgainst(Settings.defaults(KEY), clock,
         new Waits(Duration.ofSeconds(10), Duration.ofMillis(300)));
     PaymentRequest request = newPayment("pm_card_processing");
     for (int attempt = 1; attempt <= 3; attempt++) {
@@ -342,7 +348,7 @@ class MoneySafetyIT {
   @ParameterizedTest
   @CsvSource({"pm_card_authenticationRequired, authentication_required", "pm_card_chargeDeclined, generic_decline"})
   void aDeclinedOrUnauthenticatedIntentIsCanceled(String card, String code) {
-    PaymentActivities activities = activitiesAgainst(Settings.defaults(KEY));
+    GatewayActivities activities = activitiesAgainst(Settings.defaults(KEY));
     PaymentRequest request = newPayment(card);
 
     ApplicationFailure failure = failureOf(() -> activities.processPaymentWithGateway(request));
@@ -356,7 +362,7 @@ class MoneySafetyIT {
   /** Finding 2: an intent that settles declined declines the payment, charging nothing. */
   @Test
   void anIntentThatSettlesDeclinedDeclinesThePayment() {
-    PaymentActivities activities = activitiesAgainst(
+    GatewayActivities activities = activitiesAgainst(
         Settings.defaults(KEY).withSettleDelay(Duration.ofMillis(500)), Clock.systemUTC(), Waits.DEFAULT);
     PaymentRequest request = newPayment("pm_card_processingDeclined");
 
@@ -377,7 +383,7 @@ class MoneySafetyIT {
   @CsvSource({"pm_card_refundPending, true", "pm_card_refundFail, false"})
   void aRefundIsFollowedUntilItSucceedsOrFails(String card, boolean succeeds) {
     GatewaySimulatorTest.MovableClock clock = new GatewaySimulatorTest.MovableClock();
-    PaymentActivities activities = activitiesAgainst(Settings.defaults(KEY), clock, Waits.DEFAULT);
+    GatewayActivities activities = activitiesAgainst(Settings.defaults(KEY), clock, Waits.DEFAULT);
     PaymentRequest request = newPayment(card);
     activities.processPaymentWithGateway(request);
 
@@ -403,7 +409,7 @@ class MoneySafetyIT {
   @Test
   void aRedriveAfterTheGatewayForgotTheKeyFindsTheChargeAndMakesNoOther() {
     GatewaySimulatorTest.MovableClock clock = new GatewaySimulatorTest.MovableClock();
-    PaymentActivities activities = activitiesAgainst(Settings.defaults(KEY), clock, Waits.DEFAULT);
+    GatewayActivities activities = activitiesAgainst(Settings.defaults(KEY), clock, Waits.DEFAULT);
     PaymentRequest request = newPayment("pm_card_visa");
     ChargeResult first = activities.processPaymentWithGateway(request);
     clock.advance(Duration.ofHours(25));
@@ -447,11 +453,11 @@ class MoneySafetyIT {
 
   private final Network network = new Network();
 
-  private PaymentActivities activitiesAgainst(Settings settings) {
+  private GatewayActivities activitiesAgainst(Settings settings) {
     return activitiesAgainst(settings, Clock.systemUTC(), Waits.DEFAULT);
   }
 
-  private PaymentActivities activitiesAgainst(Settings settings, Clock clock, Waits waits) {
+  private GatewayActivities activitiesAgainst(Settings settings, Clock clock, Waits waits) {
     gateway = new GatewaySimulator(settings, clock);
     gateway.start();
     client = new GatewayClient(
@@ -461,11 +467,13 @@ class MoneySafetyIT {
             .addInterceptor(network).build(),
         gateway.baseUrl(), KEY);
     cable = new DatabaseCable(POSTGRES.dataSource());
-    impl = new PaymentActivitiesImpl(
-        Store.jdbi(cable), client, null, new ObjectMapper(), new RiskRules(null, Map.of(), Set.of()), "test", waits);
+    Jdbi jdbi = Store.jdbi(cable);
+    records = new PaymentRecordActivitiesImpl(jdbi, "test");
+    impl = new PaymentActivitySet(records, new RiskActivitiesImpl(jdbi, new RiskRules(null, Map.of(), Set.of())),
+        new GatewayActivitiesImpl(jdbi, client, waits), new WebhookActivitiesImpl(jdbi, null, new ObjectMapper()));
     environment = TestActivityEnvironment.newInstance();
-    environment.registerActivitiesImplementations(impl);
-    return environment.newActivityStub(PaymentActivities.class, ActivityOptions.newBuilder()
+    environment.registerActivitiesImplementations(impl.implementations());
+    return environment.newActivityStub(GatewayActivities.class, ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofSeconds(30))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
         .build());
@@ -480,7 +488,7 @@ class MoneySafetyIT {
     workers = WorkerFactory.newInstance(TEMPORAL.client());
     Worker worker = workers.newWorker(queue);
     worker.registerWorkflowImplementationTypes(PaymentWorkflowV2Impl.class);
-    worker.registerActivitiesImplementations(impl);
+    worker.registerActivitiesImplementations(impl.implementations());
     workers.start();
     return TEMPORAL.client().newWorkflowStub(PaymentWorkflow.class,
         WorkflowOptions.newBuilder().setTaskQueue(queue).setWorkflowId(WorkflowIds.forPayment(paymentId)).build());

@@ -17,7 +17,8 @@ import io.durapay.store.PaymentDao;
 import io.durapay.store.testing.PostgresExtension;
 import io.durapay.store.testing.TemporalServer;
 import io.durapay.store.testing.TestMerchants;
-import io.durapay.worker.activities.PaymentActivitiesImpl;
+import io.durapay.worker.activities.PaymentActivitySet;
+import io.durapay.worker.gateway.GatewayActivitiesImpl;
 import io.durapay.worker.gateway.GatewayClient;
 import io.durapay.worker.gateway.GatewayIntent;
 import io.durapay.worker.resolver.UnknownOutcomeResolver;
@@ -62,8 +63,9 @@ class UnknownOutcomeResolverIT {
     workers = WorkerFactory.newInstance(TEMPORAL.client());
     Worker worker = workers.newWorker(queue);
     worker.registerWorkflowImplementationTypes(PaymentWorkflowV2Impl.class);
-    worker.registerActivitiesImplementations(new PaymentActivitiesImpl(
-        POSTGRES.jdbi(), client, null, new ObjectMapper(), new RiskRules(null, Map.of(), Set.of()), "v2"));
+    worker.registerActivitiesImplementations(PaymentActivitySet.of(
+        POSTGRES.jdbi(), client, null, new ObjectMapper(), new RiskRules(null, Map.of(), Set.of()), "v2",
+        GatewayActivitiesImpl.Waits.DEFAULT).implementations());
     workers.start();
     resolver = new UnknownOutcomeResolver(
         POSTGRES.jdbi(), TEMPORAL.client(), queue, Duration.ofMinutes(5), Duration.ofMinutes(30), 100);

@@ -1,7 +1,7 @@
 package io.durapay.worker.temporal;
 
 import io.dropwizard.lifecycle.Managed;
-import io.durapay.contracts.PaymentActivities;
+import io.durapay.worker.activities.PaymentActivitySet;
 import io.durapay.contracts.PaymentWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.WorkerDeploymentVersion;
@@ -32,7 +32,7 @@ public final class PaymentWorker implements Managed {
       WorkflowClient client,
       TemporalFactory settings,
       Class<? extends PaymentWorkflow> workflowImplementation,
-      PaymentActivities activities,
+      PaymentActivitySet activities,
       String buildId) {
     this.factory =
         WorkerFactory.newInstance(
@@ -67,7 +67,7 @@ public final class PaymentWorker implements Managed {
     }
     Worker worker = factory.newWorker(taskQueue, options.build());
     worker.registerWorkflowImplementationTypes(workflowImplementation);
-    worker.registerActivitiesImplementations(activities);
+    worker.registerActivitiesImplementations(activities.implementations());
   }
 
   @Override

@@ -9,7 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.durapay.contracts.EventType;
-import io.durapay.contracts.PaymentActivities;
+import io.durapay.contracts.GatewayActivities;
+import io.durapay.contracts.WebhookActivities;
+import io.durapay.worker.gateway.GatewayActivitiesImpl;
+import io.durapay.worker.webhook.WebhookActivitiesImpl;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.StatusChange;
@@ -20,7 +23,6 @@ import io.durapay.store.PaymentDao;
 import io.durapay.store.testing.PostgresExtension;
 import io.durapay.store.testing.TestMerchants;
 import io.durapay.worker.gateway.GatewayClient;
-import io.durapay.worker.risk.RiskRules;
 import io.durapay.worker.webhook.WebhookDestinationGuard;
 import io.durapay.worker.webhook.WebhookSender;
 import io.temporal.activity.ActivityOptions;
@@ -38,8 +40,6 @@ import io.temporal.workflow.WorkflowMethod;
 import java.util.concurrent.TimeUnit;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
@@ -74,24 +74,25 @@ class FarSideFailuresIT {
   }
 
   public static class ProbeWorkflow implements Probe {
-    private final PaymentActivities activities = Workflow.newActivityStub(PaymentActivities.class,
-        ActivityOptions.newBuilder()
+    private static final ActivityOptions OPTIONS = ActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofSeconds(10))
             .setRetryOptions(RetryOptions.newBuilder()
                 .setInitialInterval(Duration.ofMillis(100))
                 .setMaximumInterval(Duration.ofSeconds(1))
                 .setMaximumAttempts(2)
                 .build())
-            .build());
+            .build();
+    private final GatewayActivities gateway = Workflow.newActivityStub(GatewayActivities.class, OPTIONS);
+    private final WebhookActivities webhooks = Workflow.newActivityStub(WebhookActivities.class, OPTIONS);
 
     @Override
     public String run(PaymentRequest request, String which) {
       try {
         if (which.equals("charge")) {
-          activities.processPaymentWithGateway(request);
+          gateway.processPaymentWithGateway(request);
           return "charged";
         }
-        return activities.sendWebhookNotification(
+        return webhooks.sendWebhookNotification(
             new WebhookNotification(request.paymentId(), "evt_cap", EventType.PAYMENT_COMPLETED, "corr")).outcome();
       } catch (ActivityFailure e) {
         return "failed after " + ((ApplicationFailure) e.getCause()).getOriginalMessage();
@@ -120,10 +121,11 @@ class FarSideFailuresIT {
     workers = WorkerFactory.newInstance(TEMPORAL.client());
     Worker worker = workers.newWorker(queue);
     worker.registerWorkflowImplementationTypes(ProbeWorkflow.class);
-    worker.registerActivitiesImplementations(new PaymentActivitiesImpl(
-        POSTGRES.jdbi(), new GatewayClient(new OkHttpClient(), FAR_SIDE.baseUrl(), "sk_test_cap"),
-        new WebhookSender(new OkHttpClient(), new WebhookDestinationGuard(true, false), Clock.systemUTC()),
-        new ObjectMapper().findAndRegisterModules(), new RiskRules(null, Map.of(), Set.of()), "test"));
+    worker.registerActivitiesImplementations(
+        new GatewayActivitiesImpl(POSTGRES.jdbi(), new GatewayClient(new OkHttpClient(), FAR_SIDE.baseUrl(), "sk_test_cap")),
+        new WebhookActivitiesImpl(POSTGRES.jdbi(),
+            new WebhookSender(new OkHttpClient(), new WebhookDestinationGuard(true, false), Clock.systemUTC()),
+            new ObjectMapper().findAndRegisterModules()));
     workers.start();
   }
 

@@ -2,7 +2,6 @@ package io.durapay.worker.testing;
 
 import io.durapay.contracts.ChargeResult;
 import io.durapay.contracts.EventType;
-import io.durapay.contracts.PaymentActivities;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.RefundResult;
@@ -26,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * whether it declines, which steps block until the test releases them. It records every call, so
  * a test asserts what the workflow did (charges, refunds, status changes, webhooks).
  */
-public final class ScriptedActivities implements PaymentActivities {
+public final class ScriptedActivities implements AllPaymentActivities {
   public final List<StatusChange> statusChanges = Collections.synchronizedList(new ArrayList<>());
   public final List<EventType> webhooks = Collections.synchronizedList(new ArrayList<>());
   public final List<String> webhookEventIds = Collections.synchronizedList(new ArrayList<>());

@@ -4,7 +4,8 @@ import io.durapay.contracts.CancelRequest;
 import io.durapay.contracts.ChargeResult;
 import io.durapay.contracts.EventType;
 import io.durapay.contracts.FailureTypes;
-import io.durapay.contracts.PaymentActivities;
+import io.durapay.contracts.GatewayActivities;
+import io.durapay.contracts.PaymentRecordActivities;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentResult;
 import io.durapay.contracts.PaymentState;
@@ -12,12 +13,11 @@ import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.PaymentWorkflow;
 import io.durapay.contracts.StatusChange;
 import io.durapay.contracts.WebhookNotification;
+import io.durapay.contracts.WebhookActivities;
 import io.durapay.contracts.WebhookResult;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
+import io.durapay.worker.workflow.FailureDecoder;
+import io.durapay.worker.workflow.PaymentActivityOptions;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -34,72 +34,13 @@ public class PaymentWorkflowV1Impl implements PaymentWorkflow {
   private static final Logger LOG = Workflow.getLogger(PaymentWorkflowV1Impl.class);
   static final String BUILD = "v1";
 
-  /**
-   * Database steps: quick, and retried until the database answers. Giving up would strand a
-   * charged payment in processing, or refund a good charge because our own database blinked.
-   */
-  private final PaymentActivities store =
+  private final PaymentRecordActivities records =
+      Workflow.newActivityStub(PaymentRecordActivities.class, PaymentActivityOptions.RECORD);
+  private final GatewayActivities gateway =
       Workflow.newActivityStub(
-          PaymentActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(10))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setBackoffCoefficient(2)
-                      .setMaximumInterval(Duration.ofSeconds(30))
-                      .setMaximumAttempts(0)
-                      .setDoNotRetry(FailureTypes.PAYMENT_INVALID, FailureTypes.PAYMENT_NOT_INITIATED)
-                      .build())
-              .build());
-
-  /** The charge: at most 3 attempts, as the original design asks; a decline is final. */
-  private final PaymentActivities gateway =
-      Workflow.newActivityStub(
-          PaymentActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(30))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setBackoffCoefficient(2)
-                      .setMaximumInterval(Duration.ofSeconds(30))
-                      .setMaximumAttempts(3)
-                      .setDoNotRetry(FailureTypes.PAYMENT_DECLINED, FailureTypes.GATEWAY_REJECTED)
-                      .build())
-              .build());
-
-  /** Refunds must eventually happen: many attempts over a long time before a human is needed. */
-  private final PaymentActivities refunds =
-      Workflow.newActivityStub(
-          PaymentActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(30))
-              .setScheduleToCloseTimeout(Duration.ofDays(3))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setBackoffCoefficient(2)
-                      .setMaximumInterval(Duration.ofMinutes(10))
-                      .setMaximumAttempts(0)
-                      .setDoNotRetry(FailureTypes.GATEWAY_REJECTED)
-                      .build())
-              .build());
-
-  /** Webhooks: retried with backoff; the activity records the last attempt as undeliverable. */
-  private final PaymentActivities webhooks =
-      Workflow.newActivityStub(
-          PaymentActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(15))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setBackoffCoefficient(2)
-                      .setMaximumInterval(Duration.ofMinutes(1))
-                      .setMaximumAttempts(8)
-                      .build())
-              .build());
+          GatewayActivities.class, PaymentActivityOptions.V1_CHARGE, PaymentActivityOptions.GATEWAY_METHODS);
+  private final WebhookActivities webhooks =
+      Workflow.newActivityStub(WebhookActivities.class, PaymentActivityOptions.V1_WEBHOOK);
 
   private String paymentId;
   private PaymentStatus status = PaymentStatus.INITIATED;
@@ -119,13 +60,13 @@ public class PaymentWorkflowV1Impl implements PaymentWorkflow {
     try {
       step = "validating";
       try {
-        store.validatePayment(request);
+        records.validatePayment(request);
       } catch (ActivityFailure e) {
-        if (hasType(e, FailureTypes.PAYMENT_NOT_INITIATED)) {
+        if (FailureDecoder.hasType(e, FailureTypes.PAYMENT_NOT_INITIATED)) {
           // Another workflow already carried this payment (a duplicate start after the first
           // closed): change nothing and tell nobody.
           step = "done";
-          return new PaymentResult(paymentId, null, null, null, failureMessage(e), "already_handled");
+          return new PaymentResult(paymentId, null, null, null, FailureDecoder.message(e), "already_handled");
         }
         throw e;
       }
@@ -185,13 +126,13 @@ public class PaymentWorkflowV1Impl implements PaymentWorkflow {
 
   /** Compensates outside any cancellation, so a failure is always recorded and refunded. */
   private PaymentResult fail(PaymentRequest request, ActivityFailure failure) {
-    failureCode = failureCode(failure);
-    String message = failureMessage(failure);
+    failureCode = FailureDecoder.code(failure);
+    String message = FailureDecoder.message(failure);
     lastError = message;
     LOG.warn("payment {} failed at step {}: {}", paymentId, step, failureCode);
     // A charge that failed for any reason but a decline may still have gone through (a timeout
     // after the gateway charged): the compensation looks the charge up and refunds it if found.
-    boolean mayBeCharged = charged || ("charging".equals(step) && !isDecline(failure));
+    boolean mayBeCharged = charged || ("charging".equals(step) && !FailureDecoder.isDecline(failure));
     String failedAt = step;
     Workflow.newDetachedCancellationScope(
             () -> {
@@ -211,7 +152,7 @@ public class PaymentWorkflowV1Impl implements PaymentWorkflow {
       return new PaymentResult(
           paymentId, PaymentStatus.FAILED, gatewayReference, failureCode, lastError, "refund_failed");
     }
-    String outcome = isDecline(failure) ? "declined" : refunded ? "failed_refunded" : "failed";
+    String outcome = FailureDecoder.isDecline(failure) ? "declined" : refunded ? "failed_refunded" : "failed";
     return new PaymentResult(
         paymentId, PaymentStatus.FAILED, gatewayReference, failureCode, message, outcome);
   }
@@ -222,10 +163,10 @@ public class PaymentWorkflowV1Impl implements PaymentWorkflow {
    */
   private boolean refund(PaymentRequest request) {
     try {
-      refunded = refunds.compensatePayment(request).refunded();
+      refunded = gateway.compensatePayment(request).refunded();
       return true;
     } catch (ActivityFailure e) {
-      lastError = "refund failed: " + failureMessage(e);
+      lastError = "refund failed: " + FailureDecoder.message(e);
       LOG.error("payment {}: {}", paymentId, lastError);
       return false;
     }
@@ -246,7 +187,7 @@ public class PaymentWorkflowV1Impl implements PaymentWorkflow {
 
   private void moveTo(
       PaymentRequest request, PaymentStatus to, String cause, String code, String message) {
-    store.updatePaymentStatus(
+    records.updatePaymentStatus(
         new StatusChange(
             request.paymentId(), to, cause, code, message, gatewayReference,
             Workflow.getInfo().getRunId()));
@@ -263,37 +204,8 @@ public class PaymentWorkflowV1Impl implements PaymentWorkflow {
               new WebhookNotification(request.paymentId(), eventId, type, request.correlationId()));
       attempts.put("notifying", result.attempts());
     } catch (ActivityFailure e) {
-      lastError = failureMessage(e);
+      lastError = FailureDecoder.message(e);
       LOG.warn("webhook {} for payment {} not delivered: {}", type.wireName(), paymentId, e.getMessage());
     }
-  }
-
-  private static boolean isDecline(ActivityFailure failure) {
-    return hasType(failure, FailureTypes.PAYMENT_DECLINED);
-  }
-
-  private static boolean hasType(ActivityFailure failure, String type) {
-    return failure.getCause() instanceof ApplicationFailure app && type.equals(app.getType());
-  }
-
-  private static String failureCode(ActivityFailure failure) {
-    if (failure.getCause() instanceof ApplicationFailure app) {
-      if (app.getDetails().getSize() > 0) {
-        return app.getDetails().get(0, String.class);
-      }
-      return FailureTypes.codeFor(app.getType());
-    }
-    if (failure.getCause() instanceof TimeoutFailure) {
-      return "timeout";
-    }
-    return "processing_error";
-  }
-
-  private static String failureMessage(ActivityFailure failure) {
-    Throwable cause = failure.getCause();
-    if (cause instanceof ApplicationFailure app) {
-      return app.getOriginalMessage();
-    }
-    return cause == null ? failure.getMessage() : cause.getMessage();
   }
 }

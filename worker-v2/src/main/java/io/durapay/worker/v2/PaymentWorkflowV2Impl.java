@@ -5,21 +5,22 @@ import io.durapay.contracts.ChargeResult;
 import io.durapay.contracts.EventType;
 import io.durapay.contracts.FailureTypes;
 import io.durapay.contracts.Patches;
-import io.durapay.contracts.PaymentActivities;
+import io.durapay.contracts.GatewayActivities;
+import io.durapay.contracts.PaymentRecordActivities;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentResult;
 import io.durapay.contracts.PaymentState;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.PaymentWorkflow;
+import io.durapay.contracts.RiskActivities;
 import io.durapay.contracts.RiskDecision;
 import io.durapay.contracts.StatusChange;
 import io.durapay.contracts.WebhookNotification;
+import io.durapay.contracts.WebhookActivities;
 import io.durapay.contracts.WebhookResult;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
+import io.durapay.worker.workflow.FailureDecoder;
+import io.durapay.worker.workflow.PaymentActivityOptions;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -58,82 +59,15 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
   /** How long a payment waits for the key in all before it fails (and is compensated). */
   static final Duration KEY_WAIT_LIMIT = Duration.ofHours(24);
 
-  /**
-   * Database steps: quick, and retried until the database answers. Giving up would strand a
-   * charged payment in processing, or refund a good charge because our own database blinked.
-   */
-  private final PaymentActivities store =
+  private final PaymentRecordActivities records =
+      Workflow.newActivityStub(PaymentRecordActivities.class, PaymentActivityOptions.RECORD);
+  private final RiskActivities risk =
+      Workflow.newActivityStub(RiskActivities.class, PaymentActivityOptions.RECORD);
+  private final GatewayActivities gateway =
       Workflow.newActivityStub(
-          PaymentActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(10))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setBackoffCoefficient(2)
-                      .setMaximumInterval(Duration.ofSeconds(30))
-                      .setMaximumAttempts(0)
-                      .setDoNotRetry(FailureTypes.PAYMENT_INVALID, FailureTypes.PAYMENT_NOT_INITIATED)
-                      .build())
-              .build());
-
-  /**
-   * The charge: at most 3 attempts, as the original design asks; a decline is final. The
-   * schedule-to-close bounds the three together (3 × 30 s and the backoff between them), whatever
-   * a gateway's Retry-After asks (the activities cap it at the longest interval too).
-   */
-  private final PaymentActivities gateway =
-      Workflow.newActivityStub(
-          PaymentActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(30))
-              .setScheduleToCloseTimeout(Duration.ofMinutes(3))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setBackoffCoefficient(2)
-                      .setMaximumInterval(Duration.ofSeconds(30))
-                      .setMaximumAttempts(3)
-                      .setDoNotRetry(FailureTypes.PAYMENT_DECLINED, FailureTypes.GATEWAY_REJECTED)
-                      .build())
-              .build());
-
-  /** Refunds must eventually happen: many attempts over a long time before a human is needed. */
-  private final PaymentActivities refunds =
-      Workflow.newActivityStub(
-          PaymentActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(30))
-              .setScheduleToCloseTimeout(Duration.ofDays(3))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setBackoffCoefficient(2)
-                      .setMaximumInterval(Duration.ofMinutes(10))
-                      .setMaximumAttempts(0)
-                      .setDoNotRetry(FailureTypes.GATEWAY_REJECTED)
-                      .build())
-              .build());
-
-  /**
-   * Webhooks: retried with backoff; the activity records the last attempt as undeliverable. The
-   * schedule-to-close (8 × 15 s and the backoff, with room) bounds them whatever the merchant's
-   * endpoint asks for in Retry-After.
-   */
-  private final PaymentActivities webhooks =
-      Workflow.newActivityStub(
-          PaymentActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(15))
-              .setScheduleToCloseTimeout(Duration.ofMinutes(10))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setBackoffCoefficient(2)
-                      .setMaximumInterval(Duration.ofMinutes(1))
-                      .setMaximumAttempts(8)
-                      .build())
-              .build());
+          GatewayActivities.class, PaymentActivityOptions.CHARGE, PaymentActivityOptions.GATEWAY_METHODS);
+  private final WebhookActivities webhooks =
+      Workflow.newActivityStub(WebhookActivities.class, PaymentActivityOptions.WEBHOOK);
 
   private String paymentId;
   private PaymentStatus status = PaymentStatus.INITIATED;
@@ -155,13 +89,13 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
     try {
       step = "validating";
       try {
-        store.validatePayment(request);
+        records.validatePayment(request);
       } catch (ActivityFailure e) {
-        if (hasType(e, FailureTypes.PAYMENT_NOT_INITIATED)) {
+        if (FailureDecoder.hasType(e, FailureTypes.PAYMENT_NOT_INITIATED)) {
           // Another workflow already carried this payment (a duplicate start after the first
           // closed): change nothing and tell nobody.
           step = "done";
-          return new PaymentResult(paymentId, null, null, null, failureMessage(e), "already_handled");
+          return new PaymentResult(paymentId, null, null, null, FailureDecoder.message(e), "already_handled");
         }
         throw e;
       }
@@ -176,7 +110,7 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
       // add-risk-screening: v2 screens before charging; DEFAULT_VERSION is v1's path.
       if (Workflow.getVersion(Patches.ADD_RISK_SCREENING, Workflow.DEFAULT_VERSION, 1) >= 1) {
         step = "screening";
-        RiskDecision decision = store.screenPayment(request);
+        RiskDecision decision = risk.screenPayment(request);
         if (!decision.approved()) {
           return rejectForRisk(request, decision);
         }
@@ -218,13 +152,13 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
       } catch (ActivityFailure e) {
         // wait-for-gateway-key: asked only when the key was refused; DEFAULT_VERSION fails the
         // payment as v1 does.
-        if (!hasType(e, FailureTypes.GATEWAY_KEY_REFUSED)
+        if (!FailureDecoder.hasType(e, FailureTypes.GATEWAY_KEY_REFUSED)
             || waited.compareTo(KEY_WAIT_LIMIT) >= 0
             || Workflow.getVersion(Patches.WAIT_FOR_GATEWAY_KEY, Workflow.DEFAULT_VERSION, 1) < 1) {
           throw e;
         }
         step = "waiting_for_gateway_key";
-        lastError = failureMessage(e);
+        lastError = FailureDecoder.message(e);
         chargeOutcomeUnknown = true;
         LOG.warn("payment {}: the gateway refused our API key; the charge is tried again in {}", paymentId, next);
         if (Workflow.await(next, () -> cancelRequested)) {
@@ -279,13 +213,13 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
 
   /** Compensates outside any cancellation, so a failure is always recorded and refunded. */
   private PaymentResult fail(PaymentRequest request, ActivityFailure failure) {
-    failureCode = failureCode(failure);
-    String message = failureMessage(failure);
+    failureCode = FailureDecoder.code(failure);
+    String message = FailureDecoder.message(failure);
     lastError = message;
     LOG.warn("payment {} failed at step {}: {}", paymentId, step, failureCode);
     // A charge that failed for any reason but a decline may still have gone through (a timeout
     // after the gateway charged): the compensation looks the charge up and refunds it if found.
-    boolean mayBeCharged = charged || ("charging".equals(step) && !isDecline(failure));
+    boolean mayBeCharged = charged || ("charging".equals(step) && !FailureDecoder.isDecline(failure));
     String failedAt = step;
     Workflow.newDetachedCancellationScope(
             () -> {
@@ -315,7 +249,7 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
       return new PaymentResult(
           paymentId, PaymentStatus.FAILED, gatewayReference, failureCode, lastError, "refund_failed");
     }
-    String outcome = isDecline(failure) ? "declined" : refunded ? "failed_refunded" : "failed";
+    String outcome = FailureDecoder.isDecline(failure) ? "declined" : refunded ? "failed_refunded" : "failed";
     return new PaymentResult(
         paymentId, PaymentStatus.FAILED, gatewayReference, failureCode, message, outcome);
   }
@@ -326,10 +260,10 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
    */
   private boolean refund(PaymentRequest request) {
     try {
-      refunded = refunds.compensatePayment(request).refunded();
+      refunded = gateway.compensatePayment(request).refunded();
       return true;
     } catch (ActivityFailure e) {
-      lastError = "refund failed: " + failureMessage(e);
+      lastError = "refund failed: " + FailureDecoder.message(e);
       LOG.error("payment {}: {}", paymentId, lastError);
       return false;
     }
@@ -350,7 +284,7 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
 
   private void moveTo(
       PaymentRequest request, PaymentStatus to, String cause, String code, String message) {
-    store.updatePaymentStatus(
+    records.updatePaymentStatus(
         new StatusChange(
             request.paymentId(), to, cause, code, message, gatewayReference,
             Workflow.getInfo().getRunId()));
@@ -367,37 +301,8 @@ public class PaymentWorkflowV2Impl implements PaymentWorkflow {
               new WebhookNotification(request.paymentId(), eventId, type, request.correlationId()));
       attempts.put("notifying", result.attempts());
     } catch (ActivityFailure e) {
-      lastError = failureMessage(e);
+      lastError = FailureDecoder.message(e);
       LOG.warn("webhook {} for payment {} not delivered: {}", type.wireName(), paymentId, e.getMessage());
     }
-  }
-
-  private static boolean isDecline(ActivityFailure failure) {
-    return hasType(failure, FailureTypes.PAYMENT_DECLINED);
-  }
-
-  private static boolean hasType(ActivityFailure failure, String type) {
-    return failure.getCause() instanceof ApplicationFailure app && type.equals(app.getType());
-  }
-
-  private static String failureCode(ActivityFailure failure) {
-    if (failure.getCause() instanceof ApplicationFailure app) {
-      if (app.getDetails().getSize() > 0) {
-        return app.getDetails().get(0, String.class);
-      }
-      return FailureTypes.codeFor(app.getType());
-    }
-    if (failure.getCause() instanceof TimeoutFailure) {
-      return "timeout";
-    }
-    return "processing_error";
-  }
-
-  private static String failureMessage(ActivityFailure failure) {
-    Throwable cause = failure.getCause();
-    if (cause instanceof ApplicationFailure app) {
-      return app.getOriginalMessage();
-    }
-    return cause == null ? failure.getMessage() : cause.getMessage();
   }
 }

@@ -143,7 +143,7 @@ class ReplayCompatibilityTest {
    * The committed histories of a build by scenario name (file name without {@code .json}); fails
    * unless every scenario the recorder knows for the build is there.
    */
-  private static Map<String, WorkflowExecutionHistory> histories(Build build)
+  static Map<String, WorkflowExecutionHistory> histories(Build build)
       throws IOException, URISyntaxException {
     URL folder = ReplayCompatibilityTest.class.getResource("/histories/" + build.id);
     assertThat(folder).as("history folder histories/%s on the test classpath", build.id).isNotNull();

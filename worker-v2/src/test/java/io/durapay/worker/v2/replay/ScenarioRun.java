@@ -1,7 +1,7 @@
 package io.durapay.worker.v2.replay;
 
 import io.durapay.contracts.ChargeResult;
-import io.durapay.contracts.PaymentActivities;
+import io.durapay.worker.testing.AllPaymentActivities;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentResult;
 import io.durapay.contracts.PaymentStatus;
@@ -47,7 +47,7 @@ final class ScenarioRun {
   }
 
   /** What the worker runs: the scripted activities, with a charge attempt that can be held. */
-  PaymentActivities workerActivities() {
+  AllPaymentActivities workerActivities() {
     return new Held();
   }
 
@@ -128,7 +128,7 @@ final class ScenarioRun {
   }
 
   /** The scripted activities, except that one charge attempt or one status change may be held. */
-  private final class Held implements PaymentActivities {
+  private final class Held implements AllPaymentActivities {
     @Override
     public void validatePayment(PaymentRequest request) {
       activities.validatePayment(request);

@@ -1,63 +1,31 @@
-package io.durapay.worker.activities;
+package io.durapay.worker.gateway;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durapay.contracts.ChargeResult;
-import io.durapay.contracts.EventEnvelope;
 import io.durapay.contracts.FailureTypes;
-import io.durapay.contracts.MerchantMessages;
-import io.durapay.contracts.PaymentActivities;
-import io.durapay.contracts.PaymentEventData;
+import io.durapay.contracts.GatewayActivities;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.RefundResult;
-import io.durapay.contracts.RiskDecision;
-import io.durapay.contracts.StatusChange;
-import io.durapay.contracts.TransitionResult;
-import io.durapay.contracts.WebhookNotification;
-import io.durapay.contracts.WebhookResult;
-import io.durapay.store.Merchant;
-import io.durapay.store.MerchantDao;
 import io.durapay.store.Payment;
 import io.durapay.store.PaymentDao;
-import io.durapay.store.WebhookDeliveryDao;
-import io.durapay.worker.gateway.GatewayCharge;
-import io.durapay.worker.gateway.GatewayClient;
-import io.durapay.worker.gateway.GatewayException;
-import io.durapay.worker.gateway.GatewayIntent;
-import io.durapay.worker.gateway.GatewayKeyHealth;
-import io.durapay.worker.gateway.GatewayRefund;
-import io.durapay.worker.gateway.GatewayRejectedException;
-import io.durapay.worker.gateway.GatewayRetryableException;
-import io.durapay.worker.gateway.PaymentDeclinedException;
-import io.durapay.worker.risk.RiskRules;
-import io.durapay.worker.webhook.WebhookAttempt;
-import io.durapay.worker.webhook.WebhookSender;
+import io.durapay.worker.activities.ActivityFailures;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
-import io.temporal.activity.ActivityInfo;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The side effects of a payment, each safe to retry (see each method). */
-public final class PaymentActivitiesImpl implements PaymentActivities {
-  private static final Logger LOG = LoggerFactory.getLogger(PaymentActivitiesImpl.class);
+/** The charge and its compensation, at the gateway, each safe to retry (see each method). */
+public final class GatewayActivitiesImpl implements GatewayActivities {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayActivitiesImpl.class);
 
   private final PaymentDao payments;
-  private final MerchantDao merchants;
-  private final WebhookDeliveryDao deliveries;
   private final GatewayClient gateway;
-  private final WebhookSender webhooks;
-  private final ObjectMapper mapper;
-  private final RiskRules risk;
-  private final String build;
   private final Waits waits;
   private final DatabaseBlips database;
-  private final java.util.concurrent.atomic.AtomicLong inputMismatches = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * How long the charge activity waits, within one attempt, for what may pass.
@@ -71,121 +39,15 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     public static final Waits DEFAULT = new Waits(Duration.ofSeconds(5), Duration.ofSeconds(10));
   }
 
-  /**
-   * @param build the worker build running these activities ({@code v1}, {@code v2}); recorded on
-   *     every payment it moves, so the database says which build ran which payment
-   */
-  public PaymentActivitiesImpl(
-      Jdbi jdbi,
-      GatewayClient gateway,
-      WebhookSender webhooks,
-      ObjectMapper mapper,
-      RiskRules risk,
-      String build) {
-    this(jdbi, gateway, webhooks, mapper, risk, build, Waits.DEFAULT);
+  public GatewayActivitiesImpl(Jdbi jdbi, GatewayClient gateway) {
+    this(jdbi, gateway, Waits.DEFAULT);
   }
 
-  public PaymentActivitiesImpl(
-      Jdbi jdbi,
-      GatewayClient gateway,
-      WebhookSender webhooks,
-      ObjectMapper mapper,
-      RiskRules risk,
-      String build,
-      Waits waits) {
+  public GatewayActivitiesImpl(Jdbi jdbi, GatewayClient gateway, Waits waits) {
+    this.payments = jdbi.onDemand(PaymentDao.class);
+    this.gateway = gateway;
     this.waits = waits;
     this.database = new DatabaseBlips(waits.database());
-    this.payments = jdbi.onDemand(PaymentDao.class);
-    this.merchants = jdbi.onDemand(MerchantDao.class);
-    this.deliveries = jdbi.onDemand(WebhookDeliveryDao.class);
-    this.gateway = gateway;
-    this.webhooks = webhooks;
-    this.mapper = mapper;
-    this.risk = risk;
-    this.build = build;
-  }
-
-  /** Idempotent: it only reads. A final payment fails it with {@code PaymentNotInitiated}. */
-  @Override
-  public void validatePayment(PaymentRequest request) {
-    Payment payment =
-        payments
-            .findById(request.paymentId())
-            .orElseThrow(() -> invalid("payment_not_found", "no payment " + request.paymentId()));
-    // A payment still processing has lost its workflow (terminated, or its history expired): a new
-    // one may carry it on safely, because every charge and refund of it is idempotent at the
-    // gateway. Only a final payment is left alone.
-    if (payment.status().isFinal()) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "payment " + payment.id() + " is already " + payment.status().wireName(),
-          FailureTypes.PAYMENT_NOT_INITIATED,
-          payment.status().wireName());
-    }
-    if (payment.status() == io.durapay.contracts.PaymentStatus.PROCESSING) {
-      LOG.warn("payment {} is already processing: a new workflow carries it on", payment.id());
-    }
-    if (payment.amount() != request.amount()
-        || !payment.currency().equals(request.currency())
-        || !payment.merchantId().equals(request.merchantId())) {
-      // The stored payment is the truth, and every activity reads its amount, currency, merchant
-      // and payment method from the store: a workflow started from a wrong event (a bug, a forged
-      // message) still processes the real payment with its real values, and must not fail it.
-      // Its workflow id is the payment's, so the real event cannot start a second one. An alert.
-      inputMismatches.incrementAndGet();
-      LOG.error("payment {}: the workflow input (amount {} {}, merchant {}) does not match the stored payment"
-              + " (amount {} {}, merchant {}); processed with the stored values",
-          payment.id(), request.amount(), request.currency(), request.merchantId(),
-          payment.amount(), payment.currency(), payment.merchantId());
-    }
-    Merchant merchant =
-        merchants
-            .findById(payment.merchantId())
-            .orElseThrow(() -> invalid("merchant_not_found", "no merchant " + payment.merchantId()));
-    if (merchant.maxAmount() != null && payment.amount() > merchant.maxAmount()) {
-      throw invalid(
-          "amount_exceeds_merchant_limit",
-          "amount " + payment.amount() + " is over the merchant's limit of " + merchant.maxAmount());
-    }
-  }
-
-  /** Workflows whose input did not match their stored payment (metric {@code durapay_workflow_input_mismatches}). */
-  public long inputMismatches() {
-    return inputMismatches.get();
-  }
-
-  /** Idempotent: it only reads. The amount and token screened are the stored ones. */
-  @Override
-  public RiskDecision screenPayment(PaymentRequest request) {
-    Payment payment =
-        payments
-            .findById(request.paymentId())
-            .orElseThrow(() -> invalid("payment_not_found", "no payment " + request.paymentId()));
-    return risk.screen(payment);
-  }
-
-  /**
-   * Idempotent: the store applies a transition only from an allowed predecessor, so a repeat
-   * changes nothing and reports the current status. The route and build that applied it are
-   * recorded with it.
-   */
-  @Override
-  public TransitionResult updatePaymentStatus(StatusChange change) {
-    TransitionResult result =
-        payments
-            .transition(change)
-            .orElseThrow(() -> invalid("payment_not_found", "no payment " + change.paymentId()));
-    if (result.applied()) {
-      payments.recordWorker(
-          change.paymentId(), Activity.getExecutionContext().getInfo().getActivityTaskQueue(), build);
-    }
-    if (!result.applied()) {
-      LOG.info(
-          "payment {}: {} not applied, status is {}",
-          change.paymentId(),
-          change.to().wireName(),
-          result.status().wireName());
-    }
-    return result;
   }
 
   /**
@@ -223,7 +85,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
       } else {
         Payment payment =
             database.outlast("reading payment " + paymentId, () -> payments.findById(paymentId))
-                .orElseThrow(() -> invalid("payment_not_found", "no payment " + paymentId));
+                .orElseThrow(() -> ActivityFailures.paymentNotFound(paymentId));
         intentId = payment.gatewayReference();
         if (intentId == null) {
           intent = gateway.createIntent(paymentId, payment.amount(), payment.currency(), payment.paymentMethod());
@@ -244,7 +106,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
       return new ChargeResult(
           charge.id(),
           charge.amount(),
-          charge.currency().toUpperCase(java.util.Locale.ROOT),
+          charge.currency().toUpperCase(Locale.ROOT),
           attempt);
     } catch (PaymentDeclinedException e) {
       if (intentId != null) {
@@ -403,129 +265,6 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     }
   }
 
-  /**
-   * Idempotent for the merchant: every attempt carries the same {@code webhook-id} (the event id
-   * chosen by the workflow), and the body is built from stored values only, so it is the same
-   * bytes each time. Each attempt is recorded; the last one, if it fails, is recorded as
-   * undeliverable and returns instead of failing, so the payment is never failed by its webhook.
-   */
-  @Override
-  public WebhookResult sendWebhookNotification(WebhookNotification notification) {
-    ActivityInfo info = Activity.getExecutionContext().getInfo();
-    int attempt = info.getAttempt();
-    Payment payment =
-        payments
-            .findById(notification.paymentId())
-            .orElseThrow(() -> invalid("payment_not_found", "no payment " + notification.paymentId()));
-    Merchant merchant = merchants.findById(payment.merchantId()).orElseThrow();
-    if (merchant.webhookUrl() == null || merchant.webhookDisabledAt() != null) {
-      record(notification, payment, attempt, merchant.webhookUrl(), null, "skipped",
-          merchant.webhookUrl() == null ? "no webhook URL" : "webhooks disabled");
-      return new WebhookResult(false, attempt, 0, "skipped");
-    }
-    String body = envelope(notification, payment);
-    WebhookAttempt result =
-        webhooks.send(merchant.webhookUrl(), merchant.webhookSecret(), notification.eventId(), body);
-    int status = result.statusCode() == null ? 0 : result.statusCode();
-    switch (result.outcome()) {
-      case DELIVERED -> {
-        record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(), "delivered", null);
-        return new WebhookResult(true, attempt, status, "delivered");
-      }
-      case GONE -> {
-        merchants.disableWebhooks(merchant.id());
-        record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(), "gone",
-            "endpoint answered 410 Gone; webhooks disabled for the merchant");
-        return new WebhookResult(false, attempt, status, "gone");
-      }
-      case REJECTED, REFUSED -> {
-        String outcome = result.outcome() == WebhookAttempt.Outcome.REJECTED ? "rejected" : "refused";
-        record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(), outcome,
-            result.error());
-        return new WebhookResult(false, attempt, status, outcome);
-      }
-      default -> {
-        if (isLastAttempt(info)) {
-          record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(),
-              "undeliverable", result.error());
-          return new WebhookResult(false, attempt, status, "undeliverable");
-        }
-        record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(), "retrying",
-            result.error());
-        throw ApplicationFailure.newBuilder()
-            // The failure is in the history, which the merchant's timeline shows: an HTTP status
-            // only, never how a connection failed (refused, reset, timed out), which would let a
-            // merchant map ports behind any address its URL resolves to. The raw error is in
-            // webhook_deliveries, for operators.
-            .setMessage("webhook not delivered (attempt " + attempt + "): "
-                + (result.statusCode() == null ? "the endpoint could not be reached" : "HTTP " + result.statusCode()))
-            .setType(FailureTypes.WEBHOOK_NOT_DELIVERED)
-            .setNextRetryDelay(withinPolicy(result.retryAfter()))
-            .build();
-      }
-    }
-  }
-
-  private String envelope(WebhookNotification notification, Payment payment) {
-    EventEnvelope event =
-        new EventEnvelope(
-            notification.eventId(),
-            notification.type(),
-            payment.updatedAt(),
-            notification.correlationId(),
-            new PaymentEventData(
-                payment.id(),
-                payment.merchantId(),
-                payment.amount(),
-                payment.currency(),
-                payment.status(),
-                // The merchant's code and its fixed sentence; the stored message is for operators.
-                MerchantMessages.code(payment.failureCode()),
-                MerchantMessages.forCode(payment.failureCode()),
-                payment.gatewayReference()));
-    try {
-      return mapper.writeValueAsString(event);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the event", e);
-    }
-  }
-
-  private void record(
-      WebhookNotification notification, Payment payment, int attempt, String url, Integer status,
-      String outcome, String error) {
-    deliveries.record(
-        notification.eventId(), payment.id(), payment.merchantId(), notification.type().wireName(),
-        attempt, url, status, outcome, error);
-  }
-
-  private static boolean isLastAttempt(ActivityInfo info) {
-    RetryOptions retry = info.getRetryOptions();
-    return retry != null && retry.getMaximumAttempts() > 0 && info.getAttempt() >= retry.getMaximumAttempts();
-  }
-
-  /**
-   * A {@code Retry-After} the other side asked for, capped at the retry policy's longest interval:
-   * a server that answers "in 30 years" must not park a payment past everything its workflow
-   * planned. Outside an activity (a direct call) there is no policy, and nothing to cap by.
-   */
-  private static Duration withinPolicy(Duration asked) {
-    if (asked == null) {
-      return null;
-    }
-    RetryOptions retry;
-    try {
-      retry = Activity.getExecutionContext().getInfo().getRetryOptions();
-    } catch (IllegalStateException notInAnActivity) {
-      return asked;
-    }
-    Duration longest = retry == null ? null : retry.getMaximumInterval();
-    return longest != null && asked.compareTo(longest) > 0 ? longest : asked;
-  }
-
-  private static ApplicationFailure invalid(String code, String message) {
-    return ApplicationFailure.newNonRetryableFailure(message, FailureTypes.PAYMENT_INVALID, code);
-  }
-
   private static ApplicationFailure toFailure(GatewayException e) {
     if (e instanceof PaymentDeclinedException) {
       return ApplicationFailure.newNonRetryableFailure(
@@ -541,7 +280,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     return ApplicationFailure.newBuilder()
         .setMessage(e.getMessage())
         .setType(FailureTypes.GATEWAY_UNAVAILABLE)
-        .setNextRetryDelay(withinPolicy(e.retryAfter().orElse(null)))
+        .setNextRetryDelay(ActivityFailures.withinRetryPolicy(e.retryAfter().orElse(null)))
         .build();
   }
 }

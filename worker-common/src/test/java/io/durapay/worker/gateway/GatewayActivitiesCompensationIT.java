@@ -1,4 +1,4 @@
-package io.durapay.worker.activities;
+package io.durapay.worker.gateway;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -11,7 +11,6 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.durapay.contracts.FailureTypes;
@@ -24,11 +23,7 @@ import io.durapay.store.Payment;
 import io.durapay.store.PaymentDao;
 import io.durapay.store.testing.PostgresExtension;
 import io.durapay.store.testing.TestMerchants;
-import io.durapay.worker.gateway.GatewayClient;
-import io.durapay.worker.risk.RiskRules;
 import io.temporal.failure.ApplicationFailure;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * its id, and that charge is written to the payment's row, so the database knows of every charge
  * the gateway made. (Payments charged since have their intent id on the row: MoneySafetyIT.)
  */
-class PaymentActivitiesCompensationIT {
+class GatewayActivitiesCompensationIT {
   @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
 
   @RegisterExtension
@@ -49,7 +44,7 @@ class PaymentActivitiesCompensationIT {
       WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
   private PaymentDao payments;
-  private PaymentActivitiesImpl activities;
+  private GatewayActivitiesImpl activities;
   private PaymentRequest request;
 
   @BeforeEach
@@ -64,9 +59,7 @@ class PaymentActivitiesCompensationIT {
     request = new PaymentRequest(id, merchant.id(), 1999, "EUR", "corr-" + id);
     GatewayClient gateway =
         new GatewayClient(new OkHttpClient(), GATEWAY.baseUrl(), "sk_test_compensation");
-    activities = new PaymentActivitiesImpl(
-        POSTGRES.jdbi(), gateway, null, new ObjectMapper(),
-        new RiskRules(null, Map.of(), Set.of()), "test");
+    activities = new GatewayActivitiesImpl(POSTGRES.jdbi(), gateway);
   }
 
   @Test

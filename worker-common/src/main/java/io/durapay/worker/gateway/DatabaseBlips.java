@@ -1,4 +1,4 @@
-package io.durapay.worker.activities;
+package io.durapay.worker.gateway;
 
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;

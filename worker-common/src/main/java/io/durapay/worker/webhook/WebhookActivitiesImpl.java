@@ -1,0 +1,139 @@
+package io.durapay.worker.webhook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durapay.contracts.EventEnvelope;
+import io.durapay.contracts.FailureTypes;
+import io.durapay.contracts.MerchantMessages;
+import io.durapay.contracts.PaymentEventData;
+import io.durapay.contracts.WebhookActivities;
+import io.durapay.contracts.WebhookNotification;
+import io.durapay.contracts.WebhookResult;
+import io.durapay.store.Merchant;
+import io.durapay.store.MerchantDao;
+import io.durapay.store.Payment;
+import io.durapay.store.PaymentDao;
+import io.durapay.store.WebhookDeliveryDao;
+import io.durapay.worker.activities.ActivityFailures;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityInfo;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
+import org.jdbi.v3.core.Jdbi;
+
+/** The merchant's webhook for a payment event, signed, recorded attempt by attempt. */
+public final class WebhookActivitiesImpl implements WebhookActivities {
+  private final PaymentDao payments;
+  private final MerchantDao merchants;
+  private final WebhookDeliveryDao deliveries;
+  private final WebhookSender webhooks;
+  private final ObjectMapper mapper;
+
+  public WebhookActivitiesImpl(Jdbi jdbi, WebhookSender webhooks, ObjectMapper mapper) {
+    this.payments = jdbi.onDemand(PaymentDao.class);
+    this.merchants = jdbi.onDemand(MerchantDao.class);
+    this.deliveries = jdbi.onDemand(WebhookDeliveryDao.class);
+    this.webhooks = webhooks;
+    this.mapper = mapper;
+  }
+
+  /**
+   * Idempotent for the merchant: every attempt carries the same {@code webhook-id} (the event id
+   * chosen by the workflow), and the body is built from stored values only, so it is the same
+   * bytes each time. Each attempt is recorded; the last one, if it fails, is recorded as
+   * undeliverable and returns instead of failing, so the payment is never failed by its webhook.
+   */
+  @Override
+  public WebhookResult sendWebhookNotification(WebhookNotification notification) {
+    ActivityInfo info = Activity.getExecutionContext().getInfo();
+    int attempt = info.getAttempt();
+    Payment payment =
+        payments
+            .findById(notification.paymentId())
+            .orElseThrow(() -> ActivityFailures.paymentNotFound(notification.paymentId()));
+    Merchant merchant = merchants.findById(payment.merchantId()).orElseThrow();
+    if (merchant.webhookUrl() == null || merchant.webhookDisabledAt() != null) {
+      record(notification, payment, attempt, merchant.webhookUrl(), null, "skipped",
+          merchant.webhookUrl() == null ? "no webhook URL" : "webhooks disabled");
+      return new WebhookResult(false, attempt, 0, "skipped");
+    }
+    String body = envelope(notification, payment);
+    WebhookAttempt result =
+        webhooks.send(merchant.webhookUrl(), merchant.webhookSecret(), notification.eventId(), body);
+    int status = result.statusCode() == null ? 0 : result.statusCode();
+    switch (result.outcome()) {
+      case DELIVERED -> {
+        record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(), "delivered", null);
+        return new WebhookResult(true, attempt, status, "delivered");
+      }
+      case GONE -> {
+        merchants.disableWebhooks(merchant.id());
+        record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(), "gone",
+            "endpoint answered 410 Gone; webhooks disabled for the merchant");
+        return new WebhookResult(false, attempt, status, "gone");
+      }
+      case REJECTED, REFUSED -> {
+        String outcome = result.outcome() == WebhookAttempt.Outcome.REJECTED ? "rejected" : "refused";
+        record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(), outcome,
+            result.error());
+        return new WebhookResult(false, attempt, status, outcome);
+      }
+      default -> {
+        if (isLastAttempt(info)) {
+          record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(),
+              "undeliverable", result.error());
+          return new WebhookResult(false, attempt, status, "undeliverable");
+        }
+        record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(), "retrying",
+            result.error());
+        throw ApplicationFailure.newBuilder()
+            // The failure is in the history, which the merchant's timeline shows: an HTTP status
+            // only, never how a connection failed (refused, reset, timed out), which would let a
+            // merchant map ports behind any address its URL resolves to. The raw error is in
+            // webhook_deliveries, for operators.
+            .setMessage("webhook not delivered (attempt " + attempt + "): "
+                + (result.statusCode() == null ? "the endpoint could not be reached" : "HTTP " + result.statusCode()))
+            .setType(FailureTypes.WEBHOOK_NOT_DELIVERED)
+            .setNextRetryDelay(ActivityFailures.withinRetryPolicy(result.retryAfter()))
+            .build();
+      }
+    }
+  }
+
+  private String envelope(WebhookNotification notification, Payment payment) {
+    EventEnvelope event =
+        new EventEnvelope(
+            notification.eventId(),
+            notification.type(),
+            payment.updatedAt(),
+            notification.correlationId(),
+            new PaymentEventData(
+                payment.id(),
+                payment.merchantId(),
+                payment.amount(),
+                payment.currency(),
+                payment.status(),
+                // The merchant's code and its fixed sentence; the stored message is for operators.
+                MerchantMessages.code(payment.failureCode()),
+                MerchantMessages.forCode(payment.failureCode()),
+                payment.gatewayReference()));
+    try {
+      return mapper.writeValueAsString(event);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the event", e);
+    }
+  }
+
+  private void record(
+      WebhookNotification notification, Payment payment, int attempt, String url, Integer status,
+      String outcome, String error) {
+    deliveries.record(
+        notification.eventId(), payment.id(), payment.merchantId(), notification.type().wireName(),
+        attempt, url, status, outcome, error);
+  }
+
+  private static boolean isLastAttempt(ActivityInfo info) {
+    RetryOptions retry = info.getRetryOptions();
+    return retry != null && retry.getMaximumAttempts() > 0 && info.getAttempt() >= retry.getMaximumAttempts();
+  }
+}

@@ -1,7 +1,7 @@
 package io.durapay.api.auth;
 
 import io.dropwizard.auth.UnauthorizedHandler;
-import io.durapay.api.api.ErrorResponse;
+import io.durapay.api.errors.ErrorResponse;
 import io.durapay.api.errors.ErrorType;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;

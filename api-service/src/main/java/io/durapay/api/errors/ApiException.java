@@ -1,6 +1,5 @@
 package io.durapay.api.errors;
 
-import io.durapay.api.api.ErrorResponse;
 
 /**
  * A failure the caller can act on, reported with its HTTP status and the common error body.

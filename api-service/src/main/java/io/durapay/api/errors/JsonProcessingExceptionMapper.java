@@ -1,7 +1,6 @@
 package io.durapay.api.errors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.durapay.api.api.ErrorResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;

@@ -1,6 +1,5 @@
 package io.durapay.api.errors;
 
-import io.durapay.api.api.ErrorResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;

@@ -1,5 +1,6 @@
 package io.durapay.api.merchants;
 
+import io.durapay.api.admin.AdminTask;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;

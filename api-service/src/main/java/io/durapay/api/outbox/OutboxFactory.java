@@ -6,9 +6,30 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.AutoCloseableManager;
+import io.durapay.contracts.WorkflowStarter;
+import io.durapay.store.OutboxDao;
+import java.util.concurrent.ExecutorService;
+import org.jdbi.v3.core.Jdbi;
 
 /** How the outbox relay polls, batches and backs off. */
 public class OutboxFactory {
+
+  /** SNS, or in direct mode the workflow starter itself. */
+  private EventPublisher publisher(Environment environment, SnsFactory sns, WorkflowStarter starter) {
+    if (isDirect()) {
+      ExecutorService starts =
+          environment.lifecycle().executorService("outbox-direct-start-%d")
+              .minThreads(DirectEventPublisher.STARTS_IN_FLIGHT)
+              .maxThreads(DirectEventPublisher.STARTS_IN_FLIGHT)
+              .build();
+      return new DirectEventPublisher(starter, environment.getObjectMapper(), starts);
+    }
+    SnsEventPublisher publisher = sns.build();
+    environment.lifecycle().manage(new AutoCloseableManager(publisher));
+    return publisher;
+  }
 
   /** Run the relay in this process. Several API instances may all relay. */
   private boolean relayEnabled = true;
@@ -44,6 +65,28 @@ public class OutboxFactory {
 
   /** The outbox health check fails when the oldest unpublished event is older than this. */
   @NotNull private Duration lagThreshold = Duration.seconds(60);
+
+  /**
+   * Builds and registers the outbox: the relay, when this process relays, publishing to SNS or
+   * (direct mode) starting the workflows itself; the lag and parked-event health checks and
+   * gauges; the task that re-queues parked events.
+   *
+   * @return the relay, or null when this process does not relay
+   */
+  public OutboxRelay build(Environment environment, Jdbi jdbi, SnsFactory sns, WorkflowStarter starter) {
+    OutboxRelay relay = null;
+    if (relayEnabled) {
+      relay = new OutboxRelay(jdbi, publisher(environment, sns, starter), this, environment.metrics());
+      environment.lifecycle().manage(relay);
+    }
+    OutboxDao outbox = jdbi.onDemand(OutboxDao.class);
+    environment.healthChecks().register("outbox", new OutboxLagHealthCheck(outbox, lagThreshold.toJavaDuration()));
+    environment.metrics().gauge("outbox.pending", () -> outbox::countPending);
+    environment.healthChecks().register("outbox-parked", new OutboxParkedHealthCheck(outbox));
+    environment.metrics().gauge("outbox.parked", () -> outbox::countParked);
+    environment.admin().addTask(new RequeueParkedEventsTask(outbox, relay));
+    return relay;
+  }
 
   @JsonProperty
   public String getMode() {

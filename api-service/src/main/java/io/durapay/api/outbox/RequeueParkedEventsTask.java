@@ -1,6 +1,6 @@
 package io.durapay.api.outbox;
 
-import io.durapay.api.merchants.AdminTask;
+import io.durapay.api.admin.AdminTask;
 import io.durapay.store.OutboxDao;
 import java.io.PrintWriter;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.durapay.api.payments;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.durapay.api.api.PaymentResponse;
+import io.durapay.api.responses.PaymentResponse;
 import io.durapay.api.errors.ApiException;
 import io.durapay.api.errors.ErrorType;
 import io.durapay.api.idempotency.RequestFingerprint;

@@ -5,6 +5,14 @@ import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import io.dropwizard.core.setup.Environment;
+import io.durapay.api.idempotency.IdempotencyPurger;
+import io.durapay.api.outbox.OutboxRelay;
+import io.durapay.store.IdempotencyDao;
+import io.durapay.store.PaymentDao;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
 
 /** Limits and retention of the payments API. */
 public class PaymentsFactory {
@@ -19,6 +27,26 @@ public class PaymentsFactory {
 
   /** How often expired idempotency records are deleted. */
   @NotNull private Duration idempotencyPurgeInterval = Duration.minutes(10);
+
+  /**
+   * Builds and registers the payments API: {@code POST /v1/payments} and the reads, the OpenAPI
+   * document, and the scheduled purge of expired idempotency records.
+   *
+   * @param relay woken after each new payment; null when this process does not relay
+   */
+  public void build(Environment environment, Jdbi jdbi, Clock clock, OutboxRelay relay) {
+    environment.jersey().register(new PaymentsResource(
+        new PaymentInitiator(jdbi, environment.getObjectMapper(), idempotencyTtl.toJavaDuration(), clock),
+        new PaymentRequestParser(maxAmount),
+        jdbi.onDemand(PaymentDao.class),
+        environment.getObjectMapper(),
+        relay));
+    environment.jersey().register(new OpenApiResource());
+    long purgeEvery = idempotencyPurgeInterval.toMilliseconds();
+    environment.lifecycle().scheduledExecutorService("idempotency-purger").threads(1).build()
+        .scheduleWithFixedDelay(new IdempotencyPurger(jdbi.onDemand(IdempotencyDao.class)),
+            purgeEvery, purgeEvery, TimeUnit.MILLISECONDS);
+  }
 
   @JsonProperty
   public long getMaxAmount() {

@@ -2,8 +2,8 @@ package io.durapay.api.payments;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.auth.Auth;
-import io.durapay.api.api.PaymentList;
-import io.durapay.api.api.PaymentResponse;
+import io.durapay.api.responses.PaymentList;
+import io.durapay.api.responses.PaymentResponse;
 import io.durapay.api.auth.AuthenticatedMerchant;
 import io.durapay.api.errors.ApiException;
 import io.durapay.api.http.CorrelationIdFilter;

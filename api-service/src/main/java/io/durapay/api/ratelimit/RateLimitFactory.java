@@ -1,6 +1,7 @@
 package io.durapay.api.ratelimit;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Optional;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
@@ -21,9 +22,9 @@ public class RateLimitFactory {
   @Max(1_000_000)
   private int burst = 200;
 
-  /** The filter to register with Jersey; null when rate limiting is off. */
-  public RateLimitFilter build() {
-    return enabled ? new RateLimitFilter(new TokenBuckets(requestsPerSecond, burst)) : null;
+  /** The filter to register with Jersey; empty when rate limiting is off. */
+  public Optional<RateLimitFilter> build() {
+    return enabled ? Optional.of(new RateLimitFilter(new TokenBuckets(requestsPerSecond, burst))) : Optional.empty();
   }
 
   @JsonProperty

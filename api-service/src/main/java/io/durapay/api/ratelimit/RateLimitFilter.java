@@ -1,6 +1,6 @@
 package io.durapay.api.ratelimit;
 
-import io.durapay.api.api.ErrorResponse;
+import io.durapay.api.errors.ErrorResponse;
 import io.durapay.api.auth.AuthenticatedMerchant;
 import io.durapay.api.errors.ErrorType;
 import jakarta.annotation.Priority;

@@ -1,6 +1,6 @@
 package io.durapay.api.reconciler;
 
-import io.durapay.api.merchants.AdminTask;
+import io.durapay.api.admin.AdminTask;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;

@@ -5,6 +5,13 @@ import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import io.dropwizard.core.setup.Environment;
+import io.durapay.api.outbox.OutboxRelay;
+import io.durapay.api.workflows.TemporalClientFactory;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
 
 /** When the reconciler runs and which payments it considers stranded. */
 public class ReconcilerFactory {
@@ -26,6 +33,31 @@ public class ReconcilerFactory {
   @Min(1)
   @Max(10_000)
   private int batchSize = 100;
+
+  /**
+   * Builds and registers the reconciler: its admin task always, its schedule when enabled.
+   *
+   * @param relay woken when a stranded payment's event is queued again; null when this process
+   *     does not relay
+   */
+  public Reconciler build(
+      Environment environment, Jdbi jdbi, WorkflowServiceStubs stubs, TemporalClientFactory temporal,
+      Clock clock, OutboxRelay relay) {
+    Reconciler reconciler = new Reconciler(
+        jdbi,
+        new WorkflowPresence(stubs, temporal.getNamespace(), temporal.getQueryTimeoutMillis()),
+        environment.getObjectMapper(),
+        clock,
+        this,
+        relay);
+    environment.admin().addTask(new ReconcileTask(reconciler));
+    if (enabled) {
+      long every = interval.toMilliseconds();
+      environment.lifecycle().scheduledExecutorService("payment-reconciler").threads(1).build()
+          .scheduleWithFixedDelay(reconciler, every, every, TimeUnit.MILLISECONDS);
+    }
+    return reconciler;
+  }
 
   @JsonProperty
   public boolean isEnabled() {

@@ -6,6 +6,13 @@ import io.durapay.contracts.TemporalConnection;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.Managed;
+import io.durapay.store.PaymentDao;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * The API's Temporal client: the connection (inherited), the task queue new workflows go to (the
@@ -17,6 +24,28 @@ public class TemporalClientFactory extends TemporalConnection {
   @NotBlank private String taskQueue = TaskQueues.PAYMENTS_V1;
 
   private long queryTimeoutMillis = 3000;
+
+  /**
+   * The connection, closed when the application stops. It is lazy: the API starts and takes
+   * payments while Temporal is unreachable.
+   */
+  public WorkflowServiceStubs build(Environment environment) {
+    WorkflowServiceStubs stubs = connect(null);
+    environment.lifecycle().manage(new Managed() {
+      @Override
+      public void stop() throws InterruptedException {
+        stubs.shutdown();
+        stubs.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    });
+    return stubs;
+  }
+
+  /** The payment workflows' resource: live state, timeline and cancel. */
+  public PaymentWorkflowResource resource(Environment environment, Jdbi jdbi, WorkflowClient client) {
+    return new PaymentWorkflowResource(
+        jdbi.onDemand(PaymentDao.class), new PaymentWorkflows(client, taskQueue), environment.getObjectMapper());
+  }
 
   @Override
   protected void customize(WorkflowServiceStubsOptions.Builder options) {

@@ -1,7 +1,7 @@
 package io.durapay.api.workflows;
 
 import com.google.protobuf.Timestamp;
-import io.durapay.api.api.Timeline;
+import io.durapay.api.responses.Timeline;
 import io.durapay.contracts.FailureTypes;
 import io.durapay.contracts.MerchantMessages;
 import io.durapay.contracts.PaymentState;

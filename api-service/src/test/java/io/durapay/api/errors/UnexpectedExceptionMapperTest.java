@@ -2,7 +2,7 @@ package io.durapay.api.errors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.durapay.api.api.ErrorResponse;
+import io.durapay.api.errors.ErrorResponse;
 import io.grpc.Status;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;

@@ -1,5 +1,6 @@
 package io.durapay.api.merchants;
 
+import io.durapay.api.admin.AdminTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

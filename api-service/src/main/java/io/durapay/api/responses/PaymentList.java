@@ -1,4 +1,4 @@
-package io.durapay.api.api;
+package io.durapay.api.responses;
 
 import java.util.List;
 

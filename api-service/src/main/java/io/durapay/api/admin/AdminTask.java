@@ -1,6 +1,8 @@
-package io.durapay.api.merchants;
+package io.durapay.api.admin;
 
+import io.dropwizard.core.setup.AdminEnvironment;
 import io.dropwizard.servlets.tasks.Task;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -11,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +29,12 @@ import java.util.function.IntConsumer;
  */
 public abstract class AdminTask extends Task {
   private static final int BAD_REQUEST = 400;
+
+  /** Maps {@link StatusFilter} in front of {@code /tasks/*}: a task may then answer 400. */
+  public static void registerStatusFilter(AdminEnvironment admin) {
+    admin.addFilter("admin-task-status", new StatusFilter())
+        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/tasks/*");
+  }
 
   protected AdminTask(String name) {
     super(name);

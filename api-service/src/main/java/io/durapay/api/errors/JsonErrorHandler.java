@@ -1,9 +1,7 @@
-package io.durapay.api.http;
+package io.durapay.api.errors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.durapay.api.api.ErrorResponse;
-import io.durapay.api.errors.ErrorType;
 import java.nio.ByteBuffer;
 import java.io.IOException;
 import java.io.PrintWriter;

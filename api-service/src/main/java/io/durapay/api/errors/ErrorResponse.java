@@ -1,7 +1,6 @@
-package io.durapay.api.api;
+package io.durapay.api.errors;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.durapay.api.errors.ErrorType;
 
 /** The one shape of every error: {@code {"error": {"type", "code", "message", "param"}}}. */
 public record ErrorResponse(Error error) {

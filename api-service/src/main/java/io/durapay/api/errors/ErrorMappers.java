@@ -1,0 +1,22 @@
+package io.durapay.api.errors;
+
+import io.dropwizard.core.server.AbstractServerFactory;
+import io.dropwizard.core.server.ServerFactory;
+import io.dropwizard.core.setup.Environment;
+
+/** One JSON error shape ({@link ErrorResponse}) for every error, the framework's own included. */
+public final class ErrorMappers {
+  private ErrorMappers() {}
+
+  public static void register(Environment environment, ServerFactory serverFactory) {
+    if (serverFactory instanceof AbstractServerFactory server) {
+      server.setRegisterDefaultExceptionMappers(false);
+    }
+    JsonErrorHandler jettyErrors = new JsonErrorHandler();
+    environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(jettyErrors));
+    environment.jersey().register(new ApiExceptionMapper());
+    environment.jersey().register(new WebApplicationExceptionMapper());
+    environment.jersey().register(new JsonProcessingExceptionMapper());
+    environment.jersey().register(new UnexpectedExceptionMapper());
+  }
+}

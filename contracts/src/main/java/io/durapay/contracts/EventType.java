@@ -32,14 +32,4 @@ public enum EventType {
   public static Optional<EventType> parse(String value) {
     return Arrays.stream(values()).filter(t -> t.wireName.equals(value)).findFirst();
   }
-
-  /** The event that announces a payment reaching this final status. */
-  public static EventType forFinalStatus(PaymentStatus status) {
-    return switch (status) {
-      case COMPLETED -> PAYMENT_COMPLETED;
-      case FAILED -> PAYMENT_FAILED;
-      case CANCELLED -> PAYMENT_CANCELLED;
-      default -> throw new IllegalArgumentException("not a final status: " + status);
-    };
-  }
 }

@@ -32,7 +32,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -227,24 +226,6 @@ class ContractsJsonTest {
   void statusTravelsUnderItsWireName(PaymentStatus status, String wireName) throws IOException {
     assertThat(MAPPER.writeValueAsString(status)).isEqualTo(quoted(wireName));
     assertThat(MAPPER.readValue(quoted(wireName), PaymentStatus.class)).isEqualTo(status);
-  }
-
-  @ParameterizedTest
-  @CsvSource({
-    "COMPLETED, PAYMENT_COMPLETED",
-    "FAILED,    PAYMENT_FAILED",
-    "CANCELLED, PAYMENT_CANCELLED"
-  })
-  void finalStatusIsAnnouncedByItsEvent(PaymentStatus status, EventType expected) {
-    assertThat(EventType.forFinalStatus(status)).isEqualTo(expected);
-  }
-
-  @ParameterizedTest
-  @EnumSource(names = {"INITIATED", "PROCESSING"})
-  void nonFinalStatusHasNoEvent(PaymentStatus status) {
-    assertThatThrownBy(() -> EventType.forFinalStatus(status))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("not a final status: " + status);
   }
 
   @Test

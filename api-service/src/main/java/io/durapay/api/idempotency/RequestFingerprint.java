@@ -3,7 +3,6 @@ package io.durapay.api.idempotency;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -25,15 +24,6 @@ public final class RequestFingerprint {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
     } catch (JsonProcessingException | NoSuchAlgorithmException e) {
       throw new IllegalStateException("cannot fingerprint the request", e);
-    }
-  }
-
-  /** For canonical JSON of other values (the stored metadata). */
-  static String canonicalJson(Object value) {
-    try {
-      return new String(CANONICAL.writeValueAsBytes(value), StandardCharsets.UTF_8);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

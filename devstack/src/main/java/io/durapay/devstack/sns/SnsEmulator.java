@@ -7,8 +7,8 @@ import java.net.InetSocketAddress;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * A local SNS for development and tests: CreateTopic, Subscribe (sqs), Publish,
- * ListSubscriptionsByTopic and Unsubscribe over the AWS Query protocol, so an unmodified {@code
+ * A local SNS for development and tests: CreateTopic, Subscribe (sqs), Publish and PublishBatch
+ * over the AWS Query protocol (what durapay calls), so an unmodified {@code
  * SnsClient} pointed at {@link #endpoint()} works. Publish fans out through the given {@code
  * SqsClient} (ElasticMQ in the devstack) exactly as SNS would deliver to SQS.
  *

@@ -96,23 +96,6 @@ final class SnsQueryHandler implements HttpHandler {
       case "PublishBatch" -> {
         return success(action, publishBatch(parameters), requestId);
       }
-      case "ListSubscriptionsByTopic" -> {
-        StringBuilder members = new StringBuilder("<Subscriptions>");
-        for (SnsSubscription s : topics.subscriptions(required(parameters, "TopicArn"))) {
-          members
-              .append("<member><TopicArn>").append(escape(s.topicArn()))
-              .append("</TopicArn><Protocol>").append(SnsSubscription.PROTOCOL)
-              .append("</Protocol><SubscriptionArn>").append(escape(s.subscriptionArn()))
-              .append("</SubscriptionArn><Owner>").append(SnsEmulator.ACCOUNT_ID)
-              .append("</Owner><Endpoint>").append(escape(s.endpoint()))
-              .append("</Endpoint></member>");
-        }
-        return success(action, members.append("</Subscriptions>").toString(), requestId);
-      }
-      case "Unsubscribe" -> {
-        topics.unsubscribe(required(parameters, "SubscriptionArn"));
-        return success(action, null, requestId);
-      }
       default -> throw SnsApiException.invalidAction(action);
     }
   }
@@ -150,7 +133,7 @@ final class SnsQueryHandler implements HttpHandler {
       throw SnsApiException.batch("BatchRequestTooLong",
           "The length of all the messages put together is more than the limit.");
     }
-    topics.subscriptions(topicArn); // NotFound for an unknown topic, before anything is delivered
+    topics.requireTopic(topicArn); // NotFound for an unknown topic, before anything is delivered
     List<String> acceptedIds = new ArrayList<>();
     List<SnsTopics.Message> accepted = new ArrayList<>();
     StringBuilder failed = new StringBuilder("<Failed>");

@@ -89,16 +89,12 @@ final class SnsTopics {
     return requested;
   }
 
-  synchronized void unsubscribe(String subscriptionArn) {
-    for (List<SnsSubscription> subscriptions : subscriptionsByTopic.values()) {
-      if (subscriptions.removeIf(s -> s.subscriptionArn().equals(subscriptionArn))) {
-        return;
-      }
-    }
-    throw SnsApiException.notFound("Subscription does not exist");
+  /** Fails with NotFound unless the topic exists. */
+  synchronized void requireTopic(String topicArn) {
+    existing(topicArn);
   }
 
-  synchronized List<SnsSubscription> subscriptions(String topicArn) {
+  private synchronized List<SnsSubscription> subscriptions(String topicArn) {
     return List.copyOf(existing(topicArn));
   }
 

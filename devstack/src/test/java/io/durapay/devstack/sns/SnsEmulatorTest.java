@@ -33,7 +33,6 @@ import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
 import software.amazon.awssdk.services.sns.model.PublishBatchResultEntry;
 import software.amazon.awssdk.services.sns.model.SnsException;
-import software.amazon.awssdk.services.sns.model.Subscription;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -269,28 +268,6 @@ class SnsEmulatorTest {
                             .protocol("sqs")
                             .endpoint("arn:aws:sqs:us-east-1:000000000000:" + unique("missing"))))
         .isInstanceOf(InvalidParameterException.class);
-  }
-
-  @Test
-  void listsAndRemovesSubscriptions() {
-    String topicArn = sns.createTopic(r -> r.name(unique("listed"))).topicArn();
-    String queue = createQueue("listed");
-    String subscriptionArn = subscribe(topicArn, queue, Map.of());
-
-    List<Subscription> listed =
-        sns.listSubscriptionsByTopic(r -> r.topicArn(topicArn)).subscriptions();
-    assertThat(listed)
-        .singleElement()
-        .satisfies(
-            s -> {
-              assertThat(s.subscriptionArn()).isEqualTo(subscriptionArn);
-              assertThat(s.protocol()).isEqualTo("sqs");
-              assertThat(s.endpoint()).isEqualTo(queueArn(queue));
-              assertThat(s.topicArn()).isEqualTo(topicArn);
-            });
-
-    sns.unsubscribe(r -> r.subscriptionArn(subscriptionArn));
-    assertThat(sns.listSubscriptionsByTopic(r -> r.topicArn(topicArn)).subscriptions()).isEmpty();
   }
 
   @Test

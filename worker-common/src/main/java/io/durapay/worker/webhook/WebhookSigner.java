@@ -1,22 +1,20 @@
 package io.durapay.worker.webhook;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import java.security.GeneralSecurityException;
+import com.standardwebhooks.Webhook;
+import com.standardwebhooks.exceptions.EmptyWebhookSecretException;
+import com.standardwebhooks.exceptions.WebhookSigningException;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signs webhooks the Standard Webhooks v1 way, so that a merchant can verify them with any Standard
- * Webhooks library: {@code v1,<base64 HMAC-SHA256(key, msgId + "." + timestamp + "." + body)>}.
+ * Signs webhooks the Standard Webhooks v1 way, with the reference library, so that a merchant can
+ * verify them with any Standard Webhooks library: {@code v1,<base64 HMAC-SHA256(key, msgId + "."
+ * + timestamp + "." + body)>}. The secret's format is checked here first, with messages that never
+ * quote it.
  */
 public final class WebhookSigner {
 
   /** Merchant secrets are {@code whsec_} followed by the base64 of the HMAC key. */
   public static final String SECRET_PREFIX = "whsec_";
-
-  private static final String HMAC_SHA256 = "HmacSHA256";
 
   private WebhookSigner() {}
 
@@ -27,15 +25,11 @@ public final class WebhookSigner {
    *     message never contains the secret
    */
   public static String sign(String secret, String msgId, long timestamp, String body) {
-    byte[] key = keyOf(secret);
-    byte[] signed = (msgId + "." + timestamp + "." + body).getBytes(UTF_8);
     try {
-      Mac mac = Mac.getInstance(HMAC_SHA256);
-      mac.init(new SecretKeySpec(key, HMAC_SHA256));
-      return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed));
-    } catch (GeneralSecurityException e) {
-      // Every Java platform must provide HmacSHA256, and it accepts any non-empty key.
-      throw new IllegalStateException("HmacSHA256 is not available", e);
+      return new Webhook(keyOf(secret)).sign(msgId, timestamp, body);
+    } catch (WebhookSigningException | EmptyWebhookSecretException e) {
+      // keyOf refuses an empty key, and every Java platform provides HmacSHA256.
+      throw new IllegalStateException("cannot sign the webhook", e);
     }
   }
 

@@ -25,11 +25,10 @@ class WebhookSignerTest {
   private static final String BODY = "{\"test\": 2432232314}";
 
   @Test
-  void signsTheStandardWebhooksVectorLikeTheReference() throws Exception {
+  void signsTheStandardWebhooksVector() throws Exception {
     String signature = WebhookSigner.sign(SECRET, MSG_ID, TIMESTAMP, BODY);
 
     assertThat(signature).isEqualTo("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
-    assertThat(signature).isEqualTo(new Webhook(SECRET).sign(MSG_ID, TIMESTAMP, BODY));
   }
 
   @Test

@@ -1,34 +1,22 @@
 package io.durapay.devstack;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.durapay.api.DurapayApplication;
 import io.durapay.api.DurapayConfiguration;
 import io.durapay.api.merchants.MerchantOnboarding;
 import io.durapay.bridge.EventDecoder;
 import io.durapay.bridge.PaymentEventsHandler;
-import io.durapay.contracts.PaymentSearchAttributes;
 import io.durapay.contracts.TaskQueues;
 import io.durapay.contracts.WorkflowStarter;
-import io.durapay.devserver.DevServer;
 import io.durapay.devstack.gateway.GatewaySimulator;
-import io.durapay.devstack.sns.SnsEmulator;
-import io.durapay.devstack.sqs.DeadLetterRedrive;
 import io.durapay.devstack.sqs.SqsEventSourceMapping;
 import io.durapay.devstack.webhooks.WebhookReceiver;
 import io.durapay.rollout.WorkerDeployments;
 import io.durapay.store.MerchantDao;
-import io.durapay.store.Store;
 import io.durapay.worker.WorkerConfiguration;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.VersioningBehavior;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import io.temporal.testserver.TestServer;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,22 +26,10 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
-import org.elasticmq.NodeAddress;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.jdbi.v3.core.Jdbi;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The whole of durapay on loopback, in this JVM (Temporal beside it, as the CLI's dev server in a
@@ -65,30 +41,21 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 public final class Stack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Stack.class);
-  static final String TOPIC = "payment-events";
-  static final String QUEUE = "payment-processing";
-  static final String DLQ = "payment-processing-dlq";
   static final String GATEWAY_KEY = "sk_test_devstack";
 
   private final Deque<AutoCloseable> closers = new ArrayDeque<>();
-  private final Map<String, Object> description = new LinkedHashMap<>();
 
-  private String jdbcUrl;
-  private EmbeddedPostgres postgres;
-  private Jdbi jdbi;
-  private SqsClient sqs;
-  private SnsEmulator sns;
-  private String queueUrl;
-  private String dlqUrl;
-  private WorkflowClient workflowClient;
-  private DevServer temporal;
+  private Path data;
+  private StackDescription description;
+  private LocalDatabase database;
+  private LocalTemporal temporal;
+  private LocalAws aws;
   private GatewaySimulator gateway;
   private WebhookReceiver webhooks;
   private DemoMerchants.Credentials demoMerchant;
   private DemoMerchants.Credentials downMerchant;
   private SqsEventSourceMapping eventSourceMapping;
   private DropwizardTestSupport<DurapayConfiguration> api;
-  private Path data;
   private String deployment;
   private VersioningBehavior versioningBehavior;
   private Map<String, String> workerValues;
@@ -113,65 +80,14 @@ public final class Stack implements AutoCloseable {
     data = settings.dataDir().toAbsolutePath();
     Files.createDirectories(data);
 
+    description = new StackDescription(data.resolve("devstack.json"));
     StackSettings.External external = settings.external();
-    DataSource database;
-    if (external.databaseUrl() != null) {
-      jdbcUrl = external.databaseUrl();
-      PGSimpleDataSource real = new PGSimpleDataSource();
-      real.setUrl(jdbcUrl);
-      real.setUser(external.databaseUser());
-      real.setPassword(external.databasePassword());
-      database = real;
-    } else {
-      postgres = startPostgres(data.resolve("postgres"), 0);
-      closers.push(() -> {
-        if (postgres != null) {
-          postgres.close();
-        }
-      });
-      jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
-      database = postgres.getPostgresDatabase();
-    }
-    Store.migrate(database);
-    jdbi = Store.jdbi(database);
-
-    String temporalTarget = external.temporalAddress();
-    boolean testServer = false;
-    if (temporalTarget == null && settings.temporal() == StackSettings.EmbeddedTemporal.DEV_SERVER) {
-      Path state = data.resolve("temporal");
-      temporal = DevServer.start(new DevServer.Options(
-          settings.temporalPort(), settings.temporalUiPort(), state.resolve("temporal.db"), state.resolve("server.log")));
-      closers.push(temporal::close);
-      temporalTarget = temporal.target();
-    } else if (temporalTarget == null) {
-      int temporalPort = Ports.resolve(settings.temporalPort());
-      TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(temporalPort);
-      closers.push(server::close);
-      temporalTarget = "127.0.0.1:" + temporalPort;
-      testServer = true;
-    }
-    String target = temporalTarget;
-    WorkflowServiceStubs stubs =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
-    closers.push(() -> {
-      stubs.shutdown();
-      stubs.awaitTermination(5, TimeUnit.SECONDS);
-    });
-    workflowClient = WorkflowClient.newInstance(stubs);
-    if (testServer) {
-      // The test server knows only the attributes it is told of; the dev server's launcher registers them.
-      PaymentSearchAttributes.register(stubs, "default");
-    }
-
-    int sqsPort = Ports.resolve(settings.sqsPort());
-    startSqs(sqsPort);
-
-    int snsPort = Ports.resolve(settings.snsPort());
-    sns = new SnsEmulator(snsPort, sqs);
-    sns.start();
-    closers.push(sns::close);
-    String topicArn = subscribeQueueToTopic(sns.endpoint());
+    database = LocalDatabase.start(external, data.resolve("postgres"));
+    closers.push(database);
+    temporal = LocalTemporal.start(settings, data.resolve("temporal"));
+    closers.push(temporal);
+    aws = LocalAws.start(settings.sqsPort(), settings.snsPort());
+    closers.push(aws);
 
     String gatewayUrl = external.gatewayUrl();
     String gatewayKey = external.gatewaySecretKey();
@@ -191,17 +107,17 @@ public final class Stack implements AutoCloseable {
     closers.push(webhooks::stop);
 
     DemoMerchants merchants =
-        new DemoMerchants(data.resolve("merchants.json"), new MerchantOnboarding(jdbi.onDemand(MerchantDao.class)), jdbi);
+        new DemoMerchants(data.resolve("merchants.json"), new MerchantOnboarding(database.jdbi().onDemand(MerchantDao.class)), database.jdbi());
     demoMerchant = merchants.ensure("Demo merchant", webhooks.url("/hooks/demo"));
     downMerchant = merchants.ensure("Merchant whose endpoint is down", webhooks.url("/hooks/down"));
     webhooks.register("/hooks/demo", demoMerchant.webhookSecret());
     webhooks.registerDown("/hooks/down");
 
     Map<String, String> values = new LinkedHashMap<>();
-    values.put("DATABASE_URL", jdbcUrl);
-    values.put("DATABASE_USER", external.databaseUrl() == null ? "postgres" : external.databaseUser());
-    values.put("DATABASE_PASSWORD", external.databaseUrl() == null ? "" : external.databasePassword());
-    values.put("TEMPORAL_ADDRESS", temporalTarget);
+    values.put("DATABASE_URL", database.jdbcUrl());
+    values.put("DATABASE_USER", database.user());
+    values.put("DATABASE_PASSWORD", database.password());
+    values.put("TEMPORAL_ADDRESS", temporal.target());
     values.put("TEMPORAL_NAMESPACE", "default");
     values.put("TEMPORAL_TASK_QUEUE", Builds.taskQueue(settings.route()));
     values.put("LOG_FILE", data.resolve(ConsoleLogs.FILE).toString());
@@ -219,7 +135,7 @@ public final class Stack implements AutoCloseable {
     // A stopping worker gives in-flight activities this long, then abandons them to be retried
     // by another worker: short, because here a worker stops mostly to show that.
     workerValues.put("WORKER_SHUTDOWN_GRACE", "3s");
-    if (testServer) {
+    if (temporal.isTestServer()) {
       // The test server never hands a stopped worker's sticky tasks to another worker; without
       // sticky execution every task goes to the shared queue (see TemporalFactory). The real
       // server (the dev server, a cluster) does, so there the cache keeps the SDK's default.
@@ -234,8 +150,8 @@ public final class Stack implements AutoCloseable {
     Map<String, String> apiValues = new LinkedHashMap<>(values);
     apiValues.put("API_PORT", String.valueOf(Ports.resolve(settings.apiPort())));
     apiValues.put("ADMIN_PORT", String.valueOf(Ports.resolve(settings.adminPort())));
-    apiValues.put("SNS_ENDPOINT", sns.endpoint());
-    apiValues.put("SNS_TOPIC_ARN", topicArn);
+    apiValues.put("SNS_ENDPOINT", aws.snsEndpoint());
+    apiValues.put("SNS_TOPIC_ARN", aws.topicArn());
     apiValues.put("SNS_ACCESS_KEY_ID", "devstack");
     apiValues.put("SNS_SECRET_ACCESS_KEY", "devstack");
     apiValues.put("PUBLISHING_MODE", settings.publishingMode());
@@ -251,26 +167,20 @@ public final class Stack implements AutoCloseable {
     });
 
     if ("sns".equals(settings.publishingMode())) {
-      String queueArn = queueArn(queueUrl);
-      eventSourceMapping =
-          new SqsEventSourceMapping(sqs, queueUrl, queueArn, bridgeHandler(settings.route()), 10);
+      eventSourceMapping = new SqsEventSourceMapping(
+          aws.sqs(), aws.queueUrl(), aws.queueArn(aws.queueUrl()), bridgeHandler(settings.route()), 10);
       eventSourceMapping.start();
       closers.push(eventSourceMapping);
     }
 
-    describe(data, temporalTarget, gatewayUrl, sqsPort, sns.endpoint(), topicArn);
-    writeDescription();
+    describe(gatewayUrl);
+    description.write();
   }
 
   /** Adds a part started next to the stack to devstack.json. */
   public void describe(String name, Object value) throws IOException {
     description.put(name, value);
-    writeDescription();
-  }
-
-  private void writeDescription() throws IOException {
-    Files.writeString(data.resolve("devstack.json"),
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(description));
+    description.write();
   }
 
   /** Starts the API (again) on the ports of its first start. */
@@ -334,7 +244,7 @@ public final class Stack implements AutoCloseable {
    * start-message-move-task} does on AWS; returns how many moved.
    */
   public int redriveDeadLetters() {
-    return new DeadLetterRedrive(sqs).redrive(dlqUrl, queueUrl);
+    return aws.redriveDeadLetters();
   }
 
   private SqsEventSourceMapping requireEventSourceMapping() {
@@ -346,7 +256,7 @@ public final class Stack implements AutoCloseable {
 
   private PaymentEventsHandler bridgeHandler(String route) {
     return new PaymentEventsHandler(
-        new EventDecoder(), new WorkflowStarter(workflowClient, Builds.taskQueue(route)), 10);
+        new EventDecoder(), new WorkflowStarter(temporal.client(), Builds.taskQueue(route)), 10);
   }
 
   /**
@@ -461,7 +371,7 @@ public final class Stack implements AutoCloseable {
   /** The operator's moves on the stack's Worker Deployment. */
   public synchronized WorkerDeployments workerDeployments() {
     requireVersioning();
-    return new WorkerDeployments(workflowClient.getWorkflowServiceStubs(), "default", deployment);
+    return new WorkerDeployments(temporal.client().getWorkflowServiceStubs(), "default", deployment);
   }
 
   private void requireVersioning() {
@@ -507,122 +417,49 @@ public final class Stack implements AutoCloseable {
 
   /** Kills the embedded dev server with SIGKILL, as a crash would; {@link #restartTemporal()} brings it back. */
   public void killTemporal() throws InterruptedException {
-    requireDevServer().kill();
+    temporal.devServer().kill();
   }
 
   /** Starts the embedded dev server again on the same port and database file. */
   public void restartTemporal() {
-    requireDevServer().restart();
-  }
-
-  private DevServer requireDevServer() {
-    if (temporal == null) {
-      throw new IllegalStateException("Temporal is not the embedded dev server here");
-    }
-    return temporal;
-  }
-
-  private static EmbeddedPostgres startPostgres(Path dataDirectory, int port) throws IOException {
-    LOG.info("starting PostgreSQL with data in {}", dataDirectory);
-    EmbeddedPostgres.Builder builder =
-        EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false);
-    if (port != 0) {
-      builder.setPort(port);
-    }
-    return builder.start();
+    temporal.devServer().restart();
   }
 
   /** Stops the SNS emulator, as an outage would: publishes fail to connect. */
   public void stopSns() {
-    sns.stop();
+    aws.stopSns();
   }
 
   /** Starts the SNS emulator again on its port, with its topics and subscriptions. */
   public void startSns() {
-    sns.start();
+    aws.startSns();
   }
 
   /** Stops the embedded PostgreSQL, as an outage would; {@link #startPostgres()} restarts it. */
-  public synchronized void stopPostgres() throws IOException {
-    if (postgres == null) {
-      throw new IllegalStateException("the embedded PostgreSQL is not running (or a real one is used)");
-    }
-    postgres.close();
-    postgres = null;
-    LOG.info("PostgreSQL stopped");
+  public void stopPostgres() throws IOException {
+    database.stop();
   }
 
   /** Starts the embedded PostgreSQL again on the same port, with the same data. */
-  public synchronized void startPostgres() throws IOException {
-    if (postgres != null) {
-      throw new IllegalStateException("PostgreSQL is running");
-    }
-    int port = Integer.parseInt(jdbcUrl.replaceFirst(".*://[^:/]+:(\\d+)/.*", "$1"));
-    postgres = startPostgres(data.resolve("postgres"), port);
-    LOG.info("PostgreSQL started again on port {}", port);
+  public void startPostgres() throws IOException {
+    database.restart();
   }
 
-  private void startSqs(int port) {
-    SQSRestServer server =
-        SQSRestServerBuilder.withPort(port)
-            .withInterface("127.0.0.1")
-            .withServerAddress(new NodeAddress("http", "127.0.0.1", port, ""))
-            .start();
-    server.waitUntilStarted();
-    closers.push(server::stopAndWait);
-    sqs = SqsClient.builder()
-        .endpointOverride(URI.create("http://127.0.0.1:" + port))
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("devstack", "devstack")))
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .build();
-    closers.push(sqs);
-    dlqUrl = sqs.createQueue(r -> r.queueName(DLQ)).queueUrl();
-    String redrive = "{\"deadLetterTargetArn\":\"" + queueArn(dlqUrl) + "\",\"maxReceiveCount\":\"5\"}";
-    // A short visibility timeout so that a failed message is retried within seconds here; on AWS
-    // it is at least six times the function timeout (see lambda-bridge/template.yaml).
-    queueUrl = sqs.createQueue(r -> r.queueName(QUEUE).attributes(Map.of(
-        QueueAttributeName.VISIBILITY_TIMEOUT, "2",
-        QueueAttributeName.REDRIVE_POLICY, redrive))).queueUrl();
-  }
-
-  private String subscribeQueueToTopic(String snsEndpoint) {
-    try (SnsClient client = SnsClient.builder()
-        .endpointOverride(URI.create(snsEndpoint))
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("devstack", "devstack")))
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .build()) {
-      String topicArn = client.createTopic(r -> r.name(TOPIC)).topicArn();
-      client.subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn(queueUrl))
-          .attributes(Map.of(
-              "RawMessageDelivery", "false",
-              "FilterPolicy", "{\"eventType\":[\"payment.initiated\"]}")));
-      return topicArn;
-    }
-  }
-
-  private String queueArn(String url) {
-    return sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-        .attributes().get(QueueAttributeName.QUEUE_ARN);
-  }
-
-  private void describe(
-      Path data, String temporalTarget, String gatewayUrl, int sqsPort, String snsEndpoint, String topicArn) {
+  private void describe(String gatewayUrl) {
     description.put("dataDir", data.toString());
     description.put("logs", data.resolve(ConsoleLogs.FILE).toString());
     description.put("api", apiUrl());
     description.put("openApi", apiUrl() + "/v1/openapi.yaml");
     description.put("admin", "http://127.0.0.1:" + api.getAdminPort());
-    description.put("postgres", jdbcUrl);
-    description.put("temporal", temporalTarget);
-    if (temporal != null) {
-      temporal.uiUrl().ifPresent(ui -> description.put("temporalUi", ui));
-    }
-    description.put("sqs", inOrder("endpoint", "http://127.0.0.1:" + sqsPort, "queueUrl", queueUrl, "dlqUrl", dlqUrl));
-    description.put("sns", inOrder("endpoint", snsEndpoint, "topicArn", topicArn));
+    description.put("postgres", database.jdbcUrl());
+    description.put("temporal", temporal.target());
+    temporal.uiUrl().ifPresent(ui -> description.put("temporalUi", ui));
+    description.put("sqs", StackDescription.inOrder(
+        "endpoint", aws.sqsEndpoint(), "queueUrl", aws.queueUrl(), "dlqUrl", aws.dlqUrl()));
+    description.put("sns", StackDescription.inOrder("endpoint", aws.snsEndpoint(), "topicArn", aws.topicArn()));
     description.put("gateway", gatewayUrl);
-    description.put("webhooks", inOrder("receiver", webhooks.baseUrl(), "deliveries", webhooks.baseUrl() + "/deliveries"));
+    description.put("webhooks", StackDescription.inOrder(
+        "receiver", webhooks.baseUrl(), "deliveries", webhooks.baseUrl() + "/deliveries"));
     description.put("demoMerchant", Map.of(
         "merchantId", demoMerchant.merchantId(),
         "apiKey", demoMerchant.apiKey(),
@@ -630,17 +467,8 @@ public final class Stack implements AutoCloseable {
     description.put("downMerchant", Map.of("merchantId", downMerchant.merchantId(), "apiKey", downMerchant.apiKey()));
   }
 
-  /** A map of the key-value pairs in the order given (the banner lists them so). */
-  private static Map<String, String> inOrder(String... keysAndValues) {
-    Map<String, String> map = new LinkedHashMap<>();
-    for (int i = 0; i < keysAndValues.length; i += 2) {
-      map.put(keysAndValues[i], keysAndValues[i + 1]);
-    }
-    return map;
-  }
-
   public String jdbcUrl() {
-    return jdbcUrl;
+    return database.jdbcUrl();
   }
 
   public String databaseUser() {
@@ -671,7 +499,7 @@ public final class Stack implements AutoCloseable {
   }
 
   public Map<String, Object> description() {
-    return description;
+    return description.entries();
   }
 
   public DemoMerchants.Credentials demoMerchant() {
@@ -692,23 +520,23 @@ public final class Stack implements AutoCloseable {
   }
 
   public SqsClient sqs() {
-    return sqs;
+    return aws.sqs();
   }
 
   public String queueUrl() {
-    return queueUrl;
+    return aws.queueUrl();
   }
 
   public String dlqUrl() {
-    return dlqUrl;
+    return aws.dlqUrl();
   }
 
   public WorkflowClient workflowClient() {
-    return workflowClient;
+    return temporal.client();
   }
 
   public Jdbi jdbi() {
-    return jdbi;
+    return database.jdbi();
   }
 
   @Override

@@ -1,26 +1,20 @@
 package io.durapay.devstack;
 
-import io.dropwizard.testing.DropwizardTestSupport;
-import io.durapay.api.DurapayApplication;
-import io.durapay.api.DurapayConfiguration;
 import io.durapay.api.merchants.MerchantOnboarding;
 import io.durapay.bridge.EventDecoder;
 import io.durapay.bridge.PaymentEventsHandler;
-import io.durapay.contracts.TaskQueues;
 import io.durapay.contracts.WorkflowStarter;
 import io.durapay.devstack.gateway.GatewaySimulator;
 import io.durapay.devstack.sqs.SqsEventSourceMapping;
 import io.durapay.devstack.webhooks.WebhookReceiver;
 import io.durapay.rollout.WorkerDeployments;
 import io.durapay.store.MerchantDao;
-import io.durapay.worker.WorkerConfiguration;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.VersioningBehavior;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -38,6 +32,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * the merchant's webhook endpoint, the API, the v1 worker, and the event-source mapping that feeds
  * SQS batches to the real Lambda handler. PostgreSQL, Temporal and the gateway can be the real
  * things instead ({@link StackSettings.External}). Closing it stops everything in reverse order.
+ *
+ * <p>The parts are classes of their own ({@link LocalDatabase}, {@link LocalTemporal}, {@link
+ * LocalAws}, {@link Workers}, {@link ApiProcess}, {@link StackDescription}); this class holds the
+ * order they start in and the one surface the CLI, the control server, the demos and the tests
+ * drive, which is why it is long: most of its methods hand a call to a part.
  */
 public final class Stack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Stack.class);
@@ -55,13 +54,9 @@ public final class Stack implements AutoCloseable {
   private DemoMerchants.Credentials demoMerchant;
   private DemoMerchants.Credentials downMerchant;
   private SqsEventSourceMapping eventSourceMapping;
-  private DropwizardTestSupport<DurapayConfiguration> api;
-  private String deployment;
-  private VersioningBehavior versioningBehavior;
-  private Map<String, String> workerValues;
+  private Workers workers;
+  private ApiProcess api;
   private String route;
-  private Map<String, String> apiValues;
-  private final Map<String, DropwizardTestSupport<WorkerConfiguration>> workers = new LinkedHashMap<>();
 
   private Stack() {}
 
@@ -124,7 +119,7 @@ public final class Stack implements AutoCloseable {
     values.put("CONSOLE_LOG_THRESHOLD", ConsoleLogs.consoleThreshold());
     route = settings.route();
 
-    workerValues = new LinkedHashMap<>(values);
+    Map<String, String> workerValues = new LinkedHashMap<>(values);
     workerValues.put("GATEWAY_URL", gatewayUrl);
     workerValues.put("GATEWAY_SECRET_KEY", gatewayKey);
     workerValues.put("WEBHOOKS_ALLOW_LOOPBACK", "true");
@@ -141,6 +136,8 @@ public final class Stack implements AutoCloseable {
       // server (the dev server, a cluster) does, so there the cache keeps the SDK's default.
       workerValues.put("WORKER_WORKFLOW_CACHE_SIZE", "0");
     }
+    workers = new Workers(data, workerValues, description, temporal.client());
+    closers.push(workers);
     for (int i = 0; i < settings.workers().size(); i++) {
       String build = settings.workers().get(i);
       int port = settings.workerAdminPort() == 0 ? 0 : settings.workerAdminPort() + i;
@@ -158,13 +155,9 @@ public final class Stack implements AutoCloseable {
     apiValues.put("OUTBOX_POLL_INTERVAL", "100ms");
     // Health turns unhealthy when the oldest unpublished event is older than this.
     apiValues.put("OUTBOX_LAG_THRESHOLD", "10s");
-    this.apiValues = apiValues;
-    startApi();
-    closers.push(() -> {
-      if (api != null) {
-        api.after();
-      }
-    });
+    api = new ApiProcess(data, apiValues);
+    closers.push(api);
+    api.start();
 
     if ("sns".equals(settings.publishingMode())) {
       eventSourceMapping = new SqsEventSourceMapping(
@@ -184,49 +177,26 @@ public final class Stack implements AutoCloseable {
   }
 
   /** Starts the API (again) on the ports of its first start. */
-  public synchronized void startApi() throws Exception {
-    if (api != null) {
-      throw new IllegalStateException("the API is running");
-    }
-    Path config = ConfigTemplate.render("devstack-api.yml", apiValues, data.resolve("api.yml"));
-    api = new DropwizardTestSupport<>(DurapayApplication.class, config.toString());
-    api.before();
-    // Keep the ports of the first start across restarts (a route switch restarts the API).
-    apiValues.put("API_PORT", String.valueOf(api.getLocalPort()));
-    apiValues.put("ADMIN_PORT", String.valueOf(api.getAdminPort()));
+  public void startApi() throws Exception {
+    api.start();
   }
 
   /** Stops the API: it finishes the requests it has and stops its outbox relay. */
-  public synchronized void stopApi() {
-    if (api != null) {
-      api.after();
-      api = null;
-    }
+  public void stopApi() {
+    api.stop();
   }
 
   /**
    * The API's configuration with some values replaced, written to {@code target}: to run the API
    * in another JVM ({@code java -cp devstack.jar io.durapay.api.DurapayApplication server FILE}).
    */
-  public synchronized Path apiConfig(Map<String, String> overrides, Path target) {
-    Map<String, String> values = new LinkedHashMap<>(apiValues);
-    values.putAll(overrides);
-    return ConfigTemplate.render("devstack-api.yml", values, target);
+  public Path apiConfig(Map<String, String> overrides, Path target) {
+    return api.config(overrides, target);
   }
 
   /** A worker's configuration, as {@link #startWorker} runs it, for a worker in another JVM. */
-  public synchronized Path workerConfig(String build, String taskQueue, int adminPort) {
-    return workerConfig(build, taskQueue, adminPort, Map.of());
-  }
-
-  private Path workerConfig(String build, String taskQueue, int adminPort, Map<String, String> extra) {
-    Builds.taskQueue(build);
-    Map<String, String> config = new LinkedHashMap<>(workerValues);
-    config.put("TEMPORAL_TASK_QUEUE", taskQueue);
-    config.put("WORKER_ADMIN_PORT", String.valueOf(Ports.resolve(adminPort)));
-    config.putAll(extra);
-    return ConfigTemplate.render(
-        "devstack-worker.yml", config, data.resolve("worker-" + build + "-" + taskQueue + ".yml"));
+  public Path workerConfig(String build, String taskQueue, int adminPort) {
+    return workers.config(build, taskQueue, adminPort, Map.of());
   }
 
   /** Lets the event-source mapping invoke this handler instead (a bridge that cannot reach Temporal, say). */
@@ -269,9 +239,9 @@ public final class Stack implements AutoCloseable {
     if (eventSourceMapping != null) {
       eventSourceMapping.useHandler(bridgeHandler(build));
     }
-    apiValues.put("TEMPORAL_TASK_QUEUE", taskQueue);
-    stopApi();
-    startApi();
+    api.useTaskQueue(taskQueue);
+    api.stop();
+    api.start();
     route = build;
     LOG.info("route switched to {} ({})", build, taskQueue);
   }
@@ -280,8 +250,8 @@ public final class Stack implements AutoCloseable {
    * Starts a worker of {@code build} polling {@code taskQueue}: its own queue, or (in a rollout,
    * once blue is gone) blue's, to finish blue's stragglers.
    */
-  public synchronized void startWorker(String build, String taskQueue, int adminPort) throws Exception {
-    startWorker(build, taskQueue, adminPort, Map.of());
+  public void startWorker(String build, String taskQueue, int adminPort) throws Exception {
+    workers.start(build, taskQueue, adminPort, Map.of());
   }
 
   /**
@@ -289,9 +259,9 @@ public final class Stack implements AutoCloseable {
    * {@code deployment} (its build id: {@link #buildId}), its workflows {@code behavior} by default.
    * The server routes to it once the deployment's current or ramping version names it.
    */
-  public synchronized void startVersionedWorker(
+  public void startVersionedWorker(
       String build, String taskQueue, String deployment, VersioningBehavior behavior) throws Exception {
-    startWorker(build, taskQueue, 0, Map.of(
+    workers.start(build, taskQueue, 0, Map.of(
         "WORKER_VERSIONING", "true",
         "WORKER_DEPLOYMENT_NAME", deployment,
         "WORKER_VERSIONING_BEHAVIOR", behavior.name()));
@@ -303,27 +273,8 @@ public final class Stack implements AutoCloseable {
    * then on {@code ci/rollout --strategy versioning --devstack URL} can roll green in; the control
    * server starts and stops versioned workers of this deployment ({@code versioned=true}).
    */
-  public synchronized void useWorkerVersioning(String deployment, VersioningBehavior behavior) throws Exception {
-    stopWorker("v1", TaskQueues.PAYMENTS_V1);
-    this.deployment = deployment;
-    this.versioningBehavior = behavior;
-    startVersionedWorker("v1", WorkerFault.NONE);
-    WorkerDeployments deployments = workerDeployments();
-    // The server learns of a version from its workers' first polls.
-    Instant deadline = Instant.now().plusSeconds(30);
-    while (true) {
-      try {
-        deployments.setCurrent(buildId("v1"));
-        break;
-      } catch (io.grpc.StatusRuntimeException e) {
-        if (Instant.now().isAfter(deadline)) {
-          throw new IllegalStateException("the server did not learn of v1's version in 30 s", e);
-        }
-        Thread.sleep(200);
-      }
-    }
-    description.put("worker deployment", deployment + " (" + behavior + "), current " + buildId("v1"));
-    LOG.info("worker versioning: {} is the current version of {}", buildId("v1"), deployment);
+  public void useWorkerVersioning(String deployment, VersioningBehavior behavior) throws Exception {
+    workers.useVersioning(deployment, behavior);
   }
 
   /** A deliberately broken worker, for a rollback to catch. */
@@ -345,39 +296,23 @@ public final class Stack implements AutoCloseable {
   }
 
   /** Starts {@code build} as a version of the stack's Worker Deployment ({@link #useWorkerVersioning}). */
-  public synchronized void startVersionedWorker(String build, WorkerFault fault) throws Exception {
-    requireVersioning();
-    Map<String, String> extra = new LinkedHashMap<>(Map.of(
-        "WORKER_VERSIONING", "true",
-        "WORKER_DEPLOYMENT_NAME", deployment,
-        "WORKER_VERSIONING_BEHAVIOR", versioningBehavior.name()));
-    if (fault == WorkerFault.RISK_LIMIT_TYPO) {
-      extra.put("RISK_MAX_AMOUNT", "100");
-    }
-    startWorker(build, TaskQueues.PAYMENTS_V1, 0, extra);
+  public void startVersionedWorker(String build, WorkerFault fault) throws Exception {
+    workers.startVersioned(build, fault);
   }
 
   /** Stops {@code build}'s versioned worker; false when none runs. */
-  public synchronized boolean stopVersionedWorker(String build) {
-    requireVersioning();
-    return stopWorker(build, TaskQueues.PAYMENTS_V1);
+  public boolean stopVersionedWorker(String build) {
+    return workers.stopVersioned(build);
   }
 
   /** The stack's Worker Deployment, or null before {@link #useWorkerVersioning}. */
-  public synchronized String deployment() {
-    return deployment;
+  public String deployment() {
+    return workers.deployment();
   }
 
   /** The operator's moves on the stack's Worker Deployment. */
-  public synchronized WorkerDeployments workerDeployments() {
-    requireVersioning();
-    return new WorkerDeployments(temporal.client().getWorkflowServiceStubs(), "default", deployment);
-  }
-
-  private void requireVersioning() {
-    if (deployment == null) {
-      throw new IllegalStateException("this stack does not use Worker Versioning (devstack up --versioning)");
-    }
+  public WorkerDeployments workerDeployments() {
+    return workers.deployments();
   }
 
   /** The build id {@code build}'s workers run as under Worker Versioning. */
@@ -385,34 +320,12 @@ public final class Stack implements AutoCloseable {
     return Builds.buildId(build);
   }
 
-  private void startWorker(String build, String taskQueue, int adminPort, Map<String, String> extra)
-      throws Exception {
-    String name = build + "@" + taskQueue;
-    Builds.taskQueue(build);
-    if (workers.containsKey(name)) {
-      throw new IllegalStateException("a " + build + " worker already polls " + taskQueue);
-    }
-    Path file = workerConfig(build, taskQueue, adminPort, extra);
-    DropwizardTestSupport<WorkerConfiguration> worker =
-        new DropwizardTestSupport<>(Builds.application(build), file.toString());
-    worker.before();
-    workers.put(name, worker);
-    closers.push(() -> stopWorker(build, taskQueue));
-    description.put("worker " + name, "http://127.0.0.1:" + worker.getAdminPort());
-  }
-
   /**
    * Stops that worker: it stops polling, gives in-flight activities the grace period, then
    * abandons the rest to be retried by another worker. False when no such worker runs.
    */
-  public synchronized boolean stopWorker(String build, String taskQueue) {
-    DropwizardTestSupport<WorkerConfiguration> worker = workers.remove(build + "@" + taskQueue);
-    if (worker == null) {
-      return false;
-    }
-    worker.after();
-    description.remove("worker " + build + "@" + taskQueue);
-    return true;
+  public boolean stopWorker(String build, String taskQueue) {
+    return workers.stop(build, taskQueue);
   }
 
   /** Kills the embedded dev server with SIGKILL, as a crash would; {@link #restartTemporal()} brings it back. */
@@ -450,7 +363,7 @@ public final class Stack implements AutoCloseable {
     description.put("logs", data.resolve(ConsoleLogs.FILE).toString());
     description.put("api", apiUrl());
     description.put("openApi", apiUrl() + "/v1/openapi.yaml");
-    description.put("admin", "http://127.0.0.1:" + api.getAdminPort());
+    description.put("admin", api.adminUrl());
     description.put("postgres", database.jdbcUrl());
     description.put("temporal", temporal.target());
     temporal.uiUrl().ifPresent(ui -> description.put("temporalUi", ui));
@@ -472,16 +385,16 @@ public final class Stack implements AutoCloseable {
   }
 
   public String databaseUser() {
-    return workerValues.get("DATABASE_USER");
+    return database.user();
   }
 
   public String temporalTarget() {
-    return workerValues.get("TEMPORAL_ADDRESS");
+    return temporal.target();
   }
 
   /** The running workers, as {@code build@taskQueue}. */
-  public synchronized List<String> workers() {
-    return List.copyOf(workers.keySet());
+  public List<String> workers() {
+    return workers.names();
   }
 
   /** The build whose task queue new payments go to. */
@@ -491,11 +404,11 @@ public final class Stack implements AutoCloseable {
 
   /** The API's admin root: /healthcheck, /tasks/…, /metrics. */
   public String adminUrl() {
-    return "http://127.0.0.1:" + apiValues.get("ADMIN_PORT");
+    return api.adminUrl();
   }
 
   public String apiUrl() {
-    return "http://127.0.0.1:" + apiValues.get("API_PORT");
+    return api.url();
   }
 
   public Map<String, Object> description() {

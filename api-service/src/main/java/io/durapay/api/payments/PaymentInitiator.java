@@ -8,6 +8,7 @@ import io.durapay.api.errors.ErrorType;
 import io.durapay.api.idempotency.RequestFingerprint;
 import io.durapay.contracts.EventEnvelope;
 import io.durapay.contracts.PaymentStatus;
+import io.durapay.store.PaymentEvents;
 import io.durapay.store.IdempotencyDao;
 import io.durapay.store.IdempotencyRecord;
 import io.durapay.store.OutboxDao;
@@ -109,7 +110,7 @@ public final class PaymentInitiator {
             null));
     Payment created = payments.findById(paymentId).orElseThrow();
 
-    EventEnvelope event = InitiatedEvents.of(created, clock.instant());
+    EventEnvelope event = PaymentEvents.initiated(created, PaymentIds.newEventId(), clock.instant());
     handle
         .attach(OutboxDao.class)
         .insert(

@@ -3,8 +3,9 @@ package io.durapay.api.reconciler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durapay.api.outbox.OutboxRelay;
-import io.durapay.api.payments.InitiatedEvents;
 import io.durapay.contracts.EventEnvelope;
+import io.durapay.api.payments.PaymentIds;
+import io.durapay.store.PaymentEvents;
 import io.durapay.store.OutboxDao;
 import io.durapay.store.Payment;
 import io.durapay.store.PaymentDao;
@@ -130,7 +131,7 @@ public final class Reconciler implements Runnable {
             return false;
           }
           Payment payment = still.get();
-          EventEnvelope event = InitiatedEvents.of(payment, clock.instant());
+          EventEnvelope event = PaymentEvents.initiated(payment, PaymentIds.newEventId(), clock.instant());
           handle
               .attach(OutboxDao.class)
               .insert(

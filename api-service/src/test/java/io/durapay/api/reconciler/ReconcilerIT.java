@@ -8,7 +8,6 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.durapay.api.DurapayConfiguration;
-import io.durapay.api.payments.InitiatedEvents;
 import io.durapay.api.payments.PaymentIds;
 import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
@@ -17,6 +16,7 @@ import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.WorkflowIds;
 import io.durapay.contracts.WorkflowStarter;
+import io.durapay.store.PaymentEvents;
 import io.durapay.store.OutboxDao;
 import io.durapay.store.OutboxEvent;
 import io.durapay.store.Payment;
@@ -201,7 +201,7 @@ class ReconcilerIT {
     String id = PaymentIds.newPaymentId();
     Payment payment = new Payment(id, merchantId, 500, "USD", "pm_card_visa", null, "{}",
         PaymentStatus.INITIATED, null, null, null, "corr-" + id, null, null);
-    var event = InitiatedEvents.of(payment, java.time.Instant.now());
+    var event = PaymentEvents.initiated(payment, PaymentIds.newEventId(), java.time.Instant.now());
     String json;
     try {
       json = APP.getObjectMapper().writeValueAsString(event);

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durapay.contracts.EventEnvelope;
 import io.durapay.contracts.FailureTypes;
-import io.durapay.contracts.MerchantMessages;
-import io.durapay.contracts.PaymentEventData;
 import io.durapay.contracts.WebhookActivities;
 import io.durapay.contracts.WebhookNotification;
 import io.durapay.contracts.WebhookResult;
@@ -13,6 +11,7 @@ import io.durapay.store.Merchant;
 import io.durapay.store.MerchantDao;
 import io.durapay.store.Payment;
 import io.durapay.store.PaymentDao;
+import io.durapay.store.PaymentEvents;
 import io.durapay.store.WebhookDeliveryDao;
 import io.durapay.worker.activities.ActivityFailures;
 import io.temporal.activity.Activity;
@@ -101,22 +100,8 @@ public final class WebhookActivitiesImpl implements WebhookActivities {
   }
 
   private String envelope(WebhookNotification notification, Payment payment) {
-    EventEnvelope event =
-        new EventEnvelope(
-            notification.eventId(),
-            notification.type(),
-            payment.updatedAt(),
-            notification.correlationId(),
-            new PaymentEventData(
-                payment.id(),
-                payment.merchantId(),
-                payment.amount(),
-                payment.currency(),
-                payment.status(),
-                // The merchant's code and its fixed sentence; the stored message is for operators.
-                MerchantMessages.code(payment.failureCode()),
-                MerchantMessages.forCode(payment.failureCode()),
-                payment.gatewayReference()));
+    EventEnvelope event = PaymentEvents.of(
+        payment, notification.eventId(), notification.type(), payment.updatedAt(), notification.correlationId());
     try {
       return mapper.writeValueAsString(event);
     } catch (JsonProcessingException e) {

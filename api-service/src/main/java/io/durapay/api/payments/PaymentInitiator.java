@@ -16,7 +16,6 @@ import io.durapay.store.Payment;
 import io.durapay.store.PaymentDao;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;

@@ -19,7 +19,6 @@ import io.durapay.worker.workflow.FailureDecoder;
 import io.durapay.worker.workflow.PaymentActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;

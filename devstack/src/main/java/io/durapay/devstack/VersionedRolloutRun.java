@@ -45,7 +45,7 @@ public final class VersionedRolloutRun {
   /** The demo's ramp: short pauses and small samples, so that it lasts about a minute. */
   public static final List<String> DEMO_ARGS = List.of(
       "--steps", "10,50,100", "--step-pause", "4s", "--min-payments", "3", "--step-timeout", "90s",
-      "--baseline", "1m", "--since", "1h", "--drain-timeout", "5s");
+      "--baseline", "1m", "--since", "1h", "--drain-timeout", "1s");
 
   /**
    * Runs the rollout on {@code stack} (its control server at {@code controlUrl}) with these

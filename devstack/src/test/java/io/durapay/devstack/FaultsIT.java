@@ -132,6 +132,8 @@ class FaultsIT {
           } else {
             refusals.add(response.statusCode());
           }
+          // Steady load, not a flood: every payment taken must then be worked off.
+          TimeUnit.MILLISECONDS.sleep(200);
         }
         return null;
       });
@@ -236,12 +238,12 @@ class FaultsIT {
     List<String> ids = new ArrayList<>();
     stack.stopSns();
     try {
-      // A payment every 100 ms or so until health says the outbox lags (threshold 10 s here).
+      // A payment every 300 ms or so until health says the outbox lags (threshold 10 s here).
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (outboxHealthy()) {
         assertThat(System.nanoTime()).as("outbox lag reported within 60 s").isLessThan(deadline);
         ids.add(api.createPayment(stack.demoMerchant().apiKey(), "pm_card_visa", "sns down"));
-        TimeUnit.MILLISECONDS.sleep(100);
+        TimeUnit.MILLISECONDS.sleep(300);
       }
       assertThat(ids).isNotEmpty();
       assertThat(ids).allSatisfy(id -> assertThat(publishedEventsOf(id)).isZero());

@@ -22,17 +22,17 @@ class LoadRunIT {
     LoadRun.Result result;
     try (Stack stack = Stack.start(StackSettings.anyFreePorts(Files.createTempDirectory("durapay-load-it")))) {
       result = new LoadRun(stack, new PrintStream(console, true, StandardCharsets.UTF_8))
-          .run(120, 8, Duration.ofSeconds(90));
+          .run(60, 8, Duration.ofSeconds(90));
     }
     String printed = console.toString(StandardCharsets.UTF_8);
 
-    assertThat(result.statuses()).as(printed).isEqualTo(Map.of(201, 120L));
-    assertThat(result.published()).as(printed).isEqualTo(120);
-    assertThat(result.workflows()).as(printed).isEqualTo(120);
-    assertThat(result.finalStates()).as(printed).isEqualTo(120);
-    assertThat(result.completed()).as(printed).isEqualTo(120);
-    assertThat(result.charges()).as(printed).isEqualTo(120);
-    assertThat(result.paymentsCharged()).as(printed).isEqualTo(120);
+    assertThat(result.statuses()).as(printed).isEqualTo(Map.of(201, 60L));
+    assertThat(result.published()).as(printed).isEqualTo(60);
+    assertThat(result.workflows()).as(printed).isEqualTo(60);
+    assertThat(result.finalStates()).as(printed).isEqualTo(60);
+    assertThat(result.completed()).as(printed).isEqualTo(60);
+    assertThat(result.charges()).as(printed).isEqualTo(60);
+    assertThat(result.paymentsCharged()).as(printed).isEqualTo(60);
     assertThat(result.refunds()).isZero();
     assertThat(result.agrees()).isTrue();
     assertThat(printed).contains("the books agree");

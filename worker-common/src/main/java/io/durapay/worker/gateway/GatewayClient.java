@@ -23,6 +23,8 @@ import okhttp3.Response;
  * an idempotency key derived from the payment id. Thread-safe.
  */
 public final class GatewayClient implements AutoCloseable {
+  /** Stripe's code for a request the intent's current state does not allow. */
+  private static final String UNEXPECTED_STATE = "payment_intent_unexpected_state";
 
   private static final String ALREADY_REFUNDED = "charge_already_refunded";
 
@@ -103,7 +105,17 @@ public final class GatewayClient implements AutoCloseable {
    */
   public GatewayIntent confirmIntent(String paymentId, String intentId, int attempt) {
     Request request = confirmRequest(paymentId, intentId, attempt);
-    return toIntent(request, call(request));
+    try {
+      return toIntent(request, call(request));
+    } catch (GatewayRejectedException e) {
+      // Another confirm of the same intent got there first (an earlier attempt whose worker
+      // stopped while the gateway worked on it): the gateway refuses this one for the intent's
+      // state, and that state is the answer (succeeded, declined, processing), not a failure.
+      if (UNEXPECTED_STATE.equals(e.code())) {
+        return retrieve(intentId);
+      }
+      throw e;
+    }
   }
 
   private Request confirmRequest(String paymentId, String intentId, int attempt) {

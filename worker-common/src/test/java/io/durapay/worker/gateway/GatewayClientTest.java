@@ -6,6 +6,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -118,6 +120,36 @@ class GatewayClientTest {
         .willReturn(okJson(intent("pi_1", "canceled", "pay_1"))));
 
     assertThat(client.cancel("pay_1", "pi_1").canceled()).isTrue();
+  }
+
+  /**
+   * Found by RolloutVersioningIT in CI: a worker stopped while its confirm was held at the
+   * gateway; the next attempt found the intent still requires_confirmation and confirmed it again,
+   * by which time the first confirm had charged. Stripe answers such a confirm 400
+   * payment_intent_unexpected_state, and the payment was failed (and refunded) although it was
+   * charged. The intent's state is the answer: here, succeeded. (Failed on the old code with the
+   * GatewayRejectedException.)
+   */
+  @Test
+  void confirmingAnIntentAnotherConfirmAlreadyChargedReturnsTheChargedIntent() {
+    gateway.stubFor(post(CONFIRM).willReturn(error(400, "invalid_request_error", "payment_intent_unexpected_state",
+        "You cannot confirm this PaymentIntent because it has a status of succeeded.")));
+    gateway.stubFor(get(urlPathEqualTo("/v1/payment_intents/pi_1"))
+        .willReturn(okJson(intent("pi_1", "succeeded", "pay_1"))));
+
+    GatewayIntent intent = client.confirmIntent("pay_1", "pi_1", 2);
+
+    assertThat(intent.succeeded()).isTrue();
+    gateway.verify(1, postRequestedFor(urlEqualTo(CONFIRM)));
+  }
+
+  @Test
+  void aConfirmRefusedForAnotherReasonStaysRefused() {
+    gateway.stubFor(post(CONFIRM).willReturn(error(400, "invalid_request_error", "parameter_invalid_empty",
+        "Missing required param: payment_method.")));
+
+    assertThat(catchThrowableOfType(GatewayRejectedException.class, () -> client.confirmIntent("pay_1", "pi_1", 1))
+        .code()).isEqualTo("parameter_invalid_empty");
   }
 
   @Test

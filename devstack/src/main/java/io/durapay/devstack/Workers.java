@@ -38,10 +38,6 @@ final class Workers implements AutoCloseable {
     this.client = client;
   }
 
-  String value(String name) {
-    return values.get(name);
-  }
-
   synchronized void start(String build, String taskQueue, int adminPort, Map<String, String> extra) throws Exception {
     String name = build + "@" + taskQueue;
     Builds.taskQueue(build);

@@ -6,7 +6,7 @@ import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 
-/** The failures the activities raise that are not the gateway's or the webhook's own. */
+/** The failures the activities share, and the cap on a retry delay the far side asks for. */
 public final class ActivityFailures {
   private ActivityFailures() {}
 

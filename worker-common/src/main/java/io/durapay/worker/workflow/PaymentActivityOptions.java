@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * The timeouts and retry policy of every activity, for both workflow builds. They are part of what
  * a build sends the server with each activity it schedules, and the committed histories record
- * them: {@code ActivityOptionsReplayTest} holds every build's options against its histories, so an
- * option cannot change here without the test naming the activity and the build it changed for.
+ * them: {@code ActivityOptionsReplayTest} holds v1's (the deployed build's) against its histories,
+ * so none of them can change here without the test naming the activity and the field. v2's charge
+ * and webhook gained their schedule-to-close after some of its histories were recorded.
  */
 public final class PaymentActivityOptions {
   private PaymentActivityOptions() {}

@@ -50,8 +50,14 @@ public class TemporalClientFactory extends TemporalConnection {
   @Override
   protected void customize(WorkflowServiceStubsOptions.Builder options) {
     // A query needs a worker to answer; without one (or without Temporal) requests must not hang.
-    options.setRpcQueryTimeout(Duration.ofMillis(queryTimeoutMillis));
-    options.setRpcTimeout(Duration.ofMillis(queryTimeoutMillis));
+    // The first call on a new channel asks the server for its capabilities first, under timeouts
+    // of its own (5 s by default): they get the same deadline.
+    Duration deadline = Duration.ofMillis(queryTimeoutMillis);
+    options
+        .setRpcQueryTimeout(deadline)
+        .setRpcTimeout(deadline)
+        .setSystemInfoTimeout(deadline)
+        .setHealthCheckAttemptTimeout(deadline);
   }
 
   @JsonProperty

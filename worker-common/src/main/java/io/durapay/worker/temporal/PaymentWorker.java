@@ -17,11 +17,14 @@ import org.slf4j.LoggerFactory;
 /**
  * One Temporal worker polling one task queue with one workflow implementation and the activities.
  * Several processes may run it on the same queue at once. On stop it stops polling, lets in-flight
- * tasks finish up to the grace period, then abandons the rest (Temporal retries them elsewhere).
+ * tasks finish up to the grace period, then hands the activities still running back to the server
+ * as failed attempts ({@link InFlightActivities}), which retries them on another worker.
  */
 public final class PaymentWorker implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(PaymentWorker.class);
 
+  private final WorkflowClient client;
+  private final InFlightActivities inFlight = new InFlightActivities();
   private final WorkerFactory factory;
   private final String taskQueue;
   private final long gracePeriodMillis;
@@ -34,11 +37,13 @@ public final class PaymentWorker implements Managed {
       Class<? extends PaymentWorkflow> workflowImplementation,
       PaymentActivitySet activities,
       String buildId) {
+    this.client = client;
     this.factory =
         WorkerFactory.newInstance(
             client,
             WorkerFactoryOptions.newBuilder()
                 .setWorkflowCacheSize(settings.getWorkflowCacheSize())
+                .setWorkerInterceptors(inFlight)
                 .build());
     this.taskQueue = settings.getTaskQueue();
     this.gracePeriodMillis = settings.getShutdownGracePeriod().toMilliseconds();
@@ -82,9 +87,13 @@ public final class PaymentWorker implements Managed {
     factory.shutdown();
     factory.awaitTermination(gracePeriodMillis, TimeUnit.MILLISECONDS);
     if (!factory.isTerminated()) {
-      LOG.warn("in-flight tasks did not finish in time; abandoning them to be retried elsewhere");
+      // Polls first: a poll still open would take the retry of an attempt handed back, and lose it.
       factory.shutdownNow();
-      factory.awaitTermination(5, TimeUnit.SECONDS);
+      factory.awaitTermination(1, TimeUnit.SECONDS);
+      // The attempts' threads wait on calls that end by their own timeouts; the server need not.
+      int handedBack = inFlight.handBack(client.newActivityCompletionClient());
+      LOG.warn("in-flight tasks did not finish in time: {} activities handed back to be retried elsewhere",
+          handedBack);
     }
   }
 }

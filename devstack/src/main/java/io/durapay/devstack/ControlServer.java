@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET    /workers                         {"route":"v1","workers":["v1@payment-processing-v1"]}
  * POST   /workers?build=v2&queue=Q        start a v2 worker polling Q (Q defaults to v2's queue)
- * DELETE /workers?build=v1&queue=Q        stop it (graceful, then abandons what is left)
+ * DELETE /workers?build=v1&queue=Q        stop it (graceful, then hands back what is left)
  * POST   /workers?build=v2&versioned=true start v2 as a version of the stack's Worker Deployment
  *                                         (devstack up --versioning); &fault=risk-limit-typo
  *                                         makes it a broken build, for a rollback to catch

@@ -28,7 +28,7 @@ import java.util.function.BooleanSupplier;
  * gateway holds their charges; blue's in-flight histories are replayed on v2; the route moves to
  * green, which takes 20 more; half of blue's charges are let through and blue finishes them;
  * green starts polling blue's queue; blue is stopped with its other 10 charges still in flight,
- * abandoning them; the gateway lets everything through and green finishes blue's stragglers.
+ * handing them back; the gateway lets everything through and green finishes blue's stragglers.
  *
  * <p>Expected: all 40 completed, each charged exactly once and never refunded, a verified webhook
  * for each, no workflow task failed (a non-determinism error would fail one), and the database
@@ -144,10 +144,10 @@ public final class Rollout {
     step("6/8 green adopts blue's queue: a v2 worker polling %s", TaskQueues.PAYMENTS_V1);
     stack.startWorker("v2", TaskQueues.PAYMENTS_V1, 0);
 
-    step("7/8 stop blue with %d charges still in flight (it abandons them)", stragglers.size());
+    step("7/8 stop blue with %d charges still in flight (it hands them back)", stragglers.size());
     stack.stopWorker("v1", TaskQueues.PAYMENTS_V1);
     // Each charge attempt waits at most 25 s at the gateway and a charge has three: held for
-    // more than about 50 s, the attempt blue abandons is the last, and the payment fails instead.
+    // more than about 50 s, the attempt blue hands back is the last, and the payment fails instead.
     out.printf("      blue's charges were held for %d s%n",
         Duration.between(blueHeldSince, Instant.now()).toSeconds());
 

@@ -61,9 +61,14 @@ public final class Stack implements AutoCloseable {
   private Stack() {}
 
   public static Stack start(StackSettings settings) throws Exception {
+    return start(settings, GatewayTiming.DEFAULT);
+  }
+
+  /** A stack whose workers wait for the gateway as {@code gatewayTiming} says. */
+  public static Stack start(StackSettings settings, GatewayTiming gatewayTiming) throws Exception {
     Stack stack = new Stack();
     try {
-      stack.startAll(settings);
+      stack.startAll(settings, gatewayTiming);
       return stack;
     } catch (Exception | Error e) {
       stack.close();
@@ -71,7 +76,7 @@ public final class Stack implements AutoCloseable {
     }
   }
 
-  private void startAll(StackSettings settings) throws Exception {
+  private void startAll(StackSettings settings, GatewayTiming gatewayTiming) throws Exception {
     data = settings.dataDir().toAbsolutePath();
     Files.createDirectories(data);
 
@@ -88,7 +93,8 @@ public final class Stack implements AutoCloseable {
     String gatewayKey = external.gatewaySecretKey();
     if (gatewayUrl == null) {
       gateway = new GatewaySimulator(new GatewaySimulator.Settings(
-          Ports.resolve(settings.gatewayPort()), GATEWAY_KEY, 2, Duration.ofSeconds(3), Duration.ZERO));
+          Ports.resolve(settings.gatewayPort()), GATEWAY_KEY, 2, Duration.ofSeconds(3), Duration.ZERO,
+          gatewayTiming.lateAnswer()));
       // A real gateway remembers what it charged: so does the simulator, across a restart on DIR.
       gateway.persistTo(data.resolve("gateway").resolve("ledger.json"));
       gateway.start();
@@ -123,11 +129,9 @@ public final class Stack implements AutoCloseable {
     workerValues.put("GATEWAY_URL", gatewayUrl);
     workerValues.put("GATEWAY_SECRET_KEY", gatewayKey);
     workerValues.put("WEBHOOKS_ALLOW_LOOPBACK", "true");
-    // A charge the simulator holds still answers within one attempt (the charge's start-to-close
-    // is 30 s), so holding payments in flight does not turn into client timeouts.
-    workerValues.put("GATEWAY_READ_TIMEOUT", "25s");
-    workerValues.put("GATEWAY_CALL_TIMEOUT", "28s");
-    // A stopping worker gives in-flight activities this long, then abandons them to be retried
+    workerValues.put("GATEWAY_READ_TIMEOUT", GatewayTiming.configValue(gatewayTiming.readTimeout()));
+    workerValues.put("GATEWAY_CALL_TIMEOUT", GatewayTiming.configValue(gatewayTiming.callTimeout()));
+    // A stopping worker gives in-flight activities this long, then hands them back to be retried
     // by another worker: short, because here a worker stops mostly to show that.
     workerValues.put("WORKER_SHUTDOWN_GRACE", "3s");
     if (temporal.isTestServer()) {
@@ -322,7 +326,7 @@ public final class Stack implements AutoCloseable {
 
   /**
    * Stops that worker: it stops polling, gives in-flight activities the grace period, then
-   * abandons the rest to be retried by another worker. False when no such worker runs.
+   * hands the rest back to be retried by another worker. False when no such worker runs.
    */
   public boolean stopWorker(String build, String taskQueue) {
     return workers.stop(build, taskQueue);

@@ -38,7 +38,7 @@ class DevStackRestartIT {
           .as("the workflow is where the stop left it").isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
       PaymentDao payments = second.jdbi().onDemand(PaymentDao.class);
 
-      // The interrupted attempt's start-to-close (30 s) runs out; the new worker charges.
+      // The stopping worker handed the unfinished attempt back; the new worker retries it and charges.
       await().atMost(Duration.ofSeconds(90)).until(() -> payments.findById(id).orElseThrow().status().isFinal());
       assertThat(payments.findById(id).orElseThrow().status()).isEqualTo(PaymentStatus.COMPLETED);
       assertThat(second.gateway().charges()).filteredOn(c -> c.paymentId().equals(id)).singleElement()

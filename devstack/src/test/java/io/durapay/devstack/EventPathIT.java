@@ -67,7 +67,8 @@ class EventPathIT {
 
   private static PaymentStatus awaitFinal(String paymentId) {
     PaymentDao payments = stack.jdbi().onDemand(PaymentDao.class);
-    await().atMost(Duration.ofSeconds(60))
+    // No poll delay: a payment already final is read at once (the race below awaits 100 in turn).
+    await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO)
         .until(() -> payments.findById(paymentId).orElseThrow().status().isFinal());
     return payments.findById(paymentId).orElseThrow().status();
   }

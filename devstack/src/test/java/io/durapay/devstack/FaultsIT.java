@@ -346,7 +346,7 @@ class FaultsIT {
   }
 
   private static PaymentStatus awaitFinal(String id, Duration timeout) {
-    await().atMost(timeout).until(() -> payments.findById(id).map(Payment::status).orElseThrow().isFinal());
+    await().atMost(timeout).pollDelay(Duration.ZERO).until(() -> payments.findById(id).map(Payment::status).orElseThrow().isFinal());
     return payments.findById(id).orElseThrow().status();
   }
 

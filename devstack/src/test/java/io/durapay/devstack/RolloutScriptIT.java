@@ -51,7 +51,7 @@ class RolloutScriptIT {
           .start();
       String printed;
       try {
-        // Blue is stopped with its charges still held, abandoning them; then the gateway lets go.
+        // Blue is stopped with its charges still held, handing them back; then the gateway lets go.
         await().atMost(Duration.ofSeconds(120))
             .until(() -> !script.isAlive() || !stack.workers().contains(BLUE));
         stack.gateway().releaseAll();

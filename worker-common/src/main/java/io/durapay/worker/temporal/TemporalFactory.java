@@ -32,7 +32,7 @@ public class TemporalFactory extends TemporalConnection {
   @Min(0)
   private int workflowCacheSize = 600;
 
-  /** How long a stopping worker lets in-flight activities finish before it abandons them. */
+  /** How long a stopping worker lets in-flight activities finish before it hands them back to the server (see PaymentWorker). */
   @NotNull private Duration shutdownGracePeriod = Duration.seconds(20);
 
   /** Worker Versioning (off unless enabled). */

@@ -54,7 +54,7 @@ class DevServerIT {
 
   /**
    * A port picked free and taken by another process before the server binds it: the server is
-   * started again on new ports instead of failing the run (BannerIT lost a fresh-clone CI run to
+   * started again on new ports instead of failing the run (BannerIT, now DevStackUpIT, lost a fresh-clone CI run to
    * this: "bind: address already in use"; this test failed on the previous DevServer).
    */
   @Test

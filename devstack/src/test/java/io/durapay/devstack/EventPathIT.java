@@ -18,11 +18,17 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,27 +146,43 @@ class EventPathIT {
   }
 
   /**
-   * Issue 20, item 1, on the whole path: {@value #PAIRS} create → cancel pairs, each cancel sent the moment
-   * its create answered, on one keep-alive connection, so every cancel races the bridge's start of
+   * Issue 20, item 1, on the whole path: {@value #PAIRS} create → cancel pairs from {@value #CLIENTS}
+   * clients at once, each cancel sent the moment its create answered, so every cancel races the bridge's start of
    * the workflow (outbox → SNS → SQS → Lambda handler). No cancel of a payment that is not final
    * is refused; each payment ends cancelled (charged and refunded, or never charged) or, where the
    * cancel came after its last step, completed; none fails and none is charged for a cancel.
    */
   private static final int PAIRS = 100;
+  private static final int CLIENTS = 4;
 
   @Test
   void aCancelRacingTheBridgesStartIsNeverRefusedAndNothingIsChargedForIt() throws Exception {
     long started = System.nanoTime();
-    Map<String, HttpResponse<String>> cancels = new LinkedHashMap<>();
-    for (int i = 0; i < PAIRS; i++) {
-      String id = createPayment("pm_card_visa");
-      cancels.put(id, HTTP.send(
-          HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/payments/" + id + "/cancel"))
-              .header("Authorization", "Bearer " + stack.demoMerchant().apiKey())
-              .POST(HttpRequest.BodyPublishers.noBody())
-              .build(),
-          HttpResponse.BodyHandlers.ofString()));
+    Map<String, HttpResponse<String>> cancels = Collections.synchronizedMap(new LinkedHashMap<>());
+    ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+    try {
+      List<Future<?>> sent = new ArrayList<>();
+      for (int c = 0; c < CLIENTS; c++) {
+        sent.add(clients.submit(() -> {
+          for (int i = 0; i < PAIRS / CLIENTS; i++) {
+            String id = createPayment("pm_card_visa");
+            cancels.put(id, HTTP.send(
+                HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/payments/" + id + "/cancel"))
+                    .header("Authorization", "Bearer " + stack.demoMerchant().apiKey())
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString()));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> client : sent) {
+        client.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      clients.shutdownNow();
     }
+    assertThat(cancels).hasSize(PAIRS);
 
     System.out.printf("cancel race: %d pairs sent in %d ms%n", PAIRS, (System.nanoTime() - started) / 1_000_000);
     Map<PaymentStatus, Integer> ended = new EnumMap<>(PaymentStatus.class);

@@ -43,6 +43,8 @@ final class JavaProcess implements AutoCloseable {
     }
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java));
+    // As the test JVMs (see the root pom's argLine): these processes live for one test.
+    command.add("-XX:TieredStopAtLevel=1");
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", JAR.toString(), mainClass));
     command.addAll(args);

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * How long the workers wait for the gateway, and how late the simulator's late answers come. The
- * order is what the fault cases need: read timeout &lt; call timeout &lt; late answer.
+ * order is what the fault cases need: read timeout &lt;= call timeout &lt; late answer.
  *
  * @param readTimeout the workers' read timeout ({@code GATEWAY_READ_TIMEOUT})
  * @param callTimeout the workers' whole-call timeout ({@code GATEWAY_CALL_TIMEOUT})

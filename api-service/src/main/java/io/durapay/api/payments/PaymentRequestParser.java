@@ -14,6 +14,9 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.durapay.api.errors.ApiException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,11 +75,13 @@ public final class PaymentRequestParser {
   private static JsonNode readObject(byte[] body) {
     JsonNode root;
     try {
-      root = JSON.readTree(body == null ? new byte[0] : body);
+      // Decoded first, strictly, and parsed as text: Jackson's byte parser refuses a field name
+      // holding an escaped surrogate pair ("\ud83d\udcb8"), which is valid JSON.
+      root = JSON.readTree(utf8(body == null ? new byte[0] : body));
     } catch (JsonProcessingException e) {
       throw notJson(e);
     } catch (IOException e) {
-      // Reading a byte array fails only on its content, e.g. bytes that are no Unicode encoding.
+      // Reading text in memory fails only on its content.
       throw ApiException.invalid("invalid_json", "The request body is not valid JSON text.", null);
     }
     if (root.isMissingNode()) {
@@ -88,6 +93,24 @@ public final class PaymentRequestParser {
           "invalid_json", "The request body must be a JSON object, not " + kind(root) + ".", null);
     }
     return root;
+  }
+
+  /**
+   * The body as text, without a leading byte order mark (which RFC 8259 lets a parser ignore);
+   * bytes that are not UTF-8, the only encoding it allows, are refused.
+   */
+  private static String utf8(byte[] body) {
+    try {
+      String text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body))
+          .toString();
+      return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    } catch (CharacterCodingException e) {
+      throw ApiException.invalid(
+          "invalid_json", "The request body is not valid JSON text: it is not UTF-8.", null);
+    }
   }
 
   // Jackson's own message is not passed on: it quotes the offending input, which may be a secret.

@@ -289,6 +289,21 @@ class PaymentRequestParserTest {
             "metadata[a\u0000b]"));
   }
 
+  /**
+   * Jackson's byte parser refuses a field name holding an escaped surrogate pair ("Illegal
+   * surrogate character"), valid JSON that its text parser reads; Schemathesis sent one.
+   */
+  @Test
+  void acceptsAMetadataKeyBeyondTheBasicPlaneWrittenAsAnEscapedPair() {
+    CreatePaymentRequest escaped = parse(with("metadata", "{'\\ud83d\\udcb8 tip': '\\ud83d\\udcb8'}"));
+    CreatePaymentRequest raw = parse(with("metadata", "{'\ud83d\udcb8 tip': 'x'}"));
+
+    assertThat(escaped.metadata()).containsExactly(Map.entry("\ud83d\udcb8 tip", "\ud83d\udcb8"));
+    assertThat(raw.metadata()).containsOnlyKeys("\ud83d\udcb8 tip");
+    // Parsed as text now: a leading byte order mark is still ignored, as the byte parser did.
+    assertThat(parse("\uFEFF" + with("metadata", "{'a': 'b'}")).metadata()).containsOnlyKeys("a");
+  }
+
   @Test
   void refusesBytesThatAreNotUtf8() {
     byte[] body = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '(', '"', '}'};

@@ -109,7 +109,11 @@ class OpenApiIT {
           entry("createPayment 422", OpenApiIT::reuseTheKeyWithAnotherBody),
           entry("listPayments 400", op -> call(op, "?limit=0").send()),
           entry("listPayments 404", op -> call(op, "?startingAfter=" + UNKNOWN_PAYMENT_ID).send()),
+          entry("getPayment 400", op -> at(op, paymentId).header("X-Correlation-Id", "not valid").send()),
           entry("getPayment 404", op -> at(op, UNKNOWN_PAYMENT_ID).send()),
+          entry("cancelPayment 400", op -> at(op, paymentId).header("X-Correlation-Id", "not valid").send()),
+          entry("getPaymentTimeline 400",
+              op -> at(op, paymentId).header("X-Correlation-Id", "not valid").send()),
           entry("cancelPayment 404", op -> at(op, UNKNOWN_PAYMENT_ID).send()),
           entry("cancelPayment 409", op -> at(op, finalPayment()).send()),
           // This test runs no Temporal (the configured target is unreachable).
@@ -240,6 +244,28 @@ class OpenApiIT {
     assertThat(error.at("/properties/type/enum")).extracting(JsonNode::asText)
         .containsExactlyInAnyOrderElementsOf(
             Arrays.stream(ErrorType.values()).map(ErrorType::wireName).toList());
+  }
+
+  /**
+   * RFC 9110: a 405 names the methods the route accepts. Jersey's do; a method the server refuses
+   * on every route is answered by Jetty before Jersey, and had no {@code Allow} (Schemathesis's
+   * ST204 found it).
+   */
+  @Test
+  void aMethodNoRouteAcceptsIsRefusedWithTheRoutesMethodsInAllow() {
+    for (Operation op : operations()) {
+      String path = op.path().replace("{id}", paymentId);
+      Reply trace = api.request("TRACE", path).bearer(merchant.apiKey()).send();
+      Reply unsupported = api.request("PUT", path).bearer(merchant.apiKey()).send();
+
+      assertThat(trace.status()).as("TRACE " + path).isEqualTo(405);
+      assertThat(unsupported.status()).as("PUT " + path).isEqualTo(405);
+      assertThat(trace.header("Allow")).as("TRACE " + path).isNotBlank();
+      assertThat(trace.header("Allow").split(",")).as("TRACE " + path)
+          .containsExactlyInAnyOrder(unsupported.header("Allow").split(","))
+          .contains(op.method());
+      assertThat(trace.error("code")).isNotBlank();
+    }
   }
 
   @Test

@@ -12,7 +12,9 @@ public final class ErrorMappers {
     if (serverFactory instanceof AbstractServerFactory server) {
       server.setRegisterDefaultExceptionMappers(false);
     }
-    JsonErrorHandler jettyErrors = new JsonErrorHandler();
+    RouteMethods routes = new RouteMethods();
+    environment.jersey().register(routes);
+    JsonErrorHandler jettyErrors = new JsonErrorHandler(routes);
     environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(jettyErrors));
     environment.jersey().register(new ApiExceptionMapper());
     environment.jersey().register(new WebApplicationExceptionMapper());

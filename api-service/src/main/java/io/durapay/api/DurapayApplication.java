@@ -15,6 +15,7 @@ import io.dropwizard.migrations.MigrationsBundle;
 import io.durapay.api.admin.AdminTask;
 import io.durapay.api.auth.MerchantAuth;
 import io.durapay.api.errors.ErrorMappers;
+import io.durapay.api.errors.HtmlSafeJson;
 import io.durapay.api.http.BodySizeLimitFilter;
 import io.durapay.api.http.CorrelationIdFilter;
 import io.durapay.api.merchants.CreateMerchantTask;
@@ -90,8 +91,12 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
     AdminTask.registerStatusFilter(environment.admin());
   }
 
-  /** Dates as ISO-8601 text; a body with a repeated key is refused, not read by its last value. */
+  /**
+   * Dates as ISO-8601 text; a body with a repeated key is refused, not read by its last value;
+   * answers escape what could be markup.
+   */
   private static void strictJson(ObjectMapper mapper) {
+    HtmlSafeJson.configure(mapper);
     mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   }

@@ -140,6 +140,29 @@ class PaymentsApiIT {
     assertThat(countWhere("outbox", "aggregate_id = '" + id + "'")).isEqualTo(1);
   }
 
+  /**
+   * What a request sent comes back exactly, but never as markup: {@code <}, {@code >} and
+   * {@code &} are JSON-escaped in every answer that quotes it (Schemathesis run by HostileInputIT
+   * checks this for all generated input; this is the case it found).
+   */
+  @Test
+  void textThatCouldBeMarkupComesBackEscaped() {
+    String markup = "<script>alert('a & b')</script>";
+    Reply created = create(apiKey, UUID.randomUUID().toString(),
+        body(1300).replace("Order 1001", markup));
+    Reply read = api.request("GET", "/v1/payments/" + created.json().get("id").asText()).bearer(apiKey).send();
+    Reply refused = create(apiKey, UUID.randomUUID().toString(), body(1300).replace("\"eur\"", "\"<b>\""));
+
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(refused.status()).isEqualTo(400);
+    for (Reply reply : List.of(created, read)) {
+      assertThat(reply.json().get("description").asText()).isEqualTo(markup);
+      assertThat(reply.body()).doesNotContain("<", ">", "&").contains("\\u003Cscript\\u003E");
+    }
+    assertThat(refused.error("message")).contains("'<b>'");
+    assertThat(refused.body()).doesNotContain("<b>").contains("\\u003Cb\\u003E");
+  }
+
   @Test
   void theSameKeyWithAnotherBodyIsRefused() {
     String key = UUID.randomUUID().toString();

@@ -15,6 +15,8 @@ RULES_NO_SCHEMA_STATES = {
         "amount_too_large",  # more than the configured or the merchant's maximum
         "card_number_not_allowed",  # digits that pass for a card number, in any text field
         "invalid_string",  # NUL or an unpaired surrogate, which PostgreSQL text cannot hold
+        "invalid_metadata_key",  # an empty key (OpenAPI 3.0 has no propertyNames)
+        "metadata_key_too_long",  # a key over 40 characters (the same)
     },
     422: {"idempotency_key_reused"},  # the same key with another body
 }

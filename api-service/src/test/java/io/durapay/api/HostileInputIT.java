@@ -347,9 +347,9 @@ class HostileInputIT {
         "POST /v1/payments 400", "GET /v1/payments/{id} 404"));
 
     List<String> stored = POSTGRES.jdbi().withHandle(h -> h.createQuery(
-        "SELECT id FROM payments WHERE merchant_id = :merchant ORDER BY id")
+        "SELECT id FROM payments WHERE merchant_id = :merchant")
         .bind("merchant", fuzzer.merchantId()).mapTo(String.class).list());
-    assertThat(stored).as("payments stored").containsExactlyElementsOf(sent.created);
+    assertThat(stored).as("payments stored").containsExactlyInAnyOrderElementsOf(sent.created);
     assertThat(Counts.now()).as("rows stored").isEqualTo(before.plus(sent.created.size()));
     for (String id : sent.pathIds) {
       var workflow = TEMPORAL.client().newUntypedWorkflowStub(WorkflowIds.forPayment(id));

@@ -366,6 +366,7 @@ class HostileInputIT {
   /** What a HAR file says was sent and answered. */
   private static final class Exchanges {
     private static final Pattern WITH_ID = Pattern.compile("/v1/payments/([^/?]+)(/[a-z]+)?");
+    private static final ObjectMapper JSON = new ObjectMapper();
     int count;
     final Set<String> operations = new TreeSet<>();
     /** Payments answered 201 (not a replay). */
@@ -377,7 +378,7 @@ class HostileInputIT {
 
     static Exchanges read(Path har) throws IOException {
       Exchanges read = new Exchanges();
-      for (JsonNode entry : new ObjectMapper().readTree(har.toFile()).at("/log/entries")) {
+      for (JsonNode entry : JSON.readTree(har.toFile()).at("/log/entries")) {
         read.count++;
         String method = entry.at("/request/method").asText();
         String path = URI.create(entry.at("/request/url").asText()).getRawPath();
@@ -398,7 +399,7 @@ class HostileInputIT {
           replayed |= header.path("name").asText().equalsIgnoreCase("Idempotent-Replayed");
         }
         if (method.equals("POST") && template.equals("/v1/payments") && status == 201 && !replayed) {
-          read.created.add(new ObjectMapper().readTree(entry.at("/response/content/text").asText())
+          read.created.add(JSON.readTree(entry.at("/response/content/text").asText())
               .get("id").asText());
         }
         if (method.equals("POST") && template.endsWith("/cancel") && status == 202) {

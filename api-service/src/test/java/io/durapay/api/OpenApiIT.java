@@ -109,11 +109,10 @@ class OpenApiIT {
           entry("createPayment 422", OpenApiIT::reuseTheKeyWithAnotherBody),
           entry("listPayments 400", op -> call(op, "?limit=0").send()),
           entry("listPayments 404", op -> call(op, "?startingAfter=" + UNKNOWN_PAYMENT_ID).send()),
-          entry("getPayment 400", op -> at(op, paymentId).header("X-Correlation-Id", "not valid").send()),
+          entry("getPayment 400", OpenApiIT::withAnInvalidCorrelationId),
           entry("getPayment 404", op -> at(op, UNKNOWN_PAYMENT_ID).send()),
-          entry("cancelPayment 400", op -> at(op, paymentId).header("X-Correlation-Id", "not valid").send()),
-          entry("getPaymentTimeline 400",
-              op -> at(op, paymentId).header("X-Correlation-Id", "not valid").send()),
+          entry("cancelPayment 400", OpenApiIT::withAnInvalidCorrelationId),
+          entry("getPaymentTimeline 400", OpenApiIT::withAnInvalidCorrelationId),
           entry("cancelPayment 404", op -> at(op, UNKNOWN_PAYMENT_ID).send()),
           entry("cancelPayment 409", op -> at(op, finalPayment()).send()),
           // This test runs no Temporal (the configured target is unreachable).
@@ -423,6 +422,11 @@ class OpenApiIT {
             null))).orElseThrow();
     assertThat(result.applied()).isTrue();
     return id;
+  }
+
+  /** Everything right on a payment of this merchant's but the X-Correlation-Id. */
+  static Reply withAnInvalidCorrelationId(Operation op) {
+    return at(op, paymentId).header("X-Correlation-Id", "not valid").send();
   }
 
   static Reply withoutKey(Operation op) {

@@ -148,3 +148,26 @@ CREATE INDEX outbox_aggregate_id_idx ON outbox (aggregate_id, id);
 --changeset durapay:011-outbox-refusals
 -- attempts also counts outages; only refusals of the event itself count toward parking.
 ALTER TABLE outbox ADD COLUMN refusals integer NOT NULL DEFAULT 0;
+
+--changeset durapay:012-operator-console
+-- An operator's login to the console. Only the SHA-256 of the session token (the cookie) is kept;
+-- the CSRF token every form of the session carries is kept in clear (it is no credential alone).
+CREATE TABLE operator_sessions (
+  token_hash   bytea       PRIMARY KEY,
+  operator     text        NOT NULL,
+  csrf_token   text        NOT NULL,
+  created_at   timestamptz NOT NULL,
+  expires_at   timestamptz NOT NULL
+);
+CREATE INDEX operator_sessions_expires_at_idx ON operator_sessions (expires_at);
+
+-- What operators did, from the console or an admin task: who, when, what, on what, and how it ended.
+CREATE TABLE operator_actions (
+  id         bigserial   PRIMARY KEY,
+  operator   text        NOT NULL,
+  action     text        NOT NULL,
+  target     text,
+  outcome    text        NOT NULL,
+  at         timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX operator_actions_target_idx ON operator_actions (target, id);

@@ -14,16 +14,21 @@ import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.migrations.MigrationsBundle;
 import io.durapay.api.admin.AdminTask;
 import io.durapay.api.auth.MerchantAuth;
+import io.durapay.api.console.HashOperatorPasswordCommand;
 import io.durapay.api.errors.ErrorMappers;
 import io.durapay.api.errors.HtmlSafeJson;
 import io.durapay.api.http.BodySizeLimitFilter;
 import io.durapay.api.http.CorrelationIdFilter;
+import io.durapay.api.http.NoCredentialsInUrlFilter;
 import io.durapay.api.merchants.CreateMerchantTask;
 import io.durapay.api.merchants.MerchantCommand;
 import io.durapay.api.merchants.MerchantOnboarding;
 import io.durapay.api.merchants.RotateMerchantCredentialsTask;
 import io.durapay.api.outbox.OutboxRelay;
 import io.durapay.api.payments.PaymentsResource;
+import io.durapay.api.reconciler.Reconciler;
+import io.durapay.api.workflows.PaymentWorkflows;
+import io.durapay.api.workflows.Timelines;
 import io.durapay.contracts.WorkflowStarter;
 import io.durapay.store.MerchantDao;
 import io.durapay.store.Store;
@@ -63,6 +68,7 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
           }
         });
     bootstrap.addCommand(new MerchantCommand());
+    bootstrap.addCommand(new HashOperatorPasswordCommand());
   }
 
   @Override
@@ -75,20 +81,28 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
 
     OutboxRelay relay = config.getOutbox().build(environment, jdbi, config.getSns(),
         new WorkflowStarter(workflows, config.getTemporal().getTaskQueue()));
-    config.getReconciler().build(environment, jdbi, temporal, config.getTemporal(), clock, relay);
+    Reconciler reconciler =
+        config.getReconciler().build(environment, jdbi, temporal, config.getTemporal(), clock, relay);
 
     ErrorMappers.register(environment, config.getServerFactory());
+    environment.jersey().register(new NoCredentialsInUrlFilter());
     environment.jersey().register(new CorrelationIdFilter());
     environment.jersey().register(new BodySizeLimitFilter(PaymentsResource.MAX_BODY_BYTES));
     config.getRateLimit().build().ifPresent(environment.jersey()::register);
     MerchantAuth.register(environment.jersey(), jdbi.onDemand(MerchantDao.class));
     config.getPayments().build(environment, jdbi, clock, relay);
-    environment.jersey().register(config.getTemporal().resource(environment, jdbi, workflows));
+    PaymentWorkflows paymentWorkflows = config.getTemporal().workflows(workflows);
+    Timelines timelines = config.getTemporal().timelines(environment, jdbi, paymentWorkflows,
+        config.getConsole().getLiveQueryTimeout().toJavaDuration());
+    environment.jersey().register(
+        config.getTemporal().resource(environment, jdbi, paymentWorkflows, timelines));
 
     MerchantOnboarding onboarding = new MerchantOnboarding(jdbi.onDemand(MerchantDao.class));
     environment.admin().addTask(new CreateMerchantTask(onboarding));
     environment.admin().addTask(new RotateMerchantCredentialsTask(onboarding));
     AdminTask.registerStatusFilter(environment.admin());
+    config.getConsole().register(environment, jdbi, clock, temporal, config.getTemporal().getNamespace(),
+        config.getTemporal().getTaskQueue(), paymentWorkflows, timelines, reconciler);
   }
 
   /**

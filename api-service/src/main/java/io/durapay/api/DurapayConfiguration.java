@@ -3,6 +3,7 @@ package io.durapay.api;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
+import io.durapay.api.console.ConsoleFactory;
 import io.durapay.api.outbox.OutboxFactory;
 import io.durapay.api.outbox.SnsFactory;
 import io.durapay.api.payments.PaymentsFactory;
@@ -29,8 +30,20 @@ public class DurapayConfiguration extends Configuration {
 
   @Valid @NotNull private ReconcilerFactory reconciler = new ReconcilerFactory();
 
+  @Valid @NotNull private ConsoleFactory console = new ConsoleFactory();
+
   /** Run the schema migrations when the server starts (off when an operator runs them). */
   private boolean migrateOnStart = true;
+
+  @JsonProperty
+  public ConsoleFactory getConsole() {
+    return console;
+  }
+
+  @JsonProperty
+  public void setConsole(ConsoleFactory console) {
+    this.console = console;
+  }
 
   @JsonProperty
   public DataSourceFactory getDatabase() {

@@ -302,7 +302,7 @@ class PaymentsApiIT {
     Reply task =
         admin.request("POST", "/tasks/create-merchant?name=Task%20Shop&webhookUrl="
                 + URLEncoder.encode("https://shop.example/hooks", StandardCharsets.UTF_8))
-            .send();
+            .operator().send();
 
     assertThat(task.status()).isEqualTo(200);
     String key = task.body().lines().filter(l -> l.contains("dp_"))

@@ -221,8 +221,8 @@ public final class DevStack {
   static String banner(Stack stack, StackSettings settings) {
     Map<String, Object> parts = new LinkedHashMap<>();
     stack.description().forEach((name, value) -> {
-      if (name.endsWith("Merchant")) {
-        return; // Their keys stay out of the console (and so out of terminal logs).
+      if (name.endsWith("Merchant") || name.endsWith("Operator")) {
+        return; // Their keys and passwords stay out of the console (and so out of terminal logs).
       }
       if (value instanceof Map<?, ?> nested) {
         nested.forEach((key, inner) -> parts.put(name + "." + key, inner));
@@ -237,7 +237,8 @@ public final class DevStack {
     parts.forEach((name, value) ->
         out.append("  ").append(name).append(" ".repeat(width - name.length())).append(value).append('\n'));
     String json = stack.description().get("dataDir") + "/devstack.json";
-    out.append("merchants' API keys and the webhook secret: ").append(json).append("\n\n");
+    out.append("merchants' API keys, the webhook secret and the console's operator password: ").append(json)
+        .append("\n\n");
     out.append("Try:\n");
     out.append("  KEY=$(jq -r .demoMerchant.apiKey ").append(json).append(")\n");
     out.append("  curl -s ").append(stack.apiUrl()).append("/v1/payments -H \"Authorization: Bearer $KEY\"")

@@ -52,6 +52,7 @@ public final class Stack implements AutoCloseable {
   private GatewaySimulator gateway;
   private WebhookReceiver webhooks;
   private DemoMerchants.Credentials demoMerchant;
+  private ConsoleOperator operator;
   private DemoMerchants.Credentials downMerchant;
   private SqsEventSourceMapping eventSourceMapping;
   private Workers workers;
@@ -159,6 +160,9 @@ public final class Stack implements AutoCloseable {
     apiValues.put("OUTBOX_POLL_INTERVAL", "100ms");
     // Health turns unhealthy when the oldest unpublished event is older than this.
     apiValues.put("OUTBOX_LAG_THRESHOLD", "10s");
+    operator = ConsoleOperator.ensure(data.resolve("operator.json"));
+    apiValues.put("OPERATORS", operator.configValue());
+    temporal.uiUrl().ifPresent(ui -> apiValues.put("TEMPORAL_UI_URL", ui));
     api = new ApiProcess(data, apiValues);
     closers.push(api);
     api.start();
@@ -368,6 +372,8 @@ public final class Stack implements AutoCloseable {
     description.put("api", apiUrl());
     description.put("openApi", apiUrl() + "/v1/openapi.yaml");
     description.put("admin", api.adminUrl());
+    description.put("console", api.adminUrl() + "/console");
+    description.put("consoleOperator", Map.of("name", operator.name(), "password", operator.password()));
     description.put("postgres", database.jdbcUrl());
     description.put("temporal", temporal.target());
     temporal.uiUrl().ifPresent(ui -> description.put("temporalUi", ui));
@@ -417,6 +423,11 @@ public final class Stack implements AutoCloseable {
 
   public Map<String, Object> description() {
     return description.entries();
+  }
+
+  /** The console's operator account (its name and password). */
+  public ConsoleOperator operator() {
+    return operator;
   }
 
   public DemoMerchants.Credentials demoMerchant() {

@@ -101,6 +101,12 @@ public record StackSettings(
         EmbeddedTemporal.DEV_SERVER, External.NONE);
   }
 
+  /** The same settings with the dev server's Web UI on a free port (tests run it headless otherwise). */
+  public StackSettings withTemporalUi() {
+    return new StackSettings(dataDir, apiPort, adminPort, workerAdminPort, temporalPort, sqsPort, snsPort,
+        gatewayPort, webhooksPort, 0, workers, route, publishingMode, temporal, external);
+  }
+
   /** The same settings on another embedded Temporal. */
   public StackSettings withTemporal(EmbeddedTemporal kind) {
     return new StackSettings(dataDir, apiPort, adminPort, workerAdminPort, temporalPort, sqsPort, snsPort,

@@ -97,6 +97,10 @@ public interface OutboxDao {
     return oldestPendingAgeMillis().map(Duration::ofMillis);
   }
 
+  /** The event with this id: a list of one, or empty. */
+  @SqlQuery("SELECT * FROM outbox WHERE event_id = :eventId")
+  List<OutboxEvent> findByEventId(@Bind("eventId") String eventId);
+
   @SqlQuery("SELECT * FROM outbox WHERE aggregate_id = :aggregateId ORDER BY id")
   List<OutboxEvent> findByAggregateId(@Bind("aggregateId") String aggregateId);
 }

@@ -59,8 +59,10 @@ public final class Store {
   private static void cacheDaoMetadata(Jdbi jdbi) {
     for (Class<?> dao :
         List.of(
+            ConsoleDao.class,
             IdempotencyDao.class,
             MerchantDao.class,
+            OperatorDao.class,
             OutboxDao.class,
             PaymentDao.class,
             WebhookDeliveryDao.class)) {

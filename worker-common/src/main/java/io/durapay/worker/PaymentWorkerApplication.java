@@ -16,6 +16,7 @@ import io.durapay.store.Store;
 import io.durapay.worker.activities.PaymentActivitySet;
 import io.durapay.worker.activities.PaymentRecordActivitiesImpl;
 import io.durapay.worker.gateway.GatewayActivitiesImpl;
+import io.durapay.worker.http.TasksLocked;
 import io.durapay.worker.risk.RiskActivitiesImpl;
 import io.durapay.worker.webhook.WebhookActivitiesImpl;
 import io.durapay.worker.gateway.GatewayClient;
@@ -29,6 +30,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 
@@ -71,6 +74,8 @@ public class PaymentWorkerApplication extends Application<WorkerConfiguration> {
             .reporter(new MicrometerClientStatsReporter(registry))
             .reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
     environment.admin().addServlet("prometheus", new PrometheusServlet(registry)).addMapping("/prometheus");
+    environment.admin().addFilter("tasks-locked", new TasksLocked())
+        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/tasks/*");
 
     WorkflowServiceStubs stubs = config.getTemporal().connect(scope);
     environment.lifecycle().manage(new Managed() {

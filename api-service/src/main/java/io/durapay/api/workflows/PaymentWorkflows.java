@@ -7,6 +7,7 @@ import io.durapay.contracts.PaymentWorkflow;
 import io.durapay.contracts.WorkflowIds;
 import io.durapay.contracts.WorkflowStarter;
 import io.durapay.store.Payment;
+import io.durapay.store.PaymentDao;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -61,6 +62,26 @@ public final class PaymentWorkflows {
         }
       }
     }
+  }
+
+  /**
+   * Asks for the payment to be cancelled: empty once the cancel is on its way to the workflow; the
+   * payment as it is now when it is already final. The stored status decides, never the
+   * workflow's: a closed workflow whose payment is not final (terminated, lost) gets a new run that
+   * carries the cancel. Asking again is harmless: the workflow takes the first cancel only.
+   */
+  public Optional<Payment> requestCancel(PaymentDao payments, Payment payment, CancelRequest request) {
+    if (payment.status().isFinal()) {
+      return Optional.of(payment);
+    }
+    if (cancel(payment, request) == CancelOutcome.SIGNALLED) {
+      return Optional.empty();
+    }
+    Payment now = payments.findById(payment.id()).orElse(payment);
+    if (now.status().isFinal() || cancelInNewRun(now, request) == CancelOutcome.ALREADY_CLOSED) {
+      return Optional.of(payments.findById(payment.id()).orElse(now));
+    }
+    return Optional.empty();
   }
 
   /**

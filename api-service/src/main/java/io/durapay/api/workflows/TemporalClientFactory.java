@@ -42,9 +42,31 @@ public class TemporalClientFactory extends TemporalConnection {
   }
 
   /** The payment workflows' resource: live state, timeline and cancel. */
-  public PaymentWorkflowResource resource(Environment environment, Jdbi jdbi, WorkflowClient client) {
+  public PaymentWorkflowResource resource(Environment environment, Jdbi jdbi, PaymentWorkflows workflows,
+      Timelines timelines) {
     return new PaymentWorkflowResource(
-        jdbi.onDemand(PaymentDao.class), new PaymentWorkflows(client, taskQueue), environment.getObjectMapper());
+        jdbi.onDemand(PaymentDao.class), workflows, timelines, environment.getObjectMapper());
+  }
+
+  /** Cancel signals, history and live state of the payment workflows, starting on {@code taskQueue}. */
+  public PaymentWorkflows workflows(WorkflowClient client) {
+    return new PaymentWorkflows(client, taskQueue);
+  }
+
+  /**
+   * Timelines whose live query waits {@code liveQueryTimeout} at most, on a pool of four threads
+   * (a query that needs longer than that is waiting for a worker that is not there).
+   */
+  public Timelines timelines(Environment environment, Jdbi jdbi, PaymentWorkflows workflows,
+      Duration liveQueryTimeout) {
+    Timelines timelines = new Timelines(jdbi.onDemand(PaymentDao.class), workflows, liveQueryTimeout, 4);
+    environment.lifecycle().manage(new Managed() {
+      @Override
+      public void stop() {
+        timelines.close();
+      }
+    });
+    return timelines;
   }
 
   @Override

@@ -157,7 +157,7 @@ class ReconcilerIT {
 
     // The operator fixes the cause and re-queues it: the one event takes the normal path.
     Reply requeued = admin.request("POST",
-        "/tasks/requeue-parked-outbox-events?eventId=" + events(parked).get(0).eventId()).send();
+        "/tasks/requeue-parked-outbox-events?eventId=" + events(parked).get(0).eventId()).operator().send();
     assertThat(requeued.status()).as(requeued.body()).isEqualTo(200);
     assertThat(requeued.body()).contains("requeued: 1");
     await().atMost(Duration.ofSeconds(15)).until(() -> events(parked).get(0).publishedAt() != null);
@@ -188,7 +188,7 @@ class ReconcilerIT {
   }
 
   private static Reply reconcile() {
-    Reply reply = admin.request("POST", "/tasks/reconcile-payments").send();
+    Reply reply = admin.request("POST", "/tasks/reconcile-payments").operator().send();
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
     return reply;
   }

@@ -67,6 +67,11 @@ public final class ApiClient {
       return header("Authorization", "Bearer " + apiKey);
     }
 
+    /** As the test operator, with HTTP Basic credentials (for {@code /tasks/*}). */
+    public Request operator() {
+      return header("Authorization", Operator.basic());
+    }
+
     public Request json(String json) {
       headers.putIfAbsent("Content-Type", "application/json");
       this.body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);

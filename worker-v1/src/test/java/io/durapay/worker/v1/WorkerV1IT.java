@@ -264,6 +264,13 @@ class WorkerV1IT {
 
     assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
     assertThat(health.body()).contains("\"temporal\"").contains("\"postgresql\"");
+    // No task runs on a worker's admin port: Dropwizard's log-level could turn on header logging.
+    var task = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(admin + "/tasks/log-level?logger=org.eclipse.jetty&level=DEBUG"))
+            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(task.statusCode()).isEqualTo(401);
+    assertThat(org.slf4j.LoggerFactory.getLogger("org.eclipse.jetty").isDebugEnabled()).isFalse();
   }
 
   @Test

@@ -1,0 +1,71 @@
+package io.durapay.api.console;
+
+import io.durapay.api.reconciler.Reconciler;
+import io.durapay.api.workflows.PaymentWorkflows;
+import io.durapay.contracts.CancelRequest;
+import io.durapay.store.OperatorDao;
+import io.durapay.store.OutboxDao;
+import io.durapay.store.OutboxEvent;
+import io.durapay.store.Payment;
+import io.durapay.store.PaymentDao;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What an operator can do from the console. Each is recorded in {@code operator_actions} (who,
+ * what, on what, how it ended), and each may be repeated without harm: a second cancel finds the
+ * payment cancelled or its cancel already on the way; a second requeue finds nothing parked; the
+ * reconciler only republishes what is still stranded.
+ */
+public final class ConsoleActions {
+  private final PaymentDao payments;
+  private final PaymentWorkflows workflows;
+  private final OutboxDao outbox;
+  private final OperatorDao audit;
+  private final Reconciler reconciler;
+
+  public ConsoleActions(PaymentDao payments, PaymentWorkflows workflows, OutboxDao outbox, OperatorDao audit,
+      Reconciler reconciler) {
+    this.payments = payments;
+    this.workflows = workflows;
+    this.outbox = outbox;
+    this.audit = audit;
+    this.reconciler = reconciler;
+  }
+
+  /**
+   * Asks for the payment to be cancelled. Returns the notice to show ("cancel-requested" or
+   * "already-final"); empty when there is no such payment.
+   */
+  public Optional<String> cancel(String operator, String paymentId) {
+    Optional<Payment> payment = payments.findById(paymentId);
+    if (payment.isEmpty()) {
+      return Optional.empty();
+    }
+    CancelRequest request = new CancelRequest("requested by operator " + operator + " in the console", operator);
+    Optional<Payment> alreadyFinal = workflows.requestCancel(payments, payment.get(), request);
+    String outcome = alreadyFinal.map(p -> "refused: already " + p.status().wireName()).orElse("cancel requested");
+    audit.recordAction(operator, "cancel", paymentId, outcome);
+    return Optional.of(alreadyFinal.isPresent() ? "already-final" : "cancel-requested");
+  }
+
+  /** What a requeue did: how many events it put back, and the payment they belong to. */
+  public record Requeued(int count, String paymentId) {}
+
+  /** Puts one parked event back in line for the relay. */
+  public Requeued requeue(String operator, String eventId) {
+    List<OutboxEvent> events = outbox.findByEventId(eventId);
+    String paymentId = events.isEmpty() ? null : events.get(0).aggregateId();
+    int count = outbox.requeueParked(eventId);
+    audit.recordAction(operator, "requeue outbox event " + eventId, paymentId,
+        count > 0 ? "requeued" : "not parked: nothing changed");
+    return new Requeued(count, paymentId);
+  }
+
+  /** One reconciler run, now; returns what it did. */
+  public String reconcile(String operator) {
+    String result = reconciler.reconcileOnce().toString();
+    audit.recordAction(operator, "reconcile", null, result);
+    return result;
+  }
+}

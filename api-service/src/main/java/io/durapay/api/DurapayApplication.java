@@ -30,6 +30,7 @@ import io.durapay.api.reconciler.Reconciler;
 import io.durapay.api.workflows.PaymentWorkflows;
 import io.durapay.api.workflows.Timelines;
 import io.durapay.contracts.WorkflowStarter;
+import io.durapay.observability.PrometheusScrape;
 import io.durapay.store.MerchantDao;
 import io.durapay.store.Store;
 import io.temporal.client.WorkflowClient;
@@ -76,7 +77,10 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
     strictJson(environment.getObjectMapper());
     Jdbi jdbi = database(config, environment);
     Clock clock = Clock.systemUTC();
-    WorkflowServiceStubs temporal = config.getTemporal().build(environment);
+    // One Prometheus scrape at /prometheus (admin port): Dropwizard's metrics and the Temporal
+    // client's; /metrics keeps Dropwizard's JSON.
+    PrometheusScrape prometheus = PrometheusScrape.register(environment);
+    WorkflowServiceStubs temporal = config.getTemporal().build(environment, prometheus.temporalScope());
     WorkflowClient workflows = config.getTemporal().client(temporal);
 
     OutboxRelay relay = config.getOutbox().build(environment, jdbi, config.getSns(),

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the API key, the webhook secret, the operator's password and the SNS secret key.
  */
 class SecretScanIT {
-  private static final Path LOGS = createLogDir();
+  private static final Path LOGS = TestApp.logDir("durapay-secret-scan");
 
   @RegisterExtension
   @Order(0)
@@ -60,14 +60,6 @@ class SecretScanIT {
   private static ApiClient admin;
   private static String apiKey;
   private static String webhookSecret;
-
-  private static Path createLogDir() {
-    try {
-      return Files.createTempDirectory("durapay-secret-scan");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   @BeforeAll
   static void setUp() {

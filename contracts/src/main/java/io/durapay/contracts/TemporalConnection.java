@@ -9,6 +9,7 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.File;
+import java.util.List;
 import javax.net.ssl.SSLException;
 
 /**
@@ -56,9 +57,12 @@ public class TemporalConnection {
   /** For subclasses that need more settings (timeouts, say). */
   protected void customize(WorkflowServiceStubsOptions.Builder options) {}
 
+  /** A client whose starts, workers and activities carry the payment's correlation id. */
   public WorkflowClient client(WorkflowServiceStubs stubs) {
-    return WorkflowClient.newInstance(
-        stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+    return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder()
+        .setNamespace(namespace)
+        .setContextPropagators(List.of(new CorrelationPropagator()))
+        .build());
   }
 
   private io.grpc.netty.shaded.io.netty.handler.ssl.SslContext sslContext() {

@@ -30,14 +30,18 @@ public final class WorkflowStarter {
 
   /** Starts the workflow; Temporal errors other than "already started" propagate. */
   public Outcome start(PaymentRequest request) {
-    PaymentWorkflow workflow =
-        client.newWorkflowStub(PaymentWorkflow.class, options(request, taskQueue));
-    try {
-      WorkflowClient.start(workflow::process, request);
-      return Outcome.STARTED;
-    } catch (WorkflowExecutionAlreadyStarted e) {
-      return Outcome.ALREADY_STARTED;
-    }
+    // The payment's correlation id goes with the start (CorrelationPropagator), whatever the
+    // calling thread's logging context holds.
+    return CorrelationPropagator.with(request.correlationId(), () -> {
+      PaymentWorkflow workflow =
+          client.newWorkflowStub(PaymentWorkflow.class, options(request, taskQueue));
+      try {
+        WorkflowClient.start(workflow::process, request);
+        return Outcome.STARTED;
+      } catch (WorkflowExecutionAlreadyStarted e) {
+        return Outcome.ALREADY_STARTED;
+      }
+    });
   }
 
   /**

@@ -1,12 +1,15 @@
 package io.durapay.devstack;
 
+import io.durapay.contracts.CorrelationPropagator;
 import io.durapay.contracts.PaymentSearchAttributes;
 import io.durapay.devserver.DevServer;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testserver.TestServer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -27,7 +30,9 @@ final class LocalTemporal implements AutoCloseable {
     this.testServer = testServer;
     this.stubs = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
-    this.client = WorkflowClient.newInstance(stubs);
+    // As every durapay process's client: starts carry the payment's correlation id.
+    this.client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder()
+        .setContextPropagators(List.of(new CorrelationPropagator())).build());
     if (testServer != null) {
       // The test server knows only the attributes it is told of; the dev server's launcher registers them.
       PaymentSearchAttributes.register(stubs, "default");

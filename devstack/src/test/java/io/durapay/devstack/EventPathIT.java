@@ -57,6 +57,39 @@ class EventPathIT {
     }
   }
 
+  /**
+   * One correlation id, sent with the POST, is on every line the payment's path logs — the API's,
+   * the bridge's start, the worker's charge and webhook activities (carried by the workflow's
+   * headers) — and in the webhook the merchant receives.
+   */
+  @Test
+  void oneCorrelationIdFollowsThePaymentFromThePostToTheWebhook() throws Exception {
+    String correlationId = "trace-" + UUID.randomUUID();
+    HttpResponse<String> response = HTTP.send(
+        HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/payments"))
+            .header("Authorization", "Bearer " + stack.demoMerchant().apiKey())
+            .header("Idempotency-Key", UUID.randomUUID().toString())
+            .header("X-Correlation-Id", correlationId)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(
+                "{\"amount\":990,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\"}"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    String paymentId = MAPPER.readTree(response.body()).get("id").asText();
+    await().atMost(Duration.ofSeconds(60)).until(() -> !stack.webhooks().deliveriesFor(paymentId).isEmpty());
+
+    assertThat(stack.webhooks().deliveriesFor(paymentId).get(0).correlationId()).isEqualTo(correlationId);
+    Path log = data.resolve(ConsoleLogs.FILE);
+    String tagged = "[" + correlationId + "] [" + paymentId + "]";
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readAllLines(log).stream()
+            .filter(line -> line.contains(tagged)).toList())
+        .anySatisfy(line -> assertThat(line).contains("PaymentsResource: payment " + paymentId + " initiated"))
+        .anySatisfy(line -> assertThat(line).contains("BatchProcessor: Started the workflow of payment " + paymentId))
+        .anySatisfy(line -> assertThat(line).contains("GatewayActivitiesImpl: payment " + paymentId + ": charged"))
+        .anySatisfy(line -> assertThat(line).contains("WebhookActivitiesImpl: payment " + paymentId + ": webhook")));
+  }
+
   private static String createPayment(String token) throws Exception {
     HttpResponse<String> response = HTTP.send(
         HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/payments"))

@@ -3,7 +3,9 @@ package io.durapay.bridge;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.BatchItemFailure;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import io.durapay.contracts.CorrelationPropagator;
 import io.durapay.contracts.PaymentRequest;
+import io.durapay.contracts.WorkflowIds;
 import io.durapay.contracts.WorkflowStarter;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Starts one workflow per message of an SQS batch, all at once, and names the messages that
@@ -32,14 +35,16 @@ public final class BatchProcessor {
   }
 
   public SQSBatchResponse process(List<SQSMessage> messages) {
+    BridgeMetrics.Batch batch = new BridgeMetrics.Batch(messages.size());
     List<CompletableFuture<Optional<BatchItemFailure>>> results =
-        messages.stream().map(this::submit).toList();
+        messages.stream().map(message -> submit(message, batch)).toList();
     List<BatchItemFailure> failures =
         results.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList();
+    BridgeMetrics.emit(batch);
     return new SQSBatchResponse(failures);
   }
 
-  private CompletableFuture<Optional<BatchItemFailure>> submit(SQSMessage message) {
+  private CompletableFuture<Optional<BatchItemFailure>> submit(SQSMessage message, BridgeMetrics.Batch batch) {
     String messageId = message.getMessageId();
     PaymentRequest request;
     try {
@@ -47,22 +52,33 @@ public final class BatchProcessor {
     } catch (RejectedMessageException | RuntimeException e) {
       // A RuntimeException here is a bug in decoding; it still fails only this message.
       LOG.warn("Rejected message {}: {}", messageId, e.getMessage());
+      batch.rejected.incrementAndGet();
       return CompletableFuture.completedFuture(Optional.of(new BatchItemFailure(messageId)));
     }
-    return CompletableFuture.supplyAsync(() -> start(messageId, request), executor);
+    return CompletableFuture.supplyAsync(() -> start(messageId, request, batch), executor);
   }
 
-  private Optional<BatchItemFailure> start(String messageId, PaymentRequest request) {
+  /** Starts one payment's workflow; every line it logs names the payment (MDC). */
+  private Optional<BatchItemFailure> start(String messageId, PaymentRequest request, BridgeMetrics.Batch batch) {
+    MDC.put(CorrelationPropagator.MDC_KEY, request.correlationId());
+    MDC.put("paymentId", request.paymentId());
+    MDC.put("workflowId", WorkflowIds.forPayment(request.paymentId()));
     try {
       WorkflowStarter.Outcome outcome = starter.start(request);
+      (outcome == WorkflowStarter.Outcome.STARTED ? batch.started : batch.alreadyStarted).incrementAndGet();
       LOG.info("{} the workflow of payment {} (message {})",
           outcome == WorkflowStarter.Outcome.STARTED ? "Started" : "Already started",
           request.paymentId(), messageId);
       return Optional.empty();
     } catch (RuntimeException e) {
+      batch.failed.incrementAndGet();
       LOG.warn("Could not start the workflow of payment {} (message {}): {}",
           request.paymentId(), messageId, rootCause(e));
       return Optional.of(new BatchItemFailure(messageId));
+    } finally {
+      MDC.remove(CorrelationPropagator.MDC_KEY);
+      MDC.remove("paymentId");
+      MDC.remove("workflowId");
     }
   }
 

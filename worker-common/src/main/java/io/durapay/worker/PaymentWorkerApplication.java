@@ -1,7 +1,6 @@
 package io.durapay.worker;
 
 import com.codahale.metrics.health.HealthCheck;
-import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -12,6 +11,7 @@ import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.dropwizard.lifecycle.Managed;
 import io.durapay.contracts.PaymentWorkflow;
+import io.durapay.observability.PrometheusScrape;
 import io.durapay.store.Store;
 import io.durapay.worker.activities.PaymentActivitySet;
 import io.durapay.worker.activities.PaymentRecordActivitiesImpl;
@@ -24,11 +24,8 @@ import io.durapay.worker.gateway.GatewayKeyHealth;
 import io.durapay.worker.resolver.UnknownOutcomeResolver;
 import io.durapay.worker.temporal.BuildId;
 import io.durapay.worker.temporal.PaymentWorker;
-import io.durapay.worker.temporal.PrometheusServlet;
 import io.durapay.worker.webhook.WebhookSender;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
@@ -68,12 +65,11 @@ public class PaymentWorkerApplication extends Application<WorkerConfiguration> {
     Jdbi jdbi =
         Store.configure(new JdbiFactory().build(environment, config.getDatabase(), "postgresql"));
 
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Scope scope =
-        new RootScopeBuilder()
-            .reporter(new MicrometerClientStatsReporter(registry))
-            .reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
-    environment.admin().addServlet("prometheus", new PrometheusServlet(registry)).addMapping("/prometheus");
+    // One scrape at /prometheus: the SDK's metrics, durapay's gauges below, and Dropwizard's
+    // (the JVM, Jetty, the connection pool).
+    PrometheusScrape prometheus = PrometheusScrape.register(environment);
+    PrometheusMeterRegistry registry = prometheus.registry();
+    Scope scope = prometheus.temporalScope();
     environment.admin().addFilter("tasks-locked", new TasksLocked())
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/tasks/*");
 

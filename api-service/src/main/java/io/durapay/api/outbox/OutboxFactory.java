@@ -82,6 +82,9 @@ public class OutboxFactory {
     OutboxDao outbox = jdbi.onDemand(OutboxDao.class);
     environment.healthChecks().register("outbox", new OutboxLagHealthCheck(outbox, lagThreshold.toJavaDuration()));
     environment.metrics().gauge("outbox.pending", () -> outbox::countPending);
+    // How long the oldest unpublished event has waited (0 when none waits): the outbox's lag.
+    environment.metrics().gauge("outbox.lag-seconds",
+        () -> () -> outbox.oldestPendingAge().map(age -> age.toMillis() / 1000.0).orElse(0.0));
     environment.healthChecks().register("outbox-parked", new OutboxParkedHealthCheck(outbox));
     environment.metrics().gauge("outbox.parked", () -> outbox::countParked);
     environment.admin().addTask(new RequeueParkedEventsTask(outbox, relay));

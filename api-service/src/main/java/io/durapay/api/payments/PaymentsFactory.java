@@ -40,7 +40,9 @@ public class PaymentsFactory {
         new PaymentRequestParser(maxAmount),
         jdbi.onDemand(PaymentDao.class),
         environment.getObjectMapper(),
-        relay));
+        relay,
+        environment.metrics().meter("payments.created"),
+        environment.metrics().meter("idempotency.replays")));
     environment.jersey().register(new OpenApiResource());
     long purgeEvery = idempotencyPurgeInterval.toMilliseconds();
     environment.lifecycle().scheduledExecutorService("idempotency-purger").threads(1).build()

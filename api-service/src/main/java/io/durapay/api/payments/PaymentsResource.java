@@ -1,5 +1,6 @@
 package io.durapay.api.payments;
 
+import com.codahale.metrics.Meter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.auth.Auth;
 import io.durapay.api.responses.PaymentList;
@@ -26,11 +27,15 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /** {@code /v1/payments}: initiate, read and list a merchant's payments. */
 @Path("/v1/payments")
 @Produces(MediaType.APPLICATION_JSON)
 public class PaymentsResource {
+  private static final Logger LOG = LoggerFactory.getLogger(PaymentsResource.class);
   public static final int MAX_BODY_BYTES = 64 * 1024;
   private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
   private static final int DEFAULT_LIMIT = 10;
@@ -41,19 +46,26 @@ public class PaymentsResource {
   private final OwnPayments own;
   private final ObjectMapper mapper;
   private final OutboxRelay relay;
+  /** Payments made, and create calls answered from their idempotency record instead. */
+  private final Meter created;
+  private final Meter replays;
 
   public PaymentsResource(
       PaymentInitiator initiator,
       PaymentRequestParser parser,
       PaymentDao payments,
       ObjectMapper mapper,
-      OutboxRelay relay) {
+      OutboxRelay relay,
+      Meter created,
+      Meter replays) {
     this.initiator = initiator;
     this.parser = parser;
     this.payments = payments;
     this.own = new OwnPayments(payments);
     this.mapper = mapper;
     this.relay = relay;
+    this.created = created;
+    this.replays = replays;
   }
 
   @POST
@@ -69,6 +81,14 @@ public class PaymentsResource {
     PaymentInitiator.Outcome outcome =
         initiator.initiate(
             merchant.id(), idempotencyKey, parsed, CorrelationIdFilter.correlationId(request));
+    if (outcome.replayed()) {
+      replays.mark();
+    } else if (outcome.status() == 201) {
+      created.mark();
+      MDC.put("paymentId", outcome.paymentId());
+      LOG.info("payment {} initiated for merchant {}", outcome.paymentId(), merchant.id());
+      MDC.remove("paymentId");
+    }
     if (!outcome.replayed() && relay != null) {
       relay.wakeUp();
     }

@@ -1,6 +1,7 @@
 package io.durapay.api.workflows;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.uber.m3.tally.Scope;
 import io.durapay.contracts.TaskQueues;
 import io.durapay.contracts.TemporalConnection;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -29,8 +30,8 @@ public class TemporalClientFactory extends TemporalConnection {
    * The connection, closed when the application stops. It is lazy: the API starts and takes
    * payments while Temporal is unreachable.
    */
-  public WorkflowServiceStubs build(Environment environment) {
-    WorkflowServiceStubs stubs = connect(null);
+  public WorkflowServiceStubs build(Environment environment, Scope metrics) {
+    WorkflowServiceStubs stubs = connect(metrics);
     environment.lifecycle().manage(new Managed() {
       @Override
       public void stop() throws InterruptedException {

@@ -165,6 +165,14 @@ class ConsoleIT {
     Reply metrics = admin.request("GET", "/metrics").send();
     assertThat(metrics.status()).isEqualTo(200);
     assertThat(metrics.body()).doesNotContain("test-secret-access-key-never-logged", "pbkdf2");
+    createPayment(321);
+    Reply prometheus = admin.request("GET", "/prometheus").send();
+    assertThat(prometheus.status()).isEqualTo(200);
+    assertThat(prometheus.header("Content-Type")).startsWith("text/plain; version=0.0.4");
+    assertThat(prometheus.body()).contains("# TYPE outbox_pending gauge", "# TYPE payments_created_total counter",
+        "# TYPE idempotency_replays_total counter", "jvm_memory_used_bytes{area=\"heap\"")
+        .containsPattern("(?m)^payments_created_total [1-9]")
+        .doesNotContain("test-secret-access-key-never-logged", "pbkdf2");
   }
 
   @Test

@@ -13,6 +13,10 @@ import io.durapay.api.DurapayConfiguration;
 import io.durapay.api.merchants.MerchantOnboarding;
 import io.durapay.store.MerchantDao;
 import io.durapay.store.testing.PostgresExtension;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,21 +39,33 @@ public final class TestApp {
   /** The app on {@code postgres}, publishing to {@code sns}, with any further overrides. */
   public static DropwizardAppExtension<DurapayConfiguration> app(
       PostgresExtension postgres, WireMockExtension sns, ConfigOverride... overrides) {
+    return app(ResourceHelpers.resourceFilePath("test-config.yml"), postgres, sns, overrides);
+  }
+
+  /** The app on another configuration file (production's config.yml, say). */
+  public static DropwizardAppExtension<DurapayConfiguration> app(
+      String configFile, PostgresExtension postgres, WireMockExtension sns, ConfigOverride... overrides) {
     List<ConfigOverride> all = new ArrayList<>();
     all.add(ConfigOverride.config("database.url", postgres::jdbcUrl));
     all.add(ConfigOverride.config("database.user", postgres::user));
     all.add(ConfigOverride.config("database.password", postgres::password));
     all.add(ConfigOverride.config("sns.endpoint", sns::baseUrl));
     all.addAll(List.of(overrides));
-    return new DropwizardAppExtension<>(
-        DurapayApplication.class,
-        ResourceHelpers.resourceFilePath("test-config.yml"),
-        all.toArray(ConfigOverride[]::new));
+    return new DropwizardAppExtension<>(DurapayApplication.class, configFile, all.toArray(ConfigOverride[]::new));
   }
 
   /** SNS accepts every Publish and every entry of every PublishBatch. */
   public static void acceptPublishes(WireMockExtension sns) {
     sns.stubFor(post(urlEqualTo("/")).willReturn(SnsAnswers.accept()));
+  }
+
+  /** A new folder for a test's log files (its class's static fields name it before the app starts). */
+  public static Path logDir(String prefix) {
+    try {
+      return Files.createTempDirectory(prefix);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Onboards merchants straight into the test database. */

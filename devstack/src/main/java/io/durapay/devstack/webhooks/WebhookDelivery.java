@@ -24,4 +24,5 @@ public record WebhookDelivery(
     boolean duplicate,
     int status,
     String problem,
-    Instant receivedAt) {}
+    Instant receivedAt,
+    String correlationId) {}

@@ -179,7 +179,8 @@ public final class WebhookReceiver {
               duplicate,
               status,
               problem.orElse(null),
-              Instant.now()));
+              Instant.now(),
+              event.path("correlationId").textValue()));
     }
     respond(exchange, status, problem.orElse(null));
   }

@@ -125,6 +125,7 @@ public final class GatewayActivitiesImpl implements GatewayActivities {
     while (true) {
       switch (intent.status()) {
         case "succeeded" -> {
+          LOG.info("payment {}: charged, intent {} (attempt {})", paymentId, intent.id(), attempt);
           return intent.toCharge();
         }
         case "requires_confirmation" -> intent = gateway.confirmIntent(paymentId, intent.id(), attempt);

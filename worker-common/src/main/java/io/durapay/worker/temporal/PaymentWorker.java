@@ -43,7 +43,7 @@ public final class PaymentWorker implements Managed {
             client,
             WorkerFactoryOptions.newBuilder()
                 .setWorkflowCacheSize(settings.getWorkflowCacheSize())
-                .setWorkerInterceptors(inFlight)
+                .setWorkerInterceptors(inFlight, new ActivityLogContext())
                 .build());
     this.taskQueue = settings.getTaskQueue();
     this.gracePeriodMillis = settings.getShutdownGracePeriod().toMilliseconds();

@@ -19,9 +19,12 @@ import io.temporal.activity.ActivityInfo;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The merchant's webhook for a payment event, signed, recorded attempt by attempt. */
 public final class WebhookActivitiesImpl implements WebhookActivities {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookActivitiesImpl.class);
   private final PaymentDao payments;
   private final MerchantDao merchants;
   private final WebhookDeliveryDao deliveries;
@@ -62,6 +65,8 @@ public final class WebhookActivitiesImpl implements WebhookActivities {
     int status = result.statusCode() == null ? 0 : result.statusCode();
     switch (result.outcome()) {
       case DELIVERED -> {
+        LOG.info("payment {}: webhook {} {} delivered (attempt {}, HTTP {})", payment.id(), notification.type(),
+            notification.eventId(), attempt, status);
         record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(), "delivered", null);
         return new WebhookResult(true, attempt, status, "delivered");
       }

@@ -261,6 +261,11 @@ class WorkerV1IT {
             java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/prometheus")).build(),
             java.net.http.HttpResponse.BodyHandlers.ofString()).body()
         .contains("temporal_activity_execution_latency"));
+    String scrape = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(admin + "/prometheus")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    // One scrape: the SDK's, durapay's own and Dropwizard's (the JVM, Jetty, the pool).
+    assertThat(scrape).contains("durapay_payments_refund_failed", "jvm_memory_used_bytes{area=\"heap\"",
+        "jvm_threads_live_threads", "# TYPE io_dropwizard_db_managedpooleddatasource_postgresql_active gauge");
 
     assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
     assertThat(health.body()).contains("\"temporal\"").contains("\"postgresql\"");

@@ -1,7 +1,7 @@
 package io.durapay.devstack;
 
+import io.durapay.api.console.DeadLetters;
 import io.durapay.devstack.sns.SnsEmulator;
-import io.durapay.devstack.sqs.DeadLetterRedrive;
 import java.net.URI;
 import java.util.Map;
 import org.elasticmq.NodeAddress;
@@ -121,7 +121,7 @@ final class LocalAws implements AutoCloseable {
 
   /** Moves every dead letter back to the processing queue; returns how many moved. */
   int redriveDeadLetters() {
-    return new DeadLetterRedrive(sqs).redrive(dlqUrl, queueUrl);
+    return new DeadLetters(sqs, queueUrl, dlqUrl).redrive();
   }
 
   @Override

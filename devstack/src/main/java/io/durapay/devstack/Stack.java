@@ -153,6 +153,9 @@ public final class Stack implements AutoCloseable {
     apiValues.put("API_PORT", String.valueOf(Ports.resolve(settings.apiPort())));
     apiValues.put("ADMIN_PORT", String.valueOf(Ports.resolve(settings.adminPort())));
     apiValues.put("SNS_ENDPOINT", aws.snsEndpoint());
+    apiValues.put("SQS_ENDPOINT", aws.sqsEndpoint());
+    apiValues.put("SQS_QUEUE_URL", aws.queueUrl());
+    apiValues.put("SQS_DLQ_URL", aws.dlqUrl());
     apiValues.put("SNS_TOPIC_ARN", aws.topicArn());
     apiValues.put("SNS_ACCESS_KEY_ID", "devstack");
     apiValues.put("SNS_SECRET_ACCESS_KEY", "devstack");

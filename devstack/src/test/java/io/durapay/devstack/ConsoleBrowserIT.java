@@ -26,9 +26,12 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The operator console in a real browser (Debian's Chromium, headless, through its ChromeDriver)
@@ -91,9 +94,9 @@ class ConsoleBrowserIT {
     screenshot("console-payments.png");
 
     browser.findElement(By.name("id")).sendKeys(completed);
-    browser.findElement(By.id("find")).click();
+    submit(By.id("find"));
     assertThat(browser.findElements(By.cssSelector("#payments tbody tr"))).hasSize(1);
-    browser.findElement(By.linkText(completed)).click();
+    submit(By.linkText(completed));
 
     assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("completed");
     assertThat(browser.findElement(By.id("execution")).getText()).isEqualTo("completed");
@@ -112,7 +115,7 @@ class ConsoleBrowserIT {
 
     browser.get(console + "/payments/" + charging);
     assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("processing");
-    browser.findElement(By.id("cancel")).click();
+    submit(By.id("cancel"));
     assertThat(browser.findElement(By.id("notice")).getText()).startsWith("Cancel requested");
     stack.gateway().releaseAll();
     await().atMost(Duration.ofSeconds(60)).until(() -> status(charging) == PaymentStatus.CANCELLED);
@@ -125,9 +128,16 @@ class ConsoleBrowserIT {
         .containsExactly(org.assertj.core.groups.Tuple.tuple(stack.operator().name(), "cancel", "cancel requested"));
     screenshot("console-cancelled.png");
 
+    // A message the bridge gave up on waits in the dead-letter queue; the operator redrives it.
+    stack.sqs().sendMessage(r -> r.queueUrl(stack.dlqUrl()).messageBody("{\"note\":\"not a durapay event\"}"));
     browser.get(console + "/health");
     assertThat(browser.findElement(By.id("by-status")).getText()).contains("completed", "cancelled");
+    assertThat(browser.findElement(By.id("dlq-depth")).getText()).isEqualTo("1");
     screenshot("console-health.png");
+    submit(By.id("redrive"));
+    assertThat(browser.findElement(By.id("notice")).getText()).startsWith("The dead-letter queue's messages are back");
+    assertThat(browser.findElement(By.id("dlq-depth")).getText()).isEqualTo("0");
+    assertThat(browser.findElement(By.id("recent-actions")).getText()).contains("redrive dead letters", "moved 1");
     browser.get(console + "/rollouts");
     assertThat(browser.findElement(By.id("route")).getText()).isEqualTo("payment-processing-v1");
     assertThat(browser.findElement(By.id("in-flight")).getText()).doesNotContain(charging);
@@ -137,7 +147,17 @@ class ConsoleBrowserIT {
   private static void logIn(String name, String password) {
     browser.findElement(By.id("name")).sendKeys(name);
     browser.findElement(By.id("password")).sendKeys(password);
-    browser.findElement(By.id("login")).click();
+    submit(By.id("login"));
+  }
+
+  /**
+   * Clicks what submits a form or follows a link, and waits until the next page replaced this one
+   * (a click returns before the browser has navigated).
+   */
+  private static void submit(By target) {
+    WebElement page = browser.findElement(By.tagName("html"));
+    browser.findElement(target).click();
+    new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
   }
 
   private static void screenshot(String name) throws Exception {

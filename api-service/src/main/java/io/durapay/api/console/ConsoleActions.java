@@ -15,7 +15,7 @@ import java.util.Optional;
  * What an operator can do from the console. Each is recorded in {@code operator_actions} (who,
  * what, on what, how it ended), and each may be repeated without harm: a second cancel finds the
  * payment cancelled or its cancel already on the way; a second requeue finds nothing parked; the
- * reconciler only republishes what is still stranded.
+ * reconciler only republishes what is still stranded; a redriven message starts no second workflow.
  */
 public final class ConsoleActions {
   private final PaymentDao payments;
@@ -23,14 +23,16 @@ public final class ConsoleActions {
   private final OutboxDao outbox;
   private final OperatorDao audit;
   private final Reconciler reconciler;
+  private final Optional<DeadLetters> deadLetters;
 
   public ConsoleActions(PaymentDao payments, PaymentWorkflows workflows, OutboxDao outbox, OperatorDao audit,
-      Reconciler reconciler) {
+      Reconciler reconciler, Optional<DeadLetters> deadLetters) {
     this.payments = payments;
     this.workflows = workflows;
     this.outbox = outbox;
     this.audit = audit;
     this.reconciler = reconciler;
+    this.deadLetters = deadLetters;
   }
 
   /**
@@ -60,6 +62,19 @@ public final class ConsoleActions {
     audit.recordAction(operator, "requeue outbox event " + eventId, paymentId,
         count > 0 ? "requeued" : "not parked: nothing changed");
     return new Requeued(count, paymentId);
+  }
+
+  /**
+   * Moves the dead-letter queue's messages back to the bridge's queue; how many, or empty when no
+   * dead-letter queue is configured. A second redrive finds nothing to move.
+   */
+  public Optional<Integer> redriveDeadLetters(String operator) {
+    if (deadLetters.isEmpty()) {
+      return Optional.empty();
+    }
+    int moved = deadLetters.get().redrive();
+    audit.recordAction(operator, "redrive dead letters", null, "moved " + moved);
+    return Optional.of(moved);
   }
 
   /** One reconciler run, now; returns what it did. */

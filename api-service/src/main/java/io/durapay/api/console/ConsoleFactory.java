@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,9 @@ public class ConsoleFactory {
 
   /** The Temporal Web UI's base URL (the console links each workflow there); none when empty. */
   private String temporalUiUrl = "";
+
+  /** The bridge's dead-letter queue, for the health page and the redrive action; none by default. */
+  @Valid @NotNull private DeadLettersFactory deadLetters = new DeadLettersFactory();
 
   /** The Worker Deployment whose versions the rollouts page shows. */
   @NotNull private String deploymentName = "durapay-payments";
@@ -93,12 +97,23 @@ public class ConsoleFactory {
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/tasks/*", "/console/*", "/console");
     PaymentDao payments = jdbi.onDemand(PaymentDao.class);
     OutboxDao outbox = jdbi.onDemand(OutboxDao.class);
+    Optional<DeadLetters> dlq = deadLetters.build();
     ConsolePages pages = new ConsolePages(jdbi.onDemand(ConsoleDao.class), payments,
-        jdbi.onDemand(WebhookDeliveryDao.class), outbox, audit, timelines, temporal,
+        jdbi.onDemand(WebhookDeliveryDao.class), outbox, audit, timelines, temporal, dlq,
         new ConsolePages.Settings(namespace, route, deploymentName, temporalUiUrl), clock);
-    ConsoleActions actions = new ConsoleActions(payments, workflows, outbox, audit, reconciler);
+    ConsoleActions actions = new ConsoleActions(payments, workflows, outbox, audit, reconciler, dlq);
     environment.admin().addServlet("console", new ConsoleServlet(accounts, sessions, audit, pages, actions))
         .addMapping("/console/*", "/console");
+  }
+
+  @JsonProperty
+  public DeadLettersFactory getDeadLetters() {
+    return deadLetters;
+  }
+
+  @JsonProperty
+  public void setDeadLetters(DeadLettersFactory deadLetters) {
+    this.deadLetters = deadLetters;
   }
 
   @JsonProperty

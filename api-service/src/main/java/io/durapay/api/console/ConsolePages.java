@@ -48,6 +48,7 @@ public final class ConsolePages {
   private final OperatorDao audit;
   private final Timelines timelines;
   private final WorkflowServiceStubs temporal;
+  private final Optional<DeadLetters> deadLetters;
   private final Settings settings;
   private final Clock clock;
 
@@ -55,7 +56,8 @@ public final class ConsolePages {
   public record Settings(String namespace, String route, String deploymentName, String temporalUiUrl) {}
 
   public ConsolePages(ConsoleDao console, PaymentDao payments, WebhookDeliveryDao webhooks, OutboxDao outbox,
-      OperatorDao audit, Timelines timelines, WorkflowServiceStubs temporal, Settings settings, Clock clock) {
+      OperatorDao audit, Timelines timelines, WorkflowServiceStubs temporal, Optional<DeadLetters> deadLetters,
+      Settings settings, Clock clock) {
     this.console = console;
     this.payments = payments;
     this.webhooks = webhooks;
@@ -63,6 +65,7 @@ public final class ConsolePages {
     this.audit = audit;
     this.timelines = timelines;
     this.temporal = temporal;
+    this.deadLetters = deadLetters;
     this.settings = settings;
     this.clock = clock;
   }
@@ -157,6 +160,17 @@ public final class ConsolePages {
     page.put("webhookOutcomes", outcomes);
     page.put("webhookFailureRate", all == 0 ? "no attempts" : String.format("%.1f %% of %d attempts", 100.0 * failed / all, all));
     page.put("recentActions", audit.latestActions(20));
+    if (deadLetters.isPresent()) {
+      page.put("deadLettersConfigured", true);
+      try {
+        page.put("dlqDepth", deadLetters.get().depth());
+      } catch (RuntimeException e) {
+        page.put("dlqDepth", "unavailable (" + e.getClass().getSimpleName() + ")");
+      }
+    } else {
+      page.put("dlqDepth", "not configured here (console.deadLetters); on AWS, the DLQ's"
+          + " ApproximateNumberOfMessagesVisible in CloudWatch");
+    }
     return page;
   }
 

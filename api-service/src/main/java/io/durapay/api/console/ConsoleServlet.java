@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  *   POST /console/payments/{id}/cancel
  *   POST /console/outbox/{eventId}/requeue   a parked event back in line
  *   POST /console/reconcile                  one reconciler run, now
+ *   POST /console/dead-letters/redrive       the bridge's dead letters back to its queue
  *   GET  /console/health, GET /console/rollouts
  * </pre>
  */
@@ -44,7 +45,9 @@ public final class ConsoleServlet extends HttpServlet {
       "already-final", "The payment is already final: nothing was changed.",
       "requeued", "The parked event is back in line for the relay.",
       "not-parked", "That event is not parked (already re-queued?): nothing was changed.",
-      "reconciled", "The reconciler ran; what it did is in the actions below.");
+      "reconciled", "The reconciler ran; what it did is in the actions below.",
+      "redriven", "The dead-letter queue's messages are back in the bridge's queue (how many: the actions below).",
+      "no-dead-letters", "No dead-letter queue is configured here: nothing was changed.");
 
   private final transient MustacheFactory templates = new DefaultMustacheFactory("io/durapay/api/console");
   private final transient Operators operators;
@@ -128,6 +131,9 @@ public final class ConsoleServlet extends HttpServlet {
       ConsoleActions.Requeued requeued = actions.requeue(operator, requeue.group(1));
       String back = requeued.paymentId() == null ? "/console/health" : "/console/payments/" + encode(requeued.paymentId());
       response.sendRedirect(back + "?notice=" + (requeued.count() > 0 ? "requeued" : "not-parked"));
+    } else if (path.equals("/dead-letters/redrive")) {
+      boolean configured = actions.redriveDeadLetters(operator).isPresent();
+      response.sendRedirect("/console/health?notice=" + (configured ? "redriven" : "no-dead-letters"));
     } else if (path.equals("/reconcile")) {
       actions.reconcile(operator);
       response.sendRedirect("/console/health?notice=reconciled");

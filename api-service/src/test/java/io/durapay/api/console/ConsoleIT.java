@@ -270,6 +270,19 @@ class ConsoleIT {
   }
 
   @Test
+  void withoutADeadLetterQueueConfiguredTheConsoleSaysWhereToLookAndRedrivesNothing() {
+    String cookie = login();
+    Reply health = page(cookie, "/console/health");
+    assertThat(health.body()).contains("not configured here (console.deadLetters)").doesNotContain("id=\"redrive\"");
+    int actionsBefore = audit().latestActions(1000).size();
+
+    Reply redrive = form(cookie, "/console/dead-letters/redrive", "csrf=" + csrfOf(health));
+
+    assertThat(redrive.header("Location")).endsWith("/console/health?notice=no-dead-letters");
+    assertThat(audit().latestActions(1000)).hasSize(actionsBefore);
+  }
+
+  @Test
   void loggingOutEndsTheSession() {
     String cookie = login();
     String csrf = csrfOf(page(cookie, "/console/payments"));

@@ -2,12 +2,14 @@ package io.durapay.api.console;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
@@ -30,9 +32,15 @@ public class DeadLettersFactory {
     if (!isSet(queueUrl) || !isSet(deadLetterQueueUrl)) {
       return Optional.empty();
     }
+    // A health page must not hang on an unreachable queue: short timeouts, no retries.
     SqsClientBuilder builder = SqsClient.builder()
         .region(Region.of(region))
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .httpClientBuilder(UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(2))
+            .socketTimeout(Duration.ofSeconds(5)))
+        .overrideConfiguration(config -> config
+            .retryStrategy(DefaultRetryStrategy.doNotRetry())
+            .apiCallTimeout(Duration.ofSeconds(5)))
         .credentialsProvider(isSet(accessKeyId) && isSet(secretAccessKey)
             ? StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey))
             : DefaultCredentialsProvider.builder().build());

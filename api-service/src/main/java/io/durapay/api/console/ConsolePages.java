@@ -126,11 +126,6 @@ public final class ConsolePages {
     Timeline timeline = timelines.of(payment);
     page.put("workflow", timeline.workflow());
     page.put("workflowNote", timeline.workflowError());
-    if (timeline.workflow() != null && timeline.workflow().state() != null) {
-      page.put("attempts", timeline.workflow().state().attempts() == null ? List.of()
-          : timeline.workflow().state().attempts().entrySet().stream()
-              .map(e -> Map.of("step", e.getKey(), "count", e.getValue())).toList());
-    }
     String workflowId = WorkflowIds.forPayment(id);
     page.put("workflowId", workflowId);
     if (!settings.temporalUiUrl().isEmpty()) {

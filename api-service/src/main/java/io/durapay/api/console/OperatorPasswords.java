@@ -52,23 +52,25 @@ public final class OperatorPasswords {
       throw new IllegalArgumentException(
           "a password hash must read " + SCHEME + ":<iterations>:<salt>:<hash> (make one with `hash-operator-password`)");
     }
+    int iterations;
+    byte[] salt;
+    byte[] hash;
     try {
-      int iterations = Integer.parseInt(parts[1]);
-      byte[] salt = Base64.getDecoder().decode(parts[2]);
-      byte[] hash = Base64.getDecoder().decode(parts[3]);
-      if (iterations < 10_000 || salt.length < 8 || hash.length != HASH_BITS / 8) {
-        throw new IllegalArgumentException("a password hash needs at least 10000 iterations, 8 bytes of salt"
-            + " and a 32-byte hash");
-      }
-      return new Hash(iterations, salt, hash);
+      iterations = Integer.parseInt(parts[1]);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("a password hash's iterations must be a number");
+    }
+    try {
+      salt = Base64.getDecoder().decode(parts[2]);
+      hash = Base64.getDecoder().decode(parts[3]);
     } catch (IllegalArgumentException e) {
-      if (e.getMessage() != null && e.getMessage().startsWith("a password hash")) {
-        throw e;
-      }
       throw new IllegalArgumentException("a password hash's salt and hash must be base64");
     }
+    if (iterations < 10_000 || salt.length < 8 || hash.length != HASH_BITS / 8) {
+      throw new IllegalArgumentException(
+          "a password hash needs at least 10000 iterations, 8 bytes of salt and a 32-byte hash");
+    }
+    return new Hash(iterations, salt, hash);
   }
 
   static String format(int iterations, byte[] salt, byte[] hash) {

@@ -47,9 +47,6 @@ public class PaymentWorkflowResource {
   @Path("/{id}/cancel")
   public Response cancel(@Auth AuthenticatedMerchant merchant, @PathParam("id") String id) {
     Payment payment = own.find(merchant, id, "id");
-    if (payment.status().isFinal()) {
-      throw alreadyFinal(payment);
-    }
     CancelRequest request = new CancelRequest("requested by the merchant over the API", merchant.id());
     workflows.requestCancel(payments, payment, request).ifPresent(already -> {
       throw alreadyFinal(already);

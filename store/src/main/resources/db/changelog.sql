@@ -171,3 +171,49 @@ CREATE TABLE operator_actions (
   at         timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX operator_actions_target_idx ON operator_actions (target, id);
+
+--changeset durapay:013-webhook-redeliveries
+-- An operator's request to send a payment event's webhook again, under its original webhook-id.
+-- The workers' sweep (WebhookRedeliveries) takes a due request by pushing next_attempt_at a lease
+-- ahead, sends, and finishes it or schedules the next try. One open request per event at a time.
+CREATE TABLE webhook_redeliveries (
+  id               bigserial   PRIMARY KEY,
+  event_id         text        NOT NULL,
+  payment_id       text        NOT NULL REFERENCES payments (id),
+  event_type       text        NOT NULL,
+  requested_by     text        NOT NULL,
+  requested_at     timestamptz NOT NULL DEFAULT now(),
+  tries            integer     NOT NULL DEFAULT 0,
+  next_attempt_at  timestamptz NOT NULL DEFAULT now(),
+  finished_at      timestamptz,
+  -- delivered | gone | rejected | refused | undeliverable | skipped
+  outcome          text
+);
+CREATE UNIQUE INDEX webhook_redeliveries_open_idx ON webhook_redeliveries (event_id) WHERE finished_at IS NULL;
+CREATE INDEX webhook_redeliveries_due_idx ON webhook_redeliveries (next_attempt_at) WHERE finished_at IS NULL;
+CREATE INDEX webhook_redeliveries_payment_idx ON webhook_redeliveries (payment_id, id);
+
+--changeset durapay:014-operator-accounts
+-- Operator accounts added by an operator (the add-operator task), beside those in configuration.
+-- Only the password's PBKDF2 hash is kept. A removed account is kept, with who removed it.
+CREATE TABLE operator_accounts (
+  name           text        PRIMARY KEY,
+  password_hash  text        NOT NULL,
+  added_by       text        NOT NULL,
+  added_at       timestamptz NOT NULL DEFAULT now(),
+  removed_by     text,
+  removed_at     timestamptz
+);
+
+--changeset durapay:015-replay-gate-runs
+-- What the replay gate found for a worker build: how many histories it replayed and whether all did.
+CREATE TABLE replay_gate_runs (
+  id            bigserial   PRIMARY KEY,
+  build         text        NOT NULL,
+  histories     integer     NOT NULL,
+  failures      integer     NOT NULL,
+  passed        boolean     NOT NULL,
+  detail        text,
+  ran_at        timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX replay_gate_runs_build_idx ON replay_gate_runs (build, id DESC);

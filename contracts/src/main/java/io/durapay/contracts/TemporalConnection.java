@@ -59,10 +59,21 @@ public class TemporalConnection {
 
   /** A client whose starts, workers and activities carry the payment's correlation id. */
   public WorkflowClient client(WorkflowServiceStubs stubs) {
-    return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder()
+    return client(stubs, null);
+  }
+
+  /**
+   * The same, with the identity its workers give the server, which the server writes on every task
+   * they take ({@code null}: the SDK's own, {@code process@host}).
+   */
+  public WorkflowClient client(WorkflowServiceStubs stubs, String identity) {
+    WorkflowClientOptions.Builder options = WorkflowClientOptions.newBuilder()
         .setNamespace(namespace)
-        .setContextPropagators(List.of(new CorrelationPropagator()))
-        .build());
+        .setContextPropagators(List.of(new CorrelationPropagator()));
+    if (identity != null) {
+      options.setIdentity(identity);
+    }
+    return WorkflowClient.newInstance(stubs, options.build());
   }
 
   private io.grpc.netty.shaded.io.netty.handler.ssl.SslContext sslContext() {

@@ -102,6 +102,9 @@ class ConsoleBrowserIT {
     assertThat(browser.findElement(By.id("execution")).getText()).isEqualTo("completed");
     String activities = browser.findElement(By.id("activities")).getText();
     assertThat(activities).contains("ProcessPaymentWithGateway", "SendWebhookNotification", "completed");
+    assertThat(browser.findElements(By.cssSelector("#activities td.worker")))
+        .as("each step names the build that ran it").isNotEmpty()
+        .allSatisfy(cell -> assertThat(cell.getText()).startsWith("v1/"));
     String webhooks = browser.findElement(By.id("webhooks")).getText();
     assertThat(webhooks).contains("payment.completed", "delivered", "204",
         stack.webhooks().deliveriesFor(completed).get(0).webhookId());
@@ -109,6 +112,15 @@ class ConsoleBrowserIT {
     assertThat(browser.findElement(By.id("temporal-ui")).getAttribute("href"))
         .startsWith(String.valueOf(stack.description().get("temporalUi"))).contains(completed);
     assertThat(browser.getPageSource()).doesNotContain(stack.demoMerchant().apiKey(), stack.demoMerchant().webhookSecret());
+    // The merchant lost the webhook: the operator re-delivers it, under the same webhook-id.
+    String webhookId = stack.webhooks().deliveriesFor(completed).get(0).webhookId();
+    submit(By.cssSelector("#webhook-events button.redeliver"));
+    assertThat(browser.findElement(By.id("notice")).getText()).startsWith("The webhook is queued for re-delivery");
+    await().atMost(Duration.ofSeconds(30)).until(() -> stack.webhooks().deliveriesFor(completed).size() == 2);
+    assertThat(stack.webhooks().deliveriesFor(completed)).extracting(d -> d.webhookId()).containsOnly(webhookId);
+    assertThat(stack.webhooks().deliveriesFor(completed)).allMatch(d -> d.verified(), "signed with the merchant's secret");
+    browser.navigate().refresh();
+    assertThat(browser.findElement(By.id("webhook-events")).getText()).contains("delivered at");
     browser.manage().window().setSize(new Dimension(1280, 2000));
     screenshot("console-payment.png");
     browser.manage().window().setSize(new Dimension(1280, 1000));

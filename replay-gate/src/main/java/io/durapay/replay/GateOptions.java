@@ -28,7 +28,9 @@ record GateOptions(
     Duration since,
     int limit,
     String taskQueue,
-    String query) {
+    String query,
+    String build,
+    String recordTo) {
 
   static final String USAGE =
       """
@@ -57,6 +59,10 @@ record GateOptions(
 
         --task-queue Q           only workflows started on task queue Q (e.g. the blue queue,
                                  payment-processing-v1); with visibility, part of the query
+        --record-to JDBC_URL     also writes the result to durapay's database (replay_gate_runs),
+                                 where the console's rollouts page shows each build's last; user
+                                 and password as for --database-url. A result that cannot be
+                                 recorded fails the gate.
 
       Temporal TLS or API key: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY, or TEMPORAL_API_KEY.
       """;
@@ -68,6 +74,7 @@ record GateOptions(
       List.of(
           "--build", "--histories", "--ids", "--database-url", "--database-user",
           "--database-password", "--temporal", "--namespace", "--since", "--limit", "--task-queue", "--query",
+          "--record-to",
           // Hidden: replays against any PaymentWorkflow implementation on the classpath (the
           // gate's own tests use it to prove that a broken build is refused).
           "--workflow-class");
@@ -115,8 +122,8 @@ record GateOptions(
     }
     boolean database = flags.containsKey("--database-url");
     for (String flag : List.of("--database-user", "--database-password")) {
-      if (!database && flags.containsKey(flag)) {
-        throw new UsageException(flag + " goes with --database-url");
+      if (!database && !flags.containsKey("--record-to") && flags.containsKey(flag)) {
+        throw new UsageException(flag + " goes with --database-url or --record-to");
       }
     }
     for (String flag : List.of("--since", "--limit")) {
@@ -143,7 +150,9 @@ record GateOptions(
         since(flags.getOrDefault("--since", "24h")),
         limit(flags.getOrDefault("--limit", "1000")),
         flags.get("--task-queue"),
-        query);
+        query,
+        flags.getOrDefault("--build", flags.get("--workflow-class")),
+        flags.get("--record-to"));
   }
 
   /** Payment workflows still running, or closed within {@code since}. */
@@ -220,10 +229,20 @@ record GateOptions(
     throw new UsageException("--limit must be a positive number, not " + value);
   }
 
+  /** What the gate replays, for its record: never a URL or a credential. */
+  String source() {
+    String source = histories != null ? "the histories in " + histories.getFileName()
+        : !ids.isEmpty() ? ids.size() + " workflows by id"
+        : databaseUrl != null ? "the payments of the last " + since.toString().substring(2).toLowerCase()
+        : "visibility: " + visibilityQuery();
+    return taskQueue == null || query != null ? source : source + " on " + taskQueue;
+  }
+
   /** Leaves the database password out, so the options can be printed. */
   @Override
   public String toString() {
     return "GateOptions[workflowClass=" + workflowClass.getName() + ", histories=" + histories
-        + ", ids=" + ids + ", databaseUrl=" + databaseUrl + ", temporal=" + temporal + ", query=" + query + "]";
+        + ", ids=" + ids + ", databaseUrl=" + databaseUrl + ", temporal=" + temporal + ", query=" + query + ", build=" + build
+        + ", recordTo=" + recordTo + "]";
   }
 }

@@ -3,6 +3,7 @@ package io.durapay.replay;
 import io.durapay.contracts.TemporalConnection;
 import io.durapay.contracts.WorkflowIds;
 import io.durapay.replay.GateOptions.UsageException;
+import io.durapay.store.ReplayGateRunDao;
 import io.durapay.store.Store;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -46,6 +47,9 @@ public final class ReplayGate {
       ReplayRun.Result result = options.histories() != null
           ? replay(options, HistoryFolder.inputs(options.histories()), out)
           : replayLive(options, out);
+      if (options.recordTo() != null) {
+        record(options, result);
+      }
       if (result.replayed() == 0) {
         err.println("replay-gate: nothing to replay");
         return USAGE_OR_NOTHING;
@@ -84,6 +88,16 @@ public final class ReplayGate {
     } finally {
       stubs.shutdownNow();
     }
+  }
+
+  /** The result in replay_gate_runs: passed only when something replayed and nothing failed. */
+  private static void record(GateOptions options, ReplayRun.Result result) {
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setUrl(options.recordTo());
+    dataSource.setUser(options.databaseUser());
+    dataSource.setPassword(options.databasePassword());
+    Store.jdbi(dataSource).useExtension(ReplayGateRunDao.class, dao -> dao.record(options.build(),
+        result.replayed(), result.failed(), result.replayed() > 0 && result.failed() == 0, options.source()));
   }
 
   private static List<String> recentWorkflowIds(GateOptions options) {

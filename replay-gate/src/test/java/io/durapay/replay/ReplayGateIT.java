@@ -13,6 +13,8 @@ import io.durapay.devserver.TemporalCli;
 import io.durapay.store.Merchant;
 import io.durapay.store.Payment;
 import io.durapay.store.PaymentDao;
+import io.durapay.store.ReplayGateRun;
+import io.durapay.store.ReplayGateRunDao;
 import io.durapay.store.testing.PostgresExtension;
 import io.durapay.store.testing.TemporalServer;
 import io.durapay.store.testing.TestMerchants;
@@ -187,6 +189,39 @@ class ReplayGateIT {
       assertThat(run.out).contains("ok   payment-" + id + " (");
     }
     assertThat(run.out).doesNotContain("ok   payment-" + GREEN_COMPLETED).contains("replayed 5, failed 0");
+  }
+
+  @Test
+  void givenTheDatabaseTheGateRecordsEachBuildsResultForTheConsole() {
+    Run passed = gate("--build", "v2", "--histories", histories.toString(), "--record-to", POSTGRES.jdbcUrl(),
+        "--database-user", POSTGRES.user(), "--database-password", POSTGRES.password());
+    Run refused = gate("--workflow-class", ReorderedPaymentWorkflow.class.getName(),
+        "--histories", histories.resolve("v1").toString(), "--record-to", POSTGRES.jdbcUrl(),
+        "--database-user", POSTGRES.user(), "--database-password", POSTGRES.password());
+
+    assertThat(passed.exit).as(passed.toString()).isZero();
+    assertThat(refused.exit).as(refused.toString()).isEqualTo(1);
+    List<ReplayGateRun> runs = POSTGRES.jdbi().onDemand(ReplayGateRunDao.class).lastPerBuild();
+    assertThat(runs).filteredOn(r -> r.build().equals("v2")).singleElement().satisfies(r -> {
+      assertThat(r.passed()).isTrue();
+      assertThat(r.histories()).isEqualTo(6);
+      assertThat(r.failures()).isZero();
+      assertThat(r.detail()).isEqualTo("the histories in " + histories.getFileName());
+    });
+    assertThat(runs).filteredOn(r -> r.build().equals(ReorderedPaymentWorkflow.class.getName())).singleElement()
+        .satisfies(r -> {
+          assertThat(r.passed()).isFalse();
+          assertThat(r.failures()).isPositive();
+        });
+  }
+
+  @Test
+  void aResultThatCannotBeRecordedFailsTheGate() {
+    Run run = gate("--build", "v2", "--histories", histories.toString(),
+        "--record-to", "jdbc:postgresql://127.0.0.1:1/none", "--database-user", "nobody");
+
+    assertThat(run.exit).as(run.toString()).isEqualTo(1);
+    assertThat(run.err).contains("replay-gate: ");
   }
 
   @Test

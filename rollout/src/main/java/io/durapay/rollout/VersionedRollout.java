@@ -219,7 +219,14 @@ public final class VersionedRollout {
   /** Runs the replay gate in this process; its result lines go to our output. */
   private int replay(String... source) {
     List<String> args = new ArrayList<>(List.of(
-        "--build", settings.greenCode(), "--temporal", settings.temporal(), "--namespace", settings.namespace()));
+        "--build", settings.greenCode(), "--temporal", settings.temporal(), "--namespace", settings.namespace(),
+        "--record-to", settings.databaseUrl()));
+    if (settings.databaseUser() != null) {
+      args.addAll(List.of("--database-user", settings.databaseUser()));
+    }
+    if (settings.databasePassword() != null) {
+      args.addAll(List.of("--database-password", settings.databasePassword()));
+    }
     args.addAll(List.of(source));
     ByteArrayOutputStream errors = new ByteArrayOutputStream();
     int status = ReplayGate.run(args.toArray(String[]::new), out,

@@ -8,7 +8,10 @@ import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
-/** Operators' console sessions and the audit of what they did. */
+/**
+ * Operators' accounts added by a task (those in configuration are not kept here), their console
+ * sessions, and the audit of what they did.
+ */
 @RegisterConstructorMapper(OperatorSession.class)
 @RegisterConstructorMapper(OperatorAction.class)
 public interface OperatorDao {
@@ -54,4 +57,32 @@ public interface OperatorDao {
   /** The latest actions, newest first. */
   @SqlQuery("SELECT * FROM operator_actions ORDER BY id DESC LIMIT :limit")
   List<OperatorAction> latestActions(@Bind("limit") int limit);
+
+  /**
+   * Adds an account, or gives a removed one back with the new hash; false (nothing changed) when an
+   * account of that name is there already.
+   */
+  @SqlUpdate("""
+      INSERT INTO operator_accounts (name, password_hash, added_by) VALUES (:name, :hash, :addedBy)
+      ON CONFLICT (name) DO UPDATE
+        SET password_hash = excluded.password_hash, added_by = excluded.added_by, added_at = now(),
+            removed_by = NULL, removed_at = NULL
+        WHERE operator_accounts.removed_at IS NOT NULL
+      """)
+  boolean addAccount(@Bind("name") String name, @Bind("hash") String passwordHash, @Bind("addedBy") String addedBy);
+
+  /** The password hash of the account {@code name}, while it is not removed. */
+  @SqlQuery("SELECT password_hash FROM operator_accounts WHERE name = :name AND removed_at IS NULL")
+  Optional<String> accountHash(@Bind("name") String name);
+
+  /** Removes the account; false when there is none of that name (or it is removed already). */
+  @SqlUpdate("""
+      UPDATE operator_accounts SET removed_by = :removedBy, removed_at = now()
+      WHERE name = :name AND removed_at IS NULL
+      """)
+  boolean removeAccount(@Bind("name") String name, @Bind("removedBy") String removedBy);
+
+  /** Ends every console session of {@code operator}. */
+  @SqlUpdate("DELETE FROM operator_sessions WHERE operator = :operator")
+  int deleteSessionsOf(@Bind("operator") String operator);
 }

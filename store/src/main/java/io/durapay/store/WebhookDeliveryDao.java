@@ -26,6 +26,10 @@ public interface WebhookDeliveryDao {
       @Bind("outcome") String outcome,
       @Bind("error") String error);
 
+  /** The number the event's next attempt is recorded under: one past its last. */
+  @SqlQuery("SELECT coalesce(max(attempt), 0) + 1 FROM webhook_deliveries WHERE event_id = :eventId")
+  int nextAttempt(@Bind("eventId") String eventId);
+
   @SqlQuery("SELECT * FROM webhook_deliveries WHERE event_id = :eventId ORDER BY id")
   List<WebhookDelivery> forEvent(@Bind("eventId") String eventId);
 

@@ -28,6 +28,7 @@ import io.durapay.worker.webhook.WebhookSender;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import jakarta.servlet.DispatcherType;
+import java.lang.management.ManagementFactory;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
@@ -108,13 +109,21 @@ public class PaymentWorkerApplication extends Application<WorkerConfiguration> {
     PaymentRecordActivitiesImpl records = new PaymentRecordActivitiesImpl(jdbi, build);
     registry.more().counter("durapay_workflow_input_mismatches", java.util.List.of(), records,
         PaymentRecordActivitiesImpl::inputMismatches);
+    WebhookActivitiesImpl webhookActivities = new WebhookActivitiesImpl(jdbi, webhooks, environment.getObjectMapper());
+    long redeliveryEvery = config.getWebhooks().getRedeliveryInterval().toMilliseconds();
+    environment.lifecycle().scheduledExecutorService("webhook-redeliveries").threads(1).build()
+        .scheduleWithFixedDelay(config.getWebhooks().redeliveries(jdbi, webhookActivities),
+            redeliveryEvery, redeliveryEvery, TimeUnit.MILLISECONDS);
     PaymentActivitySet activities =
         new PaymentActivitySet(
             records,
             new RiskActivitiesImpl(jdbi, config.getRisk().build()),
             new GatewayActivitiesImpl(jdbi, gateway),
-            new WebhookActivitiesImpl(jdbi, webhooks, environment.getObjectMapper()));
-    io.temporal.client.WorkflowClient temporal = config.getTemporal().client(stubs);
+            webhookActivities);
+    // The build first in the identity the server records on every task this worker takes, so that
+    // each activity in a history says which build ran it (the console's timeline shows it).
+    io.temporal.client.WorkflowClient temporal = config.getTemporal().client(
+        stubs, build + "/" + ManagementFactory.getRuntimeMXBean().getName());
     resolveUnknownOutcomes(config, environment, jdbi, temporal, registry);
     // Registered last so it stops first: polling ends before the connection closes.
     environment

@@ -45,8 +45,13 @@ public abstract class AdminTask extends Task {
 
   @Override
   public final void execute(Map<String, List<String>> parameters, PrintWriter output) {
+    answering400(output, () -> run(parameters, output));
+  }
+
+  /** Runs {@code work}; an {@link IllegalArgumentException} it throws becomes a 400 and its message. */
+  static void answering400(PrintWriter output, Runnable work) {
     try {
-      run(parameters, output);
+      work.run();
     } catch (IllegalArgumentException e) {
       if (!(output instanceof StatusWriter statusWriter)) {
         // Without the filter a 500 carrying the message beats a 200 that hides the failure.
@@ -58,7 +63,7 @@ public abstract class AdminTask extends Task {
   }
 
   /** The value of a parameter given at most once; empty when it is absent. */
-  protected static Optional<String> optional(Map<String, List<String>> parameters, String name) {
+  public static Optional<String> optional(Map<String, List<String>> parameters, String name) {
     List<String> values = parameters.getOrDefault(name, List.of());
     if (values.size() > 1) {
       throw new IllegalArgumentException(name + " must be given only once");
@@ -66,7 +71,7 @@ public abstract class AdminTask extends Task {
     return values.stream().findFirst();
   }
 
-  protected static String required(Map<String, List<String>> parameters, String name) {
+  public static String required(Map<String, List<String>> parameters, String name) {
     return optional(parameters, name)
         .orElseThrow(() -> new IllegalArgumentException(name + " is required"));
   }

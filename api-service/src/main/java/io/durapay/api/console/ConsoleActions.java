@@ -8,29 +8,39 @@ import io.durapay.store.OutboxDao;
 import io.durapay.store.OutboxEvent;
 import io.durapay.store.Payment;
 import io.durapay.store.PaymentDao;
+import io.durapay.store.WebhookDelivery;
+import io.durapay.store.WebhookDeliveryDao;
+import io.durapay.store.WebhookRedeliveryDao;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * What an operator can do from the console. Each is recorded in {@code operator_actions} (who,
  * what, on what, how it ended), and each may be repeated without harm: a second cancel finds the
  * payment cancelled or its cancel already on the way; a second requeue finds nothing parked; the
- * reconciler only republishes what is still stranded; a redriven message starts no second workflow.
+ * reconciler only republishes what is still stranded; a redriven message starts no second workflow;
+ * a second re-delivery while the first is on the way finds it open and adds none (and the merchant
+ * dedupes every delivery by its {@code webhook-id}).
  */
 public final class ConsoleActions {
   private final PaymentDao payments;
   private final PaymentWorkflows workflows;
   private final OutboxDao outbox;
+  private final WebhookDeliveryDao webhooks;
+  private final WebhookRedeliveryDao redeliveries;
   private final OperatorDao audit;
   private final Reconciler reconciler;
   private final Optional<DeadLetters> deadLetters;
 
-  public ConsoleActions(PaymentDao payments, PaymentWorkflows workflows, OutboxDao outbox, OperatorDao audit,
-      Reconciler reconciler, Optional<DeadLetters> deadLetters) {
-    this.payments = payments;
+  public ConsoleActions(Jdbi jdbi, PaymentWorkflows workflows, Reconciler reconciler,
+      Optional<DeadLetters> deadLetters) {
+    this.payments = jdbi.onDemand(PaymentDao.class);
     this.workflows = workflows;
-    this.outbox = outbox;
-    this.audit = audit;
+    this.outbox = jdbi.onDemand(OutboxDao.class);
+    this.webhooks = jdbi.onDemand(WebhookDeliveryDao.class);
+    this.redeliveries = jdbi.onDemand(WebhookRedeliveryDao.class);
+    this.audit = jdbi.onDemand(OperatorDao.class);
     this.reconciler = reconciler;
     this.deadLetters = deadLetters;
   }
@@ -49,6 +59,25 @@ public final class ConsoleActions {
     String outcome = alreadyFinal.map(p -> "refused: already " + p.status().wireName()).orElse("cancel requested");
     audit.recordAction(operator, "cancel", paymentId, outcome);
     return Optional.of(alreadyFinal.isPresent() ? "already-final" : "cancel-requested");
+  }
+
+  /** What a re-delivery request did: queued or already on the way, and the payment's id. */
+  public record Redelivery(boolean queued, String paymentId) {}
+
+  /**
+   * Asks the workers to send the event's webhook again, under its own {@code webhook-id}; empty
+   * when durapay never sent a webhook of that id.
+   */
+  public Optional<Redelivery> redeliverWebhook(String operator, String eventId) {
+    List<WebhookDelivery> attempts = webhooks.forEvent(eventId);
+    if (attempts.isEmpty()) {
+      return Optional.empty();
+    }
+    WebhookDelivery first = attempts.get(0);
+    boolean queued = redeliveries.request(eventId, first.paymentId(), first.eventType(), operator);
+    audit.recordAction(operator, "re-deliver webhook " + eventId, first.paymentId(),
+        queued ? "queued for the workers" : "already on the way: nothing changed");
+    return Optional.of(new Redelivery(queued, first.paymentId()));
   }
 
   /** What a requeue did: how many events it put back, and the payment they belong to. */

@@ -1,16 +1,13 @@
 package io.durapay.api.console;
 
+import com.codahale.metrics.CachedGauge;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.util.Duration;
 import io.durapay.api.reconciler.Reconciler;
 import io.durapay.api.workflows.PaymentWorkflows;
 import io.durapay.api.workflows.Timelines;
-import io.durapay.store.ConsoleDao;
 import io.durapay.store.OperatorDao;
-import io.durapay.store.OutboxDao;
-import io.durapay.store.PaymentDao;
-import io.durapay.store.WebhookDeliveryDao;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import jakarta.servlet.DispatcherType;
 import jakarta.validation.Valid;
@@ -20,6 +17,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,24 +84,42 @@ public class ConsoleFactory {
    */
   public void register(Environment environment, Jdbi jdbi, Clock clock, WorkflowServiceStubs temporal,
       String namespace, String route, PaymentWorkflows workflows, Timelines timelines, Reconciler reconciler) {
-    Operators accounts = new Operators(operators);
-    if (accounts.isEmpty()) {
-      LOG.warn("no operator account is configured (console.operators): the console and every /tasks/* refuse"
-          + " everyone");
-    }
     OperatorDao audit = jdbi.onDemand(OperatorDao.class);
+    Operators accounts = new Operators(operators, audit::accountHash);
+    if (accounts.noneConfigured()) {
+      LOG.warn("no operator account is configured (console.operators): only accounts added with the"
+          + " add-operator task can log in; with none, the console and every /tasks/* refuse everyone");
+    }
+    OperatorAccountTasks.register(environment, accounts, audit);
     OperatorSessions sessions = new OperatorSessions(audit, clock, sessionTtl.toJavaDuration());
     environment.admin().addFilter("operator-auth", new OperatorAuthFilter(accounts, sessions, audit))
         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/tasks/*", "/console/*", "/console");
-    PaymentDao payments = jdbi.onDemand(PaymentDao.class);
-    OutboxDao outbox = jdbi.onDemand(OutboxDao.class);
     Optional<DeadLetters> dlq = deadLetters.build();
-    ConsolePages pages = new ConsolePages(jdbi.onDemand(ConsoleDao.class), payments,
-        jdbi.onDemand(WebhookDeliveryDao.class), outbox, audit, timelines, temporal, dlq,
+    dlq.ifPresent(queue -> environment.metrics().gauge("dead-letters.depth", () -> deadLetterDepth(queue)));
+    ConsolePages pages = new ConsolePages(jdbi, timelines, temporal, dlq,
         new ConsolePages.Settings(namespace, route, deploymentName, temporalUiUrl), clock);
-    ConsoleActions actions = new ConsoleActions(payments, workflows, outbox, audit, reconciler, dlq);
+    ConsoleActions actions = new ConsoleActions(jdbi, workflows, reconciler, dlq);
     environment.admin().addServlet("console", new ConsoleServlet(accounts, sessions, audit, pages, actions))
         .addMapping("/console/*", "/console");
+  }
+
+  /**
+   * The dead-letter queue's depth for the metrics ({@code dead_letters_depth} in the scrape), asked
+   * of SQS at most every 30 s; no sample while SQS does not answer (an alert then sees it absent,
+   * never a made-up 0).
+   */
+  private static CachedGauge<Long> deadLetterDepth(DeadLetters queue) {
+    return new CachedGauge<>(30, TimeUnit.SECONDS) {
+      @Override
+      protected Long loadValue() {
+        try {
+          return queue.depth();
+        } catch (RuntimeException e) {
+          LOG.warn("the dead-letter queue's depth is unknown: {}", e.toString());
+          return null;
+        }
+      }
+    };
   }
 
   @JsonProperty

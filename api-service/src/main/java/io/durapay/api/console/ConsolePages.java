@@ -10,7 +10,11 @@ import io.durapay.store.OutboxDao;
 import io.durapay.store.OutboxEvent;
 import io.durapay.store.Payment;
 import io.durapay.store.PaymentDao;
+import io.durapay.store.ReplayGateRunDao;
+import io.durapay.store.WebhookDelivery;
 import io.durapay.store.WebhookDeliveryDao;
+import io.durapay.store.WebhookRedelivery;
+import io.durapay.store.WebhookRedeliveryDao;
 import io.temporal.api.workflowservice.v1.DescribeWorkerDeploymentRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.time.Clock;
@@ -28,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +49,10 @@ public final class ConsolePages {
   private final ConsoleDao console;
   private final PaymentDao payments;
   private final WebhookDeliveryDao webhooks;
+  private final WebhookRedeliveryDao redeliveries;
   private final OutboxDao outbox;
   private final OperatorDao audit;
+  private final ReplayGateRunDao gateRuns;
   private final Timelines timelines;
   private final WorkflowServiceStubs temporal;
   private final Optional<DeadLetters> deadLetters;
@@ -55,14 +62,15 @@ public final class ConsolePages {
   /** What the pages need to know of the deployment. */
   public record Settings(String namespace, String route, String deploymentName, String temporalUiUrl) {}
 
-  public ConsolePages(ConsoleDao console, PaymentDao payments, WebhookDeliveryDao webhooks, OutboxDao outbox,
-      OperatorDao audit, Timelines timelines, WorkflowServiceStubs temporal, Optional<DeadLetters> deadLetters,
-      Settings settings, Clock clock) {
-    this.console = console;
-    this.payments = payments;
-    this.webhooks = webhooks;
-    this.outbox = outbox;
-    this.audit = audit;
+  public ConsolePages(Jdbi jdbi, Timelines timelines, WorkflowServiceStubs temporal,
+      Optional<DeadLetters> deadLetters, Settings settings, Clock clock) {
+    this.console = jdbi.onDemand(ConsoleDao.class);
+    this.payments = jdbi.onDemand(PaymentDao.class);
+    this.webhooks = jdbi.onDemand(WebhookDeliveryDao.class);
+    this.redeliveries = jdbi.onDemand(WebhookRedeliveryDao.class);
+    this.outbox = jdbi.onDemand(OutboxDao.class);
+    this.audit = jdbi.onDemand(OperatorDao.class);
+    this.gateRuns = jdbi.onDemand(ReplayGateRunDao.class);
     this.timelines = timelines;
     this.temporal = temporal;
     this.deadLetters = deadLetters;
@@ -132,7 +140,9 @@ public final class ConsolePages {
       page.put("temporalUi", settings.temporalUiUrl() + "/namespaces/" + ConsoleServlet.encode(settings.namespace())
           + "/workflows/" + ConsoleServlet.encode(workflowId));
     }
-    page.put("webhooks", webhooks.forPayment(id));
+    List<WebhookDelivery> attempts = webhooks.forPayment(id);
+    page.put("webhooks", attempts);
+    page.put("webhookEvents", webhookEvents(attempts, redeliveries.forPayment(id)));
     page.put("outbox", outbox.findByAggregateId(id).stream().map(ConsolePages::outboxRow).toList());
     page.put("actions", audit.actionsOn(id));
     return page;
@@ -174,6 +184,7 @@ public final class ConsolePages {
     Map<String, Object> page = page("rollouts");
     page.put("route", settings.route());
     page.put("inFlight", console.inFlightByBuild());
+    page.put("gateRuns", gateRuns.lastPerBuild());
     page.put("deploymentName", settings.deploymentName());
     try {
       var info = temporal.blockingStub().withDeadlineAfter(2, TimeUnit.SECONDS)
@@ -196,6 +207,33 @@ public final class ConsolePages {
           + " answered: new payments are routed by task queue (" + settings.route() + ").");
     }
     return page;
+  }
+
+  /**
+   * The payment's webhook events, one row each (the event id is the {@code webhook-id}): its last
+   * attempt's outcome and its latest re-delivery, with whether one is still on the way.
+   */
+  private static List<Map<String, Object>> webhookEvents(List<WebhookDelivery> attempts,
+      List<WebhookRedelivery> requested) {
+    Map<String, Map<String, Object>> events = new LinkedHashMap<>();
+    for (WebhookDelivery attempt : attempts) {
+      Map<String, Object> event = events.computeIfAbsent(attempt.eventId(), id -> new HashMap<>());
+      event.put("eventId", attempt.eventId());
+      event.put("eventType", attempt.eventType());
+      event.put("lastOutcome", attempt.outcome());
+    }
+    for (WebhookRedelivery redelivery : requested) {
+      Map<String, Object> event = events.get(redelivery.eventId());
+      if (event != null) {
+        event.put("redelivery", redelivery.finishedAt() == null
+            ? "requested by " + redelivery.requestedBy() + " at " + redelivery.requestedAt() + ": on the way (try "
+                + redelivery.tries() + ")"
+            : "requested by " + redelivery.requestedBy() + " at " + redelivery.requestedAt() + ": "
+                + redelivery.outcome() + " at " + redelivery.finishedAt());
+        event.put("pending", redelivery.finishedAt() == null);
+      }
+    }
+    return List.copyOf(events.values());
   }
 
   private static Map<String, Object> page(String template) {

@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  *   GET  /console/payments?id=&amp;merchant=&amp;status=&amp;from=&amp;to=&amp;min=&amp;max=&amp;before=
  *   GET  /console/payments/{id}              the payment's whole story
  *   POST /console/payments/{id}/cancel
+ *   POST /console/webhooks/{eventId}/redeliver  the event's webhook again, same webhook-id
  *   POST /console/outbox/{eventId}/requeue   a parked event back in line
  *   POST /console/reconcile                  one reconciler run, now
  *   POST /console/dead-letters/redrive       the bridge's dead letters back to its queue
@@ -39,11 +40,14 @@ public final class ConsoleServlet extends HttpServlet {
   private static final Pattern PAYMENT = Pattern.compile("/payments/([^/]{1,100})");
   private static final Pattern CANCEL = Pattern.compile("/payments/([^/]{1,100})/cancel");
   private static final Pattern REQUEUE = Pattern.compile("/outbox/([^/]{1,100})/requeue");
+  private static final Pattern REDELIVER = Pattern.compile("/webhooks/([^/]{1,100})/redeliver");
   /** What an action may say on the page it returns to: fixed sentences, chosen by code. */
   private static final Map<String, String> NOTICES = Map.of(
       "cancel-requested", "Cancel requested: the workflow settles it (a refund first if it was charged).",
       "already-final", "The payment is already final: nothing was changed.",
       "requeued", "The parked event is back in line for the relay.",
+      "redelivery-queued", "The webhook is queued for re-delivery under its own webhook-id; the workers send it.",
+      "redelivery-open", "A re-delivery of that webhook is already on the way: nothing was changed.",
       "not-parked", "That event is not parked (already re-queued?): nothing was changed.",
       "reconciled", "The reconciler ran; what it did is in the actions below.",
       "redriven", "The dead-letter queue's messages are back in the bridge's queue (how many: the actions below).",
@@ -120,6 +124,7 @@ public final class ConsoleServlet extends HttpServlet {
     String operator = (String) request.getAttribute(OperatorAuthFilter.OPERATOR);
     Matcher cancel = CANCEL.matcher(path);
     Matcher requeue = REQUEUE.matcher(path);
+    Matcher redeliver = REDELIVER.matcher(path);
     if (cancel.matches()) {
       Optional<String> notice = actions.cancel(operator, cancel.group(1));
       if (notice.isEmpty()) {
@@ -127,6 +132,14 @@ public final class ConsoleServlet extends HttpServlet {
         return;
       }
       response.sendRedirect("/console/payments/" + encode(cancel.group(1)) + "?notice=" + notice.get());
+    } else if (redeliver.matches()) {
+      Optional<ConsoleActions.Redelivery> redelivery = actions.redeliverWebhook(operator, redeliver.group(1));
+      if (redelivery.isEmpty()) {
+        render(response, 404, "missing", Map.of("operator", operator));
+        return;
+      }
+      response.sendRedirect("/console/payments/" + encode(redelivery.get().paymentId()) + "?notice="
+          + (redelivery.get().queued() ? "redelivery-queued" : "redelivery-open"));
     } else if (requeue.matches()) {
       ConsoleActions.Requeued requeued = actions.requeue(operator, requeue.group(1));
       String back = requeued.paymentId() == null ? "/console/health" : "/console/payments/" + encode(requeued.paymentId());

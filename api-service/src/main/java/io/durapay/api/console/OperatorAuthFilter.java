@@ -37,6 +37,9 @@ public final class OperatorAuthFilter implements Filter {
   public static final String CSRF_HEADER = "X-CSRF-Token";
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
+  /** The operator of the request this thread serves, for tasks (Dropwizard hands them no request). */
+  private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
+
   private final Operators operators;
   private final OperatorSessions sessions;
   private final OperatorDao audit;
@@ -59,7 +62,10 @@ public final class OperatorAuthFilter implements Filter {
     }
     boolean safe = SAFE_METHODS.contains(request.getMethod());
 
-    Optional<OperatorSession> session = sessions.find(cookie(request).orElse(null));
+    // A session outlives nothing: once its operator is removed it lets no one in, even one made by
+    // a login that raced the removal.
+    Optional<OperatorSession> session = sessions.find(cookie(request).orElse(null))
+        .filter(found -> operators.exists(found.operator()));
     String operator;
     if (session.isPresent()) {
       if (!safe && !csrfMatches(request, session.get())) {
@@ -81,11 +87,25 @@ public final class OperatorAuthFilter implements Filter {
       operator = basic.get();
     }
     request.setAttribute(OPERATOR, operator);
-    chain.doFilter(request, response);
+    CURRENT.set(operator);
+    try {
+      chain.doFilter(request, response);
+    } finally {
+      CURRENT.remove();
+    }
     if (path.startsWith("/tasks/")) {
       audit.recordAction(operator, "task " + path.substring("/tasks/".length()),
           truncate(request.getQueryString()), String.valueOf(response.getStatus()));
     }
+  }
+
+  /** The operator this filter let through for the request being served on this thread. */
+  static String currentOperator() {
+    String operator = CURRENT.get();
+    if (operator == null) {
+      throw new IllegalStateException("no operator request on this thread: is the filter mapped?");
+    }
+    return operator;
   }
 
   private static boolean csrfMatches(HttpServletRequest request, OperatorSession session) {

@@ -92,11 +92,16 @@ public record Timeline(
       Integer attempts,
       String outcome,
       String errorCode,
-      String error) {
+      String error,
+      /**
+       * The worker that ran its last attempt ({@code build/process@host}, the build first): operators
+       * only, absent for merchants.
+       */
+      @JsonInclude(JsonInclude.Include.NON_NULL) String worker) {
 
     ActivityRun forMerchant() {
       return new ActivityRun(name, scheduledAt, startedAt, closedAt, attempts, outcome,
-          MerchantMessages.code(errorCode), MerchantMessages.forCode(errorCode));
+          MerchantMessages.code(errorCode), MerchantMessages.forCode(errorCode), null);
     }
   }
 

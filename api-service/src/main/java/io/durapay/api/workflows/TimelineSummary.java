@@ -56,6 +56,7 @@ public final class TimelineSummary {
           if (activity != null) {
             activity.startedAt = at;
             activity.attempts = attributes.getAttempt();
+            activity.worker = attributes.getIdentity().isEmpty() ? null : attributes.getIdentity();
             if (attributes.hasLastFailure()) {
               activity.failed(attributes.getLastFailure());
             }
@@ -168,6 +169,7 @@ public final class TimelineSummary {
     String outcome = "running";
     String errorCode;
     String error;
+    String worker;
 
     void failed(Failure failure) {
       errorCode = codeOf(failure);
@@ -175,7 +177,8 @@ public final class TimelineSummary {
     }
 
     Timeline.ActivityRun build() {
-      return new Timeline.ActivityRun(name, scheduledAt, startedAt, closedAt, attempts, outcome, errorCode, error);
+      return new Timeline.ActivityRun(
+          name, scheduledAt, startedAt, closedAt, attempts, outcome, errorCode, error, worker);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.durapay.api.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -11,9 +12,15 @@ import io.durapay.api.testing.Operator;
 import io.durapay.api.testing.TestApp;
 import io.durapay.store.OperatorAction;
 import io.durapay.store.OperatorDao;
+import io.durapay.store.ReplayGateRunDao;
+import io.durapay.store.WebhookDeliveryDao;
+import io.durapay.store.WebhookRedelivery;
+import io.durapay.store.WebhookRedeliveryDao;
 import io.durapay.store.testing.PostgresExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -79,8 +86,12 @@ class ConsoleIT {
 
   /** Logs in through the form; returns the session cookie ("name=value"). */
   private static String login() {
+    return login(Operator.NAME, Operator.PASSWORD);
+  }
+
+  private static String login(String name, String password) {
     Reply reply = admin.request("POST", "/console/login")
-        .body(("name=" + Operator.NAME + "&password=" + URLEncoder.encode(Operator.PASSWORD, StandardCharsets.UTF_8))
+        .body(("name=" + name + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8))
             .getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded")
         .send();
     assertThat(reply.status()).as(reply.body()).isEqualTo(302);
@@ -280,6 +291,105 @@ class ConsoleIT {
 
     assertThat(redrive.header("Location")).endsWith("/console/health?notice=no-dead-letters");
     assertThat(audit().latestActions(1000)).hasSize(actionsBefore);
+  }
+
+  @Test
+  void anOperatorAddsAnotherWhoLogsInAndRemovingThemLocksThemOut() {
+    String carolPassword = "carol's long password";
+    String carolHash = OperatorPasswords.hash(carolPassword, 10_000);
+    String carolBasic = basic("carol", carolPassword);
+
+    Reply added = admin.request("POST", "/tasks/add-operator?name=carol").operator()
+        .body(carolHash.getBytes(StandardCharsets.UTF_8), "text/plain").send();
+    Reply twice = admin.request("POST", "/tasks/add-operator?name=carol").operator()
+        .body(OperatorPasswords.hash("another password", 10_000).getBytes(StandardCharsets.UTF_8), "text/plain").send();
+    Reply configured = admin.request("POST", "/tasks/add-operator?name=" + Operator.NAME).operator()
+        .body(carolHash.getBytes(StandardCharsets.UTF_8), "text/plain").send();
+    Reply plain = admin.request("POST", "/tasks/add-operator?name=dave").operator()
+        .body("dave's plain password".getBytes(StandardCharsets.UTF_8), "text/plain").send();
+
+    assertThat(added.status()).as(added.body()).isEqualTo(200);
+    assertThat(added.body()).contains("added operator carol");
+    assertThat(twice.status()).isEqualTo(400);
+    assertThat(twice.body()).contains("an operator named carol exists already: nothing changed");
+    assertThat(configured.status()).isEqualTo(400);
+    assertThat(plain.status()).isEqualTo(400);
+    assertThat(plain.body()).contains("a password hash must read").doesNotContain("dave's plain password");
+    assertThat(admin.request("POST", "/tasks/reconcile-payments").header("Authorization", basic("carol", "another password"))
+        .send().status()).as("the refused second add changed nothing").isEqualTo(401);
+    String session = login("carol", carolPassword);
+    assertThat(page(session, "/console/payments").body()).contains("<span id=\"operator\">carol</span>");
+    Reply byCarol = admin.request("POST", "/tasks/reconcile-payments").header("Authorization", carolBasic).send();
+    assertThat(byCarol.status()).isEqualTo(200);
+    assertThat(audit().latestActions(1).get(0).operator()).isEqualTo("carol");
+    assertThat(audit().latestActions(1000)).extracting(OperatorAction::target)
+        .as("the hash is in the body, never in what the audit keeps").noneMatch(t -> t != null && t.contains("pbkdf2"));
+
+    Reply removed = admin.request("POST", "/tasks/remove-operator?name=carol").operator().send();
+    Reply removeConfigured = admin.request("POST", "/tasks/remove-operator?name=" + Operator.NAME).operator().send();
+
+    assertThat(removed.status()).as(removed.body()).isEqualTo(200);
+    assertThat(removed.body()).contains("removed operator carol (1 console session(s) ended)");
+    assertThat(removeConfigured.status()).isEqualTo(400);
+    assertThat(removeConfigured.body()).contains("configured (console.operators)");
+    assertThat(page(session, "/console/payments").status()).as("carol's session ended").isEqualTo(302);
+    OperatorSessions.Started raced = new OperatorSessions(audit(), Clock.systemUTC(), Duration.ofHours(1))
+        .start("carol");
+    assertThat(page(OperatorAuthFilter.COOKIE + "=" + raced.token(), "/console/payments").status())
+        .as("a session a login racing the removal made lets no one in").isEqualTo(302);
+    assertThat(admin.request("POST", "/tasks/reconcile-payments").header("Authorization", carolBasic).send().status())
+        .isEqualTo(401);
+    String addedAndRemovedBy = POSTGRES.jdbi().withHandle(h -> h.createQuery(
+        "SELECT added_by || ' ' || removed_by FROM operator_accounts WHERE name = 'carol'").mapTo(String.class).one());
+    assertThat(addedAndRemovedBy).isEqualTo(Operator.NAME + " " + Operator.NAME);
+  }
+
+  @Test
+  void aWebhookIsRedeliveredUnderItsOwnIdOnceWhileOnTheWayAndAudited() {
+    String paymentId = createPayment(700);
+    String eventId = "evt_console_" + paymentId;
+    POSTGRES.jdbi().onDemand(WebhookDeliveryDao.class).record(eventId, paymentId, merchantId, "payment.completed",
+        8, "https://merchant.example/hooks", 503, "undeliverable", "HTTP 503");
+    String cookie = login();
+    Reply story = page(cookie, "/console/payments/" + paymentId);
+    assertThat(story.body()).contains("action=\"/console/webhooks/" + eventId + "/redeliver\"");
+
+    Reply first = form(cookie, "/console/webhooks/" + eventId + "/redeliver", "csrf=" + csrfOf(story));
+    Reply again = form(cookie, "/console/webhooks/" + eventId + "/redeliver", "csrf=" + csrfOf(story));
+    Reply unknown = form(cookie, "/console/webhooks/evt_never_sent/redeliver", "csrf=" + csrfOf(story));
+
+    assertThat(first.header("Location")).endsWith("/console/payments/" + paymentId + "?notice=redelivery-queued");
+    assertThat(again.header("Location")).endsWith("/console/payments/" + paymentId + "?notice=redelivery-open");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(POSTGRES.jdbi().onDemand(WebhookRedeliveryDao.class).forPayment(paymentId))
+        .extracting(WebhookRedelivery::eventId, WebhookRedelivery::requestedBy, WebhookRedelivery::finishedAt)
+        .containsExactly(tuple(eventId, Operator.NAME, null));
+    long forUnknown = POSTGRES.jdbi().withHandle(h -> h.createQuery(
+        "SELECT count(*) FROM webhook_redeliveries WHERE event_id = 'evt_never_sent'").mapTo(Long.class).one());
+    assertThat(forUnknown).isZero();
+    assertThat(audit().actionsOn(paymentId)).extracting(OperatorAction::action, OperatorAction::outcome)
+        .containsExactly(
+            tuple("re-deliver webhook " + eventId, "queued for the workers"),
+            tuple("re-deliver webhook " + eventId, "already on the way: nothing changed"));
+    Reply after = page(cookie, "/console/payments/" + paymentId + "?notice=redelivery-queued");
+    assertThat(after.body()).contains("The webhook is queued for re-delivery", "on the way (try 0)")
+        .doesNotContain("/console/webhooks/" + eventId + "/redeliver");
+  }
+
+  @Test
+  void theRolloutsPageShowsEachBuildsLastReplayGateResult() {
+    ReplayGateRunDao runs = POSTGRES.jdbi().onDemand(ReplayGateRunDao.class);
+    runs.record("v1", 3, 0, true, "the histories in v1");
+    runs.record("v2", 5, 2, false, "visibility: WorkflowType='PaymentWorkflow'");
+    runs.record("v2", 7, 0, true, "the payments of the last 24h");
+
+    String body = page(login(), "/console/rollouts").body();
+    Matcher table = Pattern.compile("(?s)<table id=\"gate-runs\">.*?</table>").matcher(body);
+
+    assertThat(table.find()).as(body).isTrue();
+    String gateRuns = table.group().replaceAll("<[^>]+>", " ").replaceAll("\\s+", " ");
+    assertThat(gateRuns).contains("v1 passed 3 0 the histories in v1", "v2 passed 7 0 the payments of the last 24h")
+        .doesNotContain("refused");
   }
 
   @Test

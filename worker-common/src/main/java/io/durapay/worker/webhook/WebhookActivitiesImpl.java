@@ -48,7 +48,37 @@ public final class WebhookActivitiesImpl implements WebhookActivities {
   @Override
   public WebhookResult sendWebhookNotification(WebhookNotification notification) {
     ActivityInfo info = Activity.getExecutionContext().getInfo();
-    int attempt = info.getAttempt();
+    Delivery delivery = attempt(notification, info.getAttempt(), isLastAttempt(info));
+    if (!delivery.again()) {
+      return delivery.result();
+    }
+    WebhookAttempt sent = delivery.sent();
+    throw ApplicationFailure.newBuilder()
+        // The failure is in the history, which the merchant's timeline shows: an HTTP status
+        // only, never how a connection failed (refused, reset, timed out), which would let a
+        // merchant map ports behind any address its URL resolves to. The raw error is in
+        // webhook_deliveries, for operators.
+        .setMessage("webhook not delivered (attempt " + info.getAttempt() + "): "
+            + (sent.statusCode() == null ? "the endpoint could not be reached" : "HTTP " + sent.statusCode()))
+        .setType(FailureTypes.WEBHOOK_NOT_DELIVERED)
+        .setNextRetryDelay(ActivityFailures.withinRetryPolicy(sent.retryAfter()))
+        .build();
+  }
+
+  /**
+   * What one attempt came to. {@code again}: it failed in a way worth retrying and was not the last
+   * ({@code sent} then says how, with the endpoint's {@code Retry-After}); otherwise {@code result}
+   * is how the delivery ended.
+   */
+  record Delivery(WebhookResult result, boolean again, WebhookAttempt sent) {}
+
+  /**
+   * One delivery attempt of {@code notification}, recorded in {@code webhook_deliveries} as attempt
+   * number {@code attempt}; {@code last}: a retryable failure ends the delivery as undeliverable.
+   * The workflow's activity and an operator's re-delivery ({@link WebhookRedeliveries}) both come
+   * here, so a re-sent webhook is the same bytes under the same {@code webhook-id}.
+   */
+  Delivery attempt(WebhookNotification notification, int attempt, boolean last) {
     Payment payment =
         payments
             .findById(notification.paymentId())
@@ -57,7 +87,7 @@ public final class WebhookActivitiesImpl implements WebhookActivities {
     if (merchant.webhookUrl() == null || merchant.webhookDisabledAt() != null) {
       record(notification, payment, attempt, merchant.webhookUrl(), null, "skipped",
           merchant.webhookUrl() == null ? "no webhook URL" : "webhooks disabled");
-      return new WebhookResult(false, attempt, 0, "skipped");
+      return new Delivery(new WebhookResult(false, attempt, 0, "skipped"), false, null);
     }
     String body = envelope(notification, payment);
     WebhookAttempt result =
@@ -68,38 +98,24 @@ public final class WebhookActivitiesImpl implements WebhookActivities {
         LOG.info("payment {}: webhook {} {} delivered (attempt {}, HTTP {})", payment.id(), notification.type(),
             notification.eventId(), attempt, status);
         record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(), "delivered", null);
-        return new WebhookResult(true, attempt, status, "delivered");
+        return new Delivery(new WebhookResult(true, attempt, status, "delivered"), false, result);
       }
       case GONE -> {
         merchants.disableWebhooks(merchant.id());
         record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(), "gone",
             "endpoint answered 410 Gone; webhooks disabled for the merchant");
-        return new WebhookResult(false, attempt, status, "gone");
+        return new Delivery(new WebhookResult(false, attempt, status, "gone"), false, result);
       }
       case REJECTED, REFUSED -> {
         String outcome = result.outcome() == WebhookAttempt.Outcome.REJECTED ? "rejected" : "refused";
         record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(), outcome,
             result.error());
-        return new WebhookResult(false, attempt, status, outcome);
+        return new Delivery(new WebhookResult(false, attempt, status, outcome), false, result);
       }
       default -> {
-        if (isLastAttempt(info)) {
-          record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(),
-              "undeliverable", result.error());
-          return new WebhookResult(false, attempt, status, "undeliverable");
-        }
-        record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(), "retrying",
-            result.error());
-        throw ApplicationFailure.newBuilder()
-            // The failure is in the history, which the merchant's timeline shows: an HTTP status
-            // only, never how a connection failed (refused, reset, timed out), which would let a
-            // merchant map ports behind any address its URL resolves to. The raw error is in
-            // webhook_deliveries, for operators.
-            .setMessage("webhook not delivered (attempt " + attempt + "): "
-                + (result.statusCode() == null ? "the endpoint could not be reached" : "HTTP " + result.statusCode()))
-            .setType(FailureTypes.WEBHOOK_NOT_DELIVERED)
-            .setNextRetryDelay(ActivityFailures.withinRetryPolicy(result.retryAfter()))
-            .build();
+        String outcome = last ? "undeliverable" : "retrying";
+        record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(), outcome, result.error());
+        return new Delivery(new WebhookResult(false, attempt, status, outcome), !last, result);
       }
     }
   }

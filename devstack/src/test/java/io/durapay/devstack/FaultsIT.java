@@ -110,8 +110,9 @@ class FaultsIT {
       assertThat(stack.gateway().refunds()).noneMatch(r -> r.paymentId().equals(id));
       assertThat(payments.findById(id).orElseThrow().gatewayReference()).isEqualTo(charges.get(0).intentId());
       assertThat(workflowTaskWorkers(id)).as("workflow tasks completed by the dead worker, then by its successor")
-          .anyMatch(identity -> identity.startsWith(doomedPid + "@"))
-          .anyMatch(identity -> !identity.startsWith(doomedPid + "@"));
+          .allMatch(identity -> identity.startsWith("v1/"))
+          .anyMatch(identity -> identity.startsWith("v1/" + doomedPid + "@"))
+          .anyMatch(identity -> !identity.startsWith("v1/" + doomedPid + "@"));
     }
   }
 

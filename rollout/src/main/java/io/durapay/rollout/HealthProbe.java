@@ -25,13 +25,13 @@ import org.jdbi.v3.core.Jdbi;
  * its webhook was delivered.
  */
 final class HealthProbe {
-  /** A webhook that ended in one of these without any delivery was never received. */
+  /** A webhook that ended in one of these without any delivery was never received (deferred: not by the workflow). */
   private static final String OUTCOMES_SQL = """
       SELECT p.id,
              p.status IN ('completed', 'failed', 'cancelled') AS finished,
              p.status = 'failed' AS failed,
              EXISTS (SELECT 1 FROM webhook_deliveries w
-                     WHERE w.payment_id = p.id AND w.outcome IN ('undeliverable', 'rejected', 'refused', 'gone'))
+                     WHERE w.payment_id = p.id AND w.outcome IN ('undeliverable', 'deferred', 'rejected', 'refused', 'gone'))
                AND NOT EXISTS (SELECT 1 FROM webhook_deliveries w
                      WHERE w.payment_id = p.id AND w.outcome = 'delivered') AS webhook_failed
       FROM payments p

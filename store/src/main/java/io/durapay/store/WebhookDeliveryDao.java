@@ -30,6 +30,10 @@ public interface WebhookDeliveryDao {
   @SqlQuery("SELECT coalesce(max(attempt), 0) + 1 FROM webhook_deliveries WHERE event_id = :eventId")
   int nextAttempt(@Bind("eventId") String eventId);
 
+  /** Whether any attempt delivered the event. */
+  @SqlQuery("SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE event_id = :eventId AND outcome = 'delivered')")
+  boolean delivered(@Bind("eventId") String eventId);
+
   @SqlQuery("SELECT * FROM webhook_deliveries WHERE event_id = :eventId ORDER BY id")
   List<WebhookDelivery> forEvent(@Bind("eventId") String eventId);
 

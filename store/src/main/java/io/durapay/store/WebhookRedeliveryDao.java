@@ -1,5 +1,6 @@
 package io.durapay.store;
 
+import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
@@ -7,41 +8,58 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
- * Operators' requests to send a webhook again, and the workers' sweep that carries them out. A
- * request is taken with a lease (its next attempt pushed {@code leaseSeconds} ahead), so a worker
- * that dies while sending leaves it to be taken again, and two workers never send it at once.
+ * Webhooks to send again, and the workers' sweep that carries them out: those an operator asked
+ * for, and those the payment's workflow could not deliver, handed to the retry schedule. A request
+ * is taken with a lease (its next attempt pushed a lease ahead), so a worker that dies while sending
+ * leaves it to be taken again, and two workers never send it at once.
  */
 @RegisterConstructorMapper(WebhookRedelivery.class)
 public interface WebhookRedeliveryDao {
+  /** Who asked, for the requests of the retry schedule (no operator's name has a space). */
+  String RETRY_SCHEDULE = "retry schedule";
 
   /**
-   * Asks for the event's webhook to be sent again; false (nothing changed) when a request for it is
-   * already open.
+   * Asks for the event's webhook to be sent again now; false (nothing changed) when a request for
+   * it is already open.
    */
+  default boolean request(String eventId, String paymentId, String eventType, String requestedBy) {
+    return requestAt(eventId, paymentId, eventType, requestedBy, Instant.now());
+  }
+
+  /**
+   * Hands the event to the retry schedule, its first try at {@code dueAt}; false (nothing changed)
+   * when a request for it is already open.
+   */
+  default boolean schedule(String eventId, String paymentId, String eventType, Instant dueAt) {
+    return requestAt(eventId, paymentId, eventType, RETRY_SCHEDULE, dueAt);
+  }
+
   @SqlUpdate("""
-      INSERT INTO webhook_redeliveries (event_id, payment_id, event_type, requested_by)
-      VALUES (:eventId, :paymentId, :eventType, :requestedBy)
+      INSERT INTO webhook_redeliveries (event_id, payment_id, event_type, requested_by, next_attempt_at)
+      VALUES (:eventId, :paymentId, :eventType, :requestedBy, :dueAt)
       ON CONFLICT (event_id) WHERE finished_at IS NULL DO NOTHING
       """)
-  boolean request(
+  boolean requestAt(
       @Bind("eventId") String eventId,
       @Bind("paymentId") String paymentId,
       @Bind("eventType") String eventType,
-      @Bind("requestedBy") String requestedBy);
+      @Bind("requestedBy") String requestedBy,
+      @Bind("dueAt") Instant dueAt);
 
-  /** Takes up to {@code limit} due requests, each for {@code leaseSeconds}, counting the try. */
+  /** Takes up to {@code limit} requests due at {@code now}, each until {@code leaseUntil}, counting the try. */
   @SqlQuery("""
       UPDATE webhook_redeliveries
-      SET tries = tries + 1, next_attempt_at = now() + make_interval(secs => :leaseSeconds)
+      SET tries = tries + 1, next_attempt_at = :leaseUntil
       WHERE id IN (SELECT id FROM webhook_redeliveries
-                   WHERE finished_at IS NULL AND next_attempt_at <= now()
+                   WHERE finished_at IS NULL AND next_attempt_at <= :now
                    ORDER BY next_attempt_at LIMIT :limit FOR UPDATE SKIP LOCKED)
       RETURNING *
       """)
-  List<WebhookRedelivery> takeDue(@Bind("limit") int limit, @Bind("leaseSeconds") long leaseSeconds);
+  List<WebhookRedelivery> takeDue(
+      @Bind("limit") int limit, @Bind("now") Instant now, @Bind("leaseUntil") Instant leaseUntil);
 
-  @SqlUpdate("UPDATE webhook_redeliveries SET next_attempt_at = now() + make_interval(secs => :seconds) WHERE id = :id")
-  void retryIn(@Bind("id") long id, @Bind("seconds") long seconds);
+  @SqlUpdate("UPDATE webhook_redeliveries SET next_attempt_at = :at WHERE id = :id")
+  void retryAt(@Bind("id") long id, @Bind("at") Instant at);
 
   @SqlUpdate("UPDATE webhook_redeliveries SET finished_at = now(), outcome = :outcome WHERE id = :id")
   void finish(@Bind("id") long id, @Bind("outcome") String outcome);

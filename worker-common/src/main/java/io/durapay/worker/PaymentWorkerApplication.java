@@ -109,7 +109,8 @@ public class PaymentWorkerApplication extends Application<WorkerConfiguration> {
     PaymentRecordActivitiesImpl records = new PaymentRecordActivitiesImpl(jdbi, build);
     registry.more().counter("durapay_workflow_input_mismatches", java.util.List.of(), records,
         PaymentRecordActivitiesImpl::inputMismatches);
-    WebhookActivitiesImpl webhookActivities = new WebhookActivitiesImpl(jdbi, webhooks, environment.getObjectMapper());
+    WebhookActivitiesImpl webhookActivities =
+        config.getWebhooks().activities(jdbi, webhooks, environment.getObjectMapper());
     long redeliveryEvery = config.getWebhooks().getRedeliveryInterval().toMilliseconds();
     environment.lifecycle().scheduledExecutorService("webhook-redeliveries").threads(1).build()
         .scheduleWithFixedDelay(config.getWebhooks().redeliveries(jdbi, webhookActivities),

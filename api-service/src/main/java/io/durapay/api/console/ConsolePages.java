@@ -226,8 +226,8 @@ public final class ConsolePages {
       Map<String, Object> event = events.get(redelivery.eventId());
       if (event != null) {
         event.put("redelivery", redelivery.finishedAt() == null
-            ? "requested by " + redelivery.requestedBy() + " at " + redelivery.requestedAt() + ": on the way (try "
-                + redelivery.tries() + ")"
+            ? "requested by " + redelivery.requestedBy() + " at " + redelivery.requestedAt()
+                + ": on the way (tries so far: " + redelivery.tries() + "; next at " + redelivery.nextAttemptAt() + ")"
             : "requested by " + redelivery.requestedBy() + " at " + redelivery.requestedAt() + ": "
                 + redelivery.outcome() + " at " + redelivery.finishedAt());
         event.put("pending", redelivery.finishedAt() == null);

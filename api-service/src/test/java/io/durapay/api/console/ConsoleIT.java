@@ -372,7 +372,7 @@ class ConsoleIT {
             tuple("re-deliver webhook " + eventId, "queued for the workers"),
             tuple("re-deliver webhook " + eventId, "already on the way: nothing changed"));
     Reply after = page(cookie, "/console/payments/" + paymentId + "?notice=redelivery-queued");
-    assertThat(after.body()).contains("The webhook is queued for re-delivery", "on the way (try 0)")
+    assertThat(after.body()).contains("The webhook is queued for re-delivery", "on the way (tries so far: 0; next at ")
         .doesNotContain("/console/webhooks/" + eventId + "/redeliver");
   }
 

@@ -13,11 +13,13 @@ import io.durapay.store.Payment;
 import io.durapay.store.PaymentDao;
 import io.durapay.store.PaymentEvents;
 import io.durapay.store.WebhookDeliveryDao;
+import io.durapay.store.WebhookRedeliveryDao;
 import io.durapay.worker.activities.ActivityFailures;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Clock;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,30 +27,48 @@ import org.slf4j.LoggerFactory;
 /** The merchant's webhook for a payment event, signed, recorded attempt by attempt. */
 public final class WebhookActivitiesImpl implements WebhookActivities {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookActivitiesImpl.class);
+  /** The outcome of a delivery that ended without reaching the merchant, no try left. */
+  static final String UNDELIVERABLE = "undeliverable";
+  /** The outcome of the workflow's last attempt when the retry schedule goes on with the webhook. */
+  static final String DEFERRED = "deferred";
   private final PaymentDao payments;
   private final MerchantDao merchants;
   private final WebhookDeliveryDao deliveries;
+  private final WebhookRedeliveryDao redeliveries;
   private final WebhookSender webhooks;
   private final ObjectMapper mapper;
+  private final WebhookRetrySchedule schedule;
+  private final Clock clock;
 
+  /** Without a retry schedule: a webhook the workflow cannot deliver ends undeliverable. */
   public WebhookActivitiesImpl(Jdbi jdbi, WebhookSender webhooks, ObjectMapper mapper) {
+    this(jdbi, webhooks, mapper, WebhookRetrySchedule.none(), Clock.systemUTC());
+  }
+
+  /** @param schedule where a webhook the workflow could not deliver goes on being tried */
+  public WebhookActivitiesImpl(
+      Jdbi jdbi, WebhookSender webhooks, ObjectMapper mapper, WebhookRetrySchedule schedule, Clock clock) {
     this.payments = jdbi.onDemand(PaymentDao.class);
     this.merchants = jdbi.onDemand(MerchantDao.class);
     this.deliveries = jdbi.onDemand(WebhookDeliveryDao.class);
+    this.redeliveries = jdbi.onDemand(WebhookRedeliveryDao.class);
     this.webhooks = webhooks;
     this.mapper = mapper;
+    this.schedule = schedule;
+    this.clock = clock;
   }
 
   /**
    * Idempotent for the merchant: every attempt carries the same {@code webhook-id} (the event id
    * chosen by the workflow), and the body is built from stored values only, so it is the same
-   * bytes each time. Each attempt is recorded; the last one, if it fails, is recorded as
-   * undeliverable and returns instead of failing, so the payment is never failed by its webhook.
+   * bytes each time. Each attempt is recorded. The last one, if it fails, returns instead of
+   * failing, so the payment is never failed by its webhook: recorded as undeliverable, or, with a
+   * retry schedule, as deferred, the schedule going on with it.
    */
   @Override
   public WebhookResult sendWebhookNotification(WebhookNotification notification) {
     ActivityInfo info = Activity.getExecutionContext().getInfo();
-    Delivery delivery = attempt(notification, info.getAttempt(), isLastAttempt(info));
+    Delivery delivery = deliver(notification, info.getAttempt(), isLastAttempt(info));
     if (!delivery.again()) {
       return delivery.result();
     }
@@ -66,6 +86,25 @@ public final class WebhookActivitiesImpl implements WebhookActivities {
   }
 
   /**
+   * The workflow's attempt {@code attempt} ({@code last}: its retry policy allows no more). At the
+   * first failure worth retrying the event is handed to the retry schedule, its first try after the
+   * schedule's first wait, by when the workflow has stopped trying (its attempts take minutes). The
+   * hand-off comes first so that nothing the workflow's activity may still meet (a worker stopped
+   * mid-retry, a timeout that cuts its last attempt) loses the webhook; the sweep drops the request
+   * if the workflow delivered it meanwhile.
+   */
+  Delivery deliver(WebhookNotification notification, int attempt, boolean last) {
+    Delivery delivery = attempt(notification, attempt, last ? (schedule.isEmpty() ? UNDELIVERABLE : DEFERRED) : null);
+    boolean failedForNow = delivery.again() || DEFERRED.equals(delivery.result().outcome());
+    if (failedForNow && !schedule.isEmpty()) {
+      Payment payment = payments.findById(notification.paymentId()).orElseThrow();
+      redeliveries.schedule(notification.eventId(), payment.id(), notification.type().wireName(),
+          clock.instant().plus(schedule.wait(0, null).orElseThrow()));
+    }
+    return delivery;
+  }
+
+  /**
    * What one attempt came to. {@code again}: it failed in a way worth retrying and was not the last
    * ({@code sent} then says how, with the endpoint's {@code Retry-After}); otherwise {@code result}
    * is how the delivery ended.
@@ -74,11 +113,13 @@ public final class WebhookActivitiesImpl implements WebhookActivities {
 
   /**
    * One delivery attempt of {@code notification}, recorded in {@code webhook_deliveries} as attempt
-   * number {@code attempt}; {@code last}: a retryable failure ends the delivery as undeliverable.
-   * The workflow's activity and an operator's re-delivery ({@link WebhookRedeliveries}) both come
-   * here, so a re-sent webhook is the same bytes under the same {@code webhook-id}.
+   * number {@code attempt}. {@code endsAs}: null while more tries may follow; otherwise what a
+   * failure worth retrying is recorded as, the delivery ending there ({@link #UNDELIVERABLE}, or
+   * {@link #DEFERRED} to the retry schedule). The workflow's activity and the re-delivery sweep
+   * ({@link WebhookRedeliveries}) both come here, so a re-sent webhook is the same bytes under the
+   * same {@code webhook-id}.
    */
-  Delivery attempt(WebhookNotification notification, int attempt, boolean last) {
+  Delivery attempt(WebhookNotification notification, int attempt, String endsAs) {
     Payment payment =
         payments
             .findById(notification.paymentId())
@@ -113,9 +154,9 @@ public final class WebhookActivitiesImpl implements WebhookActivities {
         return new Delivery(new WebhookResult(false, attempt, status, outcome), false, result);
       }
       default -> {
-        String outcome = last ? "undeliverable" : "retrying";
+        String outcome = endsAs != null ? endsAs : "retrying";
         record(notification, payment, attempt, merchant.webhookUrl(), result.statusCode(), outcome, result.error());
-        return new Delivery(new WebhookResult(false, attempt, status, outcome), !last, result);
+        return new Delivery(new WebhookResult(false, attempt, status, outcome), endsAs == null, result);
       }
     }
   }

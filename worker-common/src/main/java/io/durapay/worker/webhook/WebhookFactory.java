@@ -1,18 +1,20 @@
 package io.durapay.worker.webhook;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
 import okhttp3.OkHttpClient;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * How long one webhook attempt may take, which internal addresses may receive webhooks, and how
- * operators' re-deliveries are swept and retried.
+ * webhooks are tried again after the workflow's attempts (the retry schedule).
  */
 public class WebhookFactory {
 
@@ -33,19 +35,20 @@ public class WebhookFactory {
   @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
   private Duration callTimeout = Duration.seconds(10);
 
-  /** How often the workers look for webhooks an operator asked to re-deliver. */
+  /** How often the workers look for webhooks due to be sent again. */
   @NotNull
   @MinDuration(value = 100, unit = TimeUnit.MILLISECONDS)
   private Duration redeliveryInterval = Duration.seconds(2);
 
-  /** How many times a re-delivery is tried before it ends undeliverable. */
-  @Min(1)
-  private int redeliveryTries = 5;
-
-  /** The longest wait between two tries of a re-delivery (a longer Retry-After is cut to it). */
+  /**
+   * The waits between a webhook's tries once the payment's workflow has stopped trying it (and
+   * between the tries of an operator's re-delivery); empty: none, the workflow's last failed
+   * attempt ends it. The first must be longer than the workflow's webhook activity can take (v2:
+   * 10 min), so that the schedule begins where the workflow ends.
+   */
   @NotNull
-  @MinDuration(value = 1, unit = TimeUnit.SECONDS)
-  private Duration redeliveryMaxBackoff = Duration.minutes(10);
+  private List<@NotNull @MinDuration(value = 1, unit = TimeUnit.SECONDS) Duration> retrySchedule =
+      WebhookRetrySchedule.STANDARD.stream().map(wait -> Duration.seconds(wait.toSeconds())).toList();
 
   /** Allow loopback destinations; for local development only. */
   private boolean allowLoopback;
@@ -114,29 +117,29 @@ public class WebhookFactory {
   }
 
   @JsonProperty
-  public int getRedeliveryTries() {
-    return redeliveryTries;
+  public List<Duration> getRetrySchedule() {
+    return retrySchedule;
   }
 
   @JsonProperty
-  public void setRedeliveryTries(int redeliveryTries) {
-    this.redeliveryTries = redeliveryTries;
+  public void setRetrySchedule(List<Duration> retrySchedule) {
+    this.retrySchedule = retrySchedule;
   }
 
-  @JsonProperty
-  public Duration getRedeliveryMaxBackoff() {
-    return redeliveryMaxBackoff;
+  public WebhookRetrySchedule schedule() {
+    return new WebhookRetrySchedule(
+        retrySchedule.stream().map(Duration::toJavaDuration).toList(), RandomGenerator.getDefault());
   }
 
-  @JsonProperty
-  public void setRedeliveryMaxBackoff(Duration redeliveryMaxBackoff) {
-    this.redeliveryMaxBackoff = redeliveryMaxBackoff;
+  /** The webhook activity, handing what it cannot deliver to the retry schedule. */
+  public WebhookActivitiesImpl activities(Jdbi jdbi, WebhookSender sender, ObjectMapper mapper) {
+    return new WebhookActivitiesImpl(jdbi, sender, mapper, schedule(), Clock.systemUTC());
   }
 
-  /** The sweep that carries out operators' re-deliveries through {@code webhooks}. */
+  /** The sweep that sends again what operators and the retry schedule ask for, through {@code webhooks}. */
   public WebhookRedeliveries redeliveries(Jdbi jdbi, WebhookActivitiesImpl webhooks) {
-    return new WebhookRedeliveries(jdbi, webhooks, redeliveryTries, redeliveryMaxBackoff.toJavaDuration(),
-        callTimeout.toJavaDuration().plusSeconds(30));
+    return new WebhookRedeliveries(jdbi, webhooks, schedule(), callTimeout.toJavaDuration().plusSeconds(30),
+        Clock.systemUTC());
   }
 
   /** Builds a sender; it adds the guard as Dns, no proxy, no redirects and no OkHttp retries. */

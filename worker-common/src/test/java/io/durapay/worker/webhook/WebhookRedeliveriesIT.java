@@ -28,8 +28,12 @@ import io.durapay.store.testing.TestMerchants;
 import java.net.http.HttpHeaders;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,10 +41,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * An operator's re-delivery, carried out by the workers' sweep against a real HTTP endpoint
- * (WireMock) and the real database: the merchant gets the event's own webhook again (same {@code
- * webhook-id}, same bytes, a valid signature), each try is recorded after the event's earlier
- * attempts, a failure is tried again only once it is due, and a finished request sends nothing more.
+ * Webhooks sent again by the workers' sweep, against a real HTTP endpoint (WireMock) and the real
+ * database, with a clock the test moves: an operator's re-delivery is the event's own webhook (same
+ * {@code webhook-id}, same bytes, a valid signature), each try recorded after the event's earlier
+ * attempts; what the workflow could not deliver goes on with the retry schedule for days and
+ * reaches a merchant who was down for one, once.
  */
 class WebhookRedeliveriesIT {
   @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
@@ -50,6 +55,9 @@ class WebhookRedeliveriesIT {
       WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
   private static final AtomicInteger IDS = new AtomicInteger();
+  private final TestClock clock = new TestClock();
+  private final WebhookRetrySchedule schedule =
+      new WebhookRetrySchedule(WebhookRetrySchedule.STANDARD, new SplittableRandom(7));
   private WebhookActivitiesImpl webhooks;
   private WebhookRedeliveryDao requests;
   private WebhookDeliveryDao deliveries;
@@ -61,30 +69,30 @@ class WebhookRedeliveriesIT {
   void setUp() {
     webhooks = new WebhookActivitiesImpl(POSTGRES.jdbi(),
         new WebhookSender(new OkHttpClient(), new WebhookDestinationGuard(true, false), Clock.systemUTC()),
-        new ObjectMapper().findAndRegisterModules());
+        new ObjectMapper().findAndRegisterModules(), schedule, clock);
     requests = POSTGRES.jdbi().onDemand(WebhookRedeliveryDao.class);
     deliveries = POSTGRES.jdbi().onDemand(WebhookDeliveryDao.class);
+    // Each test's sweeps see only its own requests, however far its clock runs.
+    POSTGRES.jdbi().useHandle(h -> h.execute(
+        "UPDATE webhook_redeliveries SET finished_at = now(), outcome = 'closed by a test' WHERE finished_at IS NULL"));
     merchant = TestMerchants.create(POSTGRES.jdbi());
     POSTGRES.jdbi().useExtension(MerchantDao.class,
         dao -> dao.updateWebhookUrl(merchant.id(), MERCHANT.baseUrl() + "/hooks"));
-    String id = String.format("pay_rd%010d", IDS.incrementAndGet());
-    payment = new Payment(id, merchant.id(), 4200, "EUR", "pm_card_visa", null, "{}",
-        PaymentStatus.COMPLETED, null, null, "pi_" + id, "corr-" + id, null, null);
-    POSTGRES.jdbi().useExtension(PaymentDao.class, dao -> dao.create(payment));
-    eventId = "evt_" + id;
+    payment = newPayment();
+    eventId = "evt_" + payment.id();
   }
 
   @Test
   void theMerchantGetsTheEventsOwnWebhookAgainOnceAndSigned() throws Exception {
     // The workflow's delivery gave up on a broken endpoint.
     answer(503);
-    webhooks.attempt(notification(), 1, true);
+    webhooks.attempt(notification(payment, eventId), 1, WebhookActivitiesImpl.UNDELIVERABLE);
     answer(204);
 
-    assertThat(requests.request(eventId, payment.id(), "payment.completed", "alice")).isTrue();
-    assertThat(requests.request(eventId, payment.id(), "payment.completed", "bob"))
+    assertThat(requests.requestAt(eventId, payment.id(), "payment.completed", "alice", clock.instant())).isTrue();
+    assertThat(requests.requestAt(eventId, payment.id(), "payment.completed", "bob", clock.instant()))
         .as("a second request while the first is open adds none").isFalse();
-    WebhookRedeliveries sweep = sweep(5);
+    WebhookRedeliveries sweep = sweep();
     sweep.run();
     sweep.run();
 
@@ -104,22 +112,24 @@ class WebhookRedeliveriesIT {
     assertThat(requests.forPayment(payment.id())).extracting(WebhookRedelivery::requestedBy,
             WebhookRedelivery::tries, WebhookRedelivery::outcome)
         .containsExactly(tuple("alice", 1, "delivered"));
-    assertThat(requests.request(eventId, payment.id(), "payment.completed", "bob"))
+    assertThat(requests.requestAt(eventId, payment.id(), "payment.completed", "bob", clock.instant()))
         .as("once finished, the event may be re-delivered again").isTrue();
   }
 
   @Test
-  void aFailureIsTriedAgainOnlyWhenDueAndEndsUndeliverableAfterItsTries() {
+  void anOperatorsReDeliveryIsTriedAgainOnlyWhenDueAndEndsUndeliverableWhenTheScheduleIsSpent() {
     answer(503);
-    requests.request(eventId, payment.id(), "payment.completed", "alice");
-    WebhookRedeliveries sweep = sweep(2);
+    requests.requestAt(eventId, payment.id(), "payment.completed", "alice", clock.instant());
+    WebhookRetrySchedule oneWait = new WebhookRetrySchedule(List.of(Duration.ofMinutes(10)), new SplittableRandom(1));
+    WebhookRedeliveries sweep = new WebhookRedeliveries(POSTGRES.jdbi(), webhooks, oneWait, Duration.ofSeconds(60), clock);
 
     sweep.run();
-    sweep.run(); // not due yet: nothing sent
-    assertThat(MERCHANT.findAll(postRequestedFor(urlEqualTo("/hooks")))).hasSize(1);
+    clock.advance(Duration.ofMinutes(8)); // less than the wait, jitter included
+    sweep.run();
+    assertThat(MERCHANT.findAll(postRequestedFor(urlEqualTo("/hooks")))).as("not due yet").hasSize(1);
     assertThat(requests.forPayment(payment.id()).get(0).finishedAt()).isNull();
 
-    makeDue();
+    clock.advance(Duration.ofMinutes(4));
     sweep.run();
     sweep.run();
 
@@ -132,28 +142,102 @@ class WebhookRedeliveriesIT {
 
   @Test
   void aRequestBeingSentIsNotTakenByASecondWorker() {
-    requests.request(eventId, payment.id(), "payment.completed", "alice");
+    requests.requestAt(eventId, payment.id(), "payment.completed", "alice", clock.instant());
+    Instant now = clock.instant();
 
-    assertThat(requests.takeDue(10, 60)).extracting(WebhookRedelivery::eventId).containsExactly(eventId);
-    assertThat(requests.takeDue(10, 60)).as("leased to the first").isEmpty();
+    assertThat(requests.takeDue(10, now, now.plusSeconds(60))).extracting(WebhookRedelivery::eventId)
+        .containsExactly(eventId);
+    assertThat(requests.takeDue(10, now.plusSeconds(59), now.plusSeconds(120))).as("leased to the first").isEmpty();
+    assertThat(requests.takeDue(10, now.plusSeconds(60), now.plusSeconds(120))).as("the first died: its lease ran out")
+        .extracting(WebhookRedelivery::eventId).containsExactly(eventId);
   }
 
   @Test
-  void theWaitDoublesFromTenSecondsAndNeverPassesItsMaximumWhateverTheEndpointAsks() {
-    WebhookRedeliveries sweep = sweep(5);
+  void anEndpointDownForADayReceivesEveryEventOnceItIsBack() {
+    List<Payment> paid = IntStream.range(0, 3).mapToObj(i -> newPayment()).toList();
+    answer(503);
+    for (Payment p : paid) {
+      // The workflow's attempts: the first failure hands the event over, the last is deferred.
+      WebhookActivitiesImpl.Delivery first = webhooks.deliver(notification(p, "evt_" + p.id()), 1, false);
+      WebhookActivitiesImpl.Delivery last = webhooks.deliver(notification(p, "evt_" + p.id()), 8, true);
+      assertThat(first.again()).isTrue();
+      assertThat(last.again()).isFalse();
+      assertThat(last.result().outcome()).isEqualTo("deferred");
+    }
+    WebhookRedeliveries sweep = sweep();
 
-    assertThat(sweep.backoff(1, null)).isEqualTo(Duration.ofSeconds(10));
-    assertThat(sweep.backoff(3, null)).isEqualTo(Duration.ofSeconds(40));
-    assertThat(sweep.backoff(30, null)).isEqualTo(Duration.ofMinutes(10));
-    assertThat(sweep.backoff(1, Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
-    assertThat(sweep.backoff(1, Duration.ofDays(3))).isEqualTo(Duration.ofMinutes(10));
+    Instant back = clock.instant().plus(Duration.ofDays(1));
+    while (clock.instant().isBefore(back)) {
+      clock.advance(Duration.ofMinutes(10));
+      sweep.run();
+    }
+    // Tries after 30 min, 2.5 h, 7.5 h and 17.5 h (each wait ±10 %); the next is past the day.
+    for (Payment p : paid) {
+      assertThat(deliveries.forEvent("evt_" + p.id())).extracting(WebhookDelivery::outcome)
+          .containsExactly("retrying", "deferred", "retrying", "retrying", "retrying", "retrying");
+    }
+    answer(204);
+    MERCHANT.resetRequests();
+    Instant end = clock.instant().plus(Duration.ofDays(3));
+    while (clock.instant().isBefore(end)) {
+      clock.advance(Duration.ofMinutes(10));
+      sweep.run();
+    }
+
+    List<LoggedRequest> received = MERCHANT.findAll(postRequestedFor(urlEqualTo("/hooks")));
+    assertThat(received).extracting(r -> r.getHeader("webhook-id"))
+        .containsExactlyInAnyOrderElementsOf(paid.stream().map(p -> "evt_" + p.id()).toList());
+    for (Payment p : paid) {
+      assertThat(requests.forPayment(p.id())).extracting(WebhookRedelivery::requestedBy,
+              WebhookRedelivery::tries, WebhookRedelivery::outcome)
+          .containsExactly(tuple(WebhookRedeliveryDao.RETRY_SCHEDULE, 5, "delivered"));
+    }
   }
 
-  private WebhookRedeliveries sweep(int tries) {
-    return new WebhookRedeliveries(POSTGRES.jdbi(), webhooks, tries, Duration.ofMinutes(10), Duration.ofSeconds(60));
+  @Test
+  void aWebhookTheWorkflowDeliversAfterAllIsNotSentAgain() {
+    answer(503);
+    webhooks.deliver(notification(payment, eventId), 1, false);
+    answer(204);
+    webhooks.deliver(notification(payment, eventId), 2, false);
+    MERCHANT.resetRequests();
+
+    clock.advance(Duration.ofHours(1));
+    sweep().run();
+
+    assertThat(MERCHANT.findAll(postRequestedFor(urlEqualTo("/hooks")))).isEmpty();
+    assertThat(requests.forPayment(payment.id())).extracting(WebhookRedelivery::outcome).containsExactly("delivered");
+    assertThat(deliveries.forEvent(eventId)).extracting(WebhookDelivery::outcome)
+        .containsExactly("retrying", "delivered");
   }
 
-  private WebhookNotification notification() {
+  @Test
+  void withoutAScheduleTheWorkflowsLastFailedAttemptEndsTheWebhook() {
+    WebhookActivitiesImpl unscheduled = new WebhookActivitiesImpl(POSTGRES.jdbi(),
+        new WebhookSender(new OkHttpClient(), new WebhookDestinationGuard(true, false), Clock.systemUTC()),
+        new ObjectMapper().findAndRegisterModules(), WebhookRetrySchedule.none(), clock);
+    answer(503);
+
+    unscheduled.deliver(notification(payment, eventId), 1, false);
+    WebhookActivitiesImpl.Delivery last = unscheduled.deliver(notification(payment, eventId), 2, true);
+
+    assertThat(last.result().outcome()).isEqualTo("undeliverable");
+    assertThat(requests.forPayment(payment.id())).isEmpty();
+  }
+
+  private WebhookRedeliveries sweep() {
+    return new WebhookRedeliveries(POSTGRES.jdbi(), webhooks, schedule, Duration.ofSeconds(60), clock);
+  }
+
+  private Payment newPayment() {
+    String id = String.format("pay_rd%010d", IDS.incrementAndGet());
+    Payment created = new Payment(id, merchant.id(), 4200, "EUR", "pm_card_visa", null, "{}",
+        PaymentStatus.COMPLETED, null, null, "pi_" + id, "corr-" + id, null, null);
+    POSTGRES.jdbi().useExtension(PaymentDao.class, dao -> dao.create(created));
+    return created;
+  }
+
+  private static WebhookNotification notification(Payment payment, String eventId) {
     return new WebhookNotification(payment.id(), eventId, EventType.PAYMENT_COMPLETED, payment.correlationId());
   }
 
@@ -162,9 +246,27 @@ class WebhookRedeliveriesIT {
     MERCHANT.stubFor(post(urlEqualTo("/hooks")).willReturn(aResponse().withStatus(status)));
   }
 
-  /** The time a retry waits for, passed: its next attempt moved to now. */
-  private void makeDue() {
-    POSTGRES.jdbi().useHandle(h -> h.execute(
-        "UPDATE webhook_redeliveries SET next_attempt_at = now() WHERE event_id = ?", eventId));
+  /** A clock that stands still until the test moves it. */
+  private static final class TestClock extends Clock {
+    private Instant now = Instant.now();
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneId.of("UTC");
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
   }
 }

@@ -24,6 +24,9 @@ import io.durapay.api.merchants.CreateMerchantTask;
 import io.durapay.api.merchants.MerchantCommand;
 import io.durapay.api.merchants.MerchantOnboarding;
 import io.durapay.api.merchants.RotateMerchantCredentialsTask;
+import io.durapay.api.webhooks.EnableWebhooksTask;
+import io.durapay.api.webhooks.WebhookEndpointResource;
+import io.durapay.api.webhooks.WebhookEndpoints;
 import io.durapay.api.outbox.OutboxRelay;
 import io.durapay.api.payments.PaymentsResource;
 import io.durapay.api.reconciler.Reconciler;
@@ -104,6 +107,9 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
     MerchantOnboarding onboarding = new MerchantOnboarding(jdbi.onDemand(MerchantDao.class));
     environment.admin().addTask(new CreateMerchantTask(onboarding));
     environment.admin().addTask(new RotateMerchantCredentialsTask(onboarding));
+    WebhookEndpoints webhookEndpoints = new WebhookEndpoints(jdbi, clock);
+    environment.jersey().register(new WebhookEndpointResource(webhookEndpoints));
+    environment.admin().addTask(new EnableWebhooksTask(webhookEndpoints));
     AdminTask.registerStatusFilter(environment.admin());
     config.getConsole().register(environment, jdbi, clock, temporal, config.getTemporal().getNamespace(),
         config.getTemporal().getTaskQueue(), paymentWorkflows, timelines, reconciler);

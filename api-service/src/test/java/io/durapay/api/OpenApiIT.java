@@ -122,7 +122,11 @@ class OpenApiIT {
           entry("listPayments 429", OpenApiIT::overTheRateLimit),
           entry("getPayment 429", OpenApiIT::overTheRateLimit),
           entry("cancelPayment 429", OpenApiIT::overTheRateLimit),
-          entry("getPaymentTimeline 429", OpenApiIT::overTheRateLimit));
+          entry("getPaymentTimeline 429", OpenApiIT::overTheRateLimit),
+          entry("getWebhookEndpoint 400", OpenApiIT::withAnInvalidCorrelationId),
+          entry("enableWebhookEndpoint 400", OpenApiIT::withAnInvalidCorrelationId),
+          entry("getWebhookEndpoint 429", OpenApiIT::overTheRateLimit),
+          entry("enableWebhookEndpoint 429", OpenApiIT::overTheRateLimit));
 
   /**
    * Documented errors this test does not provoke, with the reason; no test is generated for them,

@@ -41,6 +41,13 @@ public interface MerchantDao {
       """)
   boolean disableWebhooks(@Bind("id") String id);
 
+  /** Delivers webhooks to the merchant's endpoint again; false when they were not disabled. */
+  @SqlUpdate("""
+      UPDATE merchants SET webhook_disabled_at = NULL, updated_at = now()
+      WHERE id = :id AND webhook_disabled_at IS NOT NULL
+      """)
+  boolean enableWebhooks(@Bind("id") String id);
+
   /** Sets the webhook URL and re-enables deliveries to it. Returns false for an unknown id. */
   @SqlUpdate("""
       UPDATE merchants SET webhook_url = :url, webhook_disabled_at = NULL, updated_at = now()

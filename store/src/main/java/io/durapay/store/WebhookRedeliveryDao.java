@@ -46,6 +46,26 @@ public interface WebhookRedeliveryDao {
       @Bind("requestedBy") String requestedBy,
       @Bind("dueAt") Instant dueAt);
 
+  /**
+   * Asks for every event of the merchant's since {@code since} that no attempt delivered to be sent
+   * again now, under its own id (those with a request open already are left as they are); returns
+   * how many were asked for.
+   */
+  @SqlUpdate("""
+      INSERT INTO webhook_redeliveries (event_id, payment_id, event_type, requested_by, next_attempt_at)
+      SELECT DISTINCT ON (d.event_id) d.event_id, d.payment_id, d.event_type, :requestedBy, :now
+      FROM webhook_deliveries d
+      WHERE d.merchant_id = :merchantId AND d.attempted_at >= :since
+        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries x WHERE x.event_id = d.event_id AND x.outcome = 'delivered')
+      ORDER BY d.event_id
+      ON CONFLICT (event_id) WHERE finished_at IS NULL DO NOTHING
+      """)
+  int requestUndelivered(
+      @Bind("merchantId") String merchantId,
+      @Bind("since") Instant since,
+      @Bind("requestedBy") String requestedBy,
+      @Bind("now") Instant now);
+
   /** Takes up to {@code limit} requests due at {@code now}, each until {@code leaseUntil}, counting the try. */
   @SqlQuery("""
       UPDATE webhook_redeliveries

@@ -100,7 +100,7 @@ public final class OperatorAuthFilter implements Filter {
   }
 
   /** The operator this filter let through for the request being served on this thread. */
-  static String currentOperator() {
+  public static String currentOperator() {
     String operator = CURRENT.get();
     if (operator == null) {
       throw new IllegalStateException("no operator request on this thread: is the filter mapped?");

@@ -195,6 +195,32 @@ class WebhookRedeliveriesIT {
   }
 
   @Test
+  void afterA410TheMerchantTurnsWebhooksBackOnAndReceivesEveryMissedEventOnceUnderItsId() {
+    Payment later = newPayment();
+    String laterEvent = "evt_" + later.id();
+    MERCHANT.stubFor(post(urlEqualTo("/hooks")).willReturn(aResponse().withStatus(410)));
+    assertThat(webhooks.deliver(notification(payment, eventId), 1, false).result().outcome()).isEqualTo("gone");
+    assertThat(webhooks.deliver(notification(later, laterEvent), 1, false).result().outcome())
+        .as("deliveries are off").isEqualTo("skipped");
+    assertThat(MERCHANT.findAll(postRequestedFor(urlEqualTo("/hooks")))).hasSize(1);
+    answer(204);
+    MERCHANT.resetRequests();
+
+    // What POST /v1/webhook_endpoint/enable does.
+    POSTGRES.jdbi().onDemand(MerchantDao.class).enableWebhooks(merchant.id());
+    int queued = requests.requestUndelivered(merchant.id(), clock.instant().minus(Duration.ofDays(30)), "merchant",
+        clock.instant());
+    sweep().run();
+    sweep().run();
+
+    assertThat(queued).isEqualTo(2);
+    assertThat(MERCHANT.findAll(postRequestedFor(urlEqualTo("/hooks")))).extracting(r -> r.getHeader("webhook-id"))
+        .containsExactlyInAnyOrder(eventId, laterEvent);
+    assertThat(deliveries.forEvent(laterEvent)).extracting(WebhookDelivery::outcome)
+        .containsExactly("skipped", "delivered");
+  }
+
+  @Test
   void aWebhookTheWorkflowDeliversAfterAllIsNotSentAgain() {
     answer(503);
     webhooks.deliver(notification(payment, eventId), 1, false);

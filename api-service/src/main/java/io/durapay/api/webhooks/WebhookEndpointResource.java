@@ -1,0 +1,36 @@
+package io.durapay.api.webhooks;
+
+import io.dropwizard.auth.Auth;
+import io.durapay.api.auth.AuthenticatedMerchant;
+import io.durapay.api.responses.WebhookEndpointResponse;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** {@code /v1/webhook_endpoint}: the merchant's own webhook endpoint, and turning it back on. */
+@Path("/v1/webhook_endpoint")
+@Produces(MediaType.APPLICATION_JSON)
+public class WebhookEndpointResource {
+  private final WebhookEndpoints endpoints;
+
+  public WebhookEndpointResource(WebhookEndpoints endpoints) {
+    this.endpoints = endpoints;
+  }
+
+  @GET
+  public WebhookEndpointResponse get(@Auth AuthenticatedMerchant merchant) {
+    return WebhookEndpointResponse.from(endpoints.of(merchant.id()).orElseThrow());
+  }
+
+  /**
+   * Turns deliveries back on and has every event of the last 30 days that never reached the
+   * merchant sent again under its own {@code webhook-id}; {@code resent} says how many.
+   */
+  @POST
+  @Path("/enable")
+  public WebhookEndpointResponse enable(@Auth AuthenticatedMerchant merchant) {
+    return WebhookEndpointResponse.from(endpoints.enable(merchant.id(), "merchant").orElseThrow());
+  }
+}

@@ -1,0 +1,59 @@
+package io.durapay.api.webhooks;
+
+import io.durapay.store.Merchant;
+import io.durapay.store.MerchantDao;
+import io.durapay.store.WebhookRedeliveryDao;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * A merchant's webhook endpoint: whether deliveries to it are on, and turning them back on after
+ * the endpoint answered 410 Gone (which turns them off, as Standard Webhooks says). Turning them on
+ * also asks for every event of the last {@link #RESEND_WINDOW} that never reached the merchant to be
+ * sent again, each under its own {@code webhook-id}, so the merchant can drop any it already has.
+ * The workers' re-delivery sweep sends them. For the merchant over the API and for operators by task.
+ */
+public final class WebhookEndpoints {
+  /** How far back undelivered events are sent again: as far as a merchant may reconcile. */
+  public static final Duration RESEND_WINDOW = Duration.ofDays(30);
+
+  private final MerchantDao merchants;
+  private final WebhookRedeliveryDao redeliveries;
+  private final Clock clock;
+
+  public WebhookEndpoints(Jdbi jdbi, Clock clock) {
+    this.merchants = jdbi.onDemand(MerchantDao.class);
+    this.redeliveries = jdbi.onDemand(WebhookRedeliveryDao.class);
+    this.clock = clock;
+  }
+
+  /** The endpoint as it stands; {@code resent}: how many events a call just asked to send again. */
+  public record Endpoint(String url, boolean enabled, Instant disabledAt, Integer resent) {}
+
+  /** Empty for an unknown merchant. */
+  public Optional<Endpoint> of(String merchantId) {
+    return merchants.findById(merchantId).map(merchant -> endpoint(merchant, null));
+  }
+
+  /**
+   * Turns deliveries on (nothing changes when they are on already) and asks for the undelivered
+   * events to be sent again; safe to repeat: an event already on its way is not asked for twice.
+   * Empty for an unknown merchant.
+   */
+  public Optional<Endpoint> enable(String merchantId, String requestedBy) {
+    if (merchants.findById(merchantId).isEmpty()) {
+      return Optional.empty();
+    }
+    merchants.enableWebhooks(merchantId);
+    Instant now = clock.instant();
+    int resent = redeliveries.requestUndelivered(merchantId, now.minus(RESEND_WINDOW), requestedBy, now);
+    return merchants.findById(merchantId).map(merchant -> endpoint(merchant, resent));
+  }
+
+  private static Endpoint endpoint(Merchant merchant, Integer resent) {
+    return new Endpoint(merchant.webhookUrl(), merchant.webhookDisabledAt() == null, merchant.webhookDisabledAt(), resent);
+  }
+}

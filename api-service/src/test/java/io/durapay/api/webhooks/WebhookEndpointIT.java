@@ -1,0 +1,145 @@
+package io.durapay.api.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.durapay.api.DurapayConfiguration;
+import io.durapay.api.merchants.NewMerchantCredentials;
+import io.durapay.api.testing.ApiClient;
+import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.api.testing.Operator;
+import io.durapay.api.testing.TestApp;
+import io.durapay.store.MerchantDao;
+import io.durapay.store.OperatorAction;
+import io.durapay.store.OperatorDao;
+import io.durapay.store.WebhookDeliveryDao;
+import io.durapay.store.WebhookRedelivery;
+import io.durapay.store.WebhookRedeliveryDao;
+import io.durapay.store.testing.PostgresExtension;
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A merchant whose endpoint answered 410 Gone turns webhooks back on, over the API or through an
+ * operator, and gets every event that never arrived queued to be sent again under its own id;
+ * nothing of another merchant's, nothing delivered, nothing older than 30 days, nothing twice.
+ */
+class WebhookEndpointIT {
+  @RegisterExtension
+  @Order(0)
+  static final WireMockExtension SNS = TestApp.sns();
+
+  @RegisterExtension
+  @Order(1)
+  static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  @RegisterExtension
+  @Order(2)
+  static final DropwizardAppExtension<DurapayConfiguration> APP = TestApp.app(POSTGRES, SNS);
+
+  private static ApiClient api;
+  private static ApiClient admin;
+
+  @BeforeAll
+  static void setUp() {
+    TestApp.acceptPublishes(SNS);
+    api = new ApiClient(APP.getLocalPort());
+    admin = new ApiClient(APP.getAdminPort());
+  }
+
+  @Test
+  void aMerchantTurnsItsWebhooksBackOnAndGetsWhatNeverArrivedOnceUnderTheOriginalIds() {
+    NewMerchantCredentials merchant = merchant("Gone Gadgets");
+    NewMerchantCredentials other = merchant("Other Outfit");
+    String gone = event(merchant, 1, "gone");
+    String skipped = event(merchant, 1, "skipped");
+    String deliveredLate = event(merchant, 1, "retrying");
+    delivery(merchant, deliveredLate, 2, "delivered");
+    String rejected = event(merchant, 1, "rejected");
+    String old = event(merchant, 1, "undeliverable");
+    POSTGRES.jdbi().useHandle(h -> h.execute(
+        "UPDATE webhook_deliveries SET attempted_at = now() - interval '31 days' WHERE event_id = ?", old));
+    String othersEvent = event(other, 1, "undeliverable");
+    POSTGRES.jdbi().onDemand(MerchantDao.class).disableWebhooks(merchant.merchantId());
+
+    Reply before = api.request("GET", "/v1/webhook_endpoint").bearer(merchant.apiKey()).send();
+    Reply enabled = api.request("POST", "/v1/webhook_endpoint/enable").bearer(merchant.apiKey()).send();
+    Reply again = api.request("POST", "/v1/webhook_endpoint/enable").bearer(merchant.apiKey()).send();
+    Reply after = api.request("GET", "/v1/webhook_endpoint").bearer(merchant.apiKey()).send();
+
+    assertThat(before.status()).as(before.body()).isEqualTo(200);
+    assertThat(before.json().get("enabled").asBoolean()).isFalse();
+    assertThat(before.json().get("disabledAt").asText()).isNotBlank();
+    assertThat(before.json().get("url").asText()).isEqualTo("https://gone-gadgets.example/hooks");
+    assertThat(before.body()).doesNotContain("whsec_");
+    assertThat(enabled.status()).as(enabled.body()).isEqualTo(200);
+    assertThat(enabled.json().get("enabled").asBoolean()).isTrue();
+    assertThat(enabled.json().get("resent").asInt()).isEqualTo(3);
+    assertThat(again.json().get("resent").asInt()).as("each is on its way already").isZero();
+    assertThat(after.json().get("enabled").asBoolean()).isTrue();
+    assertThat(after.json().get("disabledAt").isNull()).isTrue();
+    assertThat(after.json().get("resent").isNull()).isTrue();
+    List<WebhookRedelivery> queued = open();
+    assertThat(queued).extracting(WebhookRedelivery::eventId, WebhookRedelivery::requestedBy)
+        .contains(tuple(gone, "merchant"), tuple(skipped, "merchant"), tuple(rejected, "merchant"));
+    assertThat(queued).extracting(WebhookRedelivery::eventId).doesNotContain(deliveredLate, old, othersEvent);
+  }
+
+  @Test
+  void anOperatorTurnsThemOnByTaskAndTheRequestsAreTheirs() {
+    NewMerchantCredentials merchant = merchant("Task Traders");
+    String gone = event(merchant, 1, "gone");
+    POSTGRES.jdbi().onDemand(MerchantDao.class).disableWebhooks(merchant.merchantId());
+
+    Reply reply = admin.request("POST", "/tasks/enable-webhooks?merchantId=" + merchant.merchantId()).operator().send();
+    Reply unknown = admin.request("POST", "/tasks/enable-webhooks?merchantId=mer_nobody").operator().send();
+
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    assertThat(reply.body()).contains("webhooks enabled for " + merchant.merchantId(),
+        "1 undelivered event(s) of the last 30 days queued to be sent again");
+    assertThat(POSTGRES.jdbi().onDemand(MerchantDao.class).findById(merchant.merchantId()).orElseThrow()
+        .webhookDisabledAt()).isNull();
+    assertThat(open()).filteredOn(r -> r.eventId().equals(gone)).extracting(WebhookRedelivery::requestedBy)
+        .containsExactly(Operator.NAME);
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.body()).contains("no merchant mer_nobody: nothing changed");
+    assertThat(POSTGRES.jdbi().onDemand(OperatorDao.class).latestActions(2)).extracting(OperatorAction::action)
+        .containsOnly("task enable-webhooks");
+  }
+
+  private static NewMerchantCredentials merchant(String name) {
+    String host = name.toLowerCase().replace(' ', '-');
+    return TestApp.onboarding(POSTGRES).create(name, "https://" + host + ".example/hooks", null);
+  }
+
+  /** A new payment event of the merchant's with one delivery attempt that came to {@code outcome}. */
+  private static String event(NewMerchantCredentials merchant, int attempt, String outcome) {
+    Reply created = api.request("POST", "/v1/payments").bearer(merchant.apiKey())
+        .header("Idempotency-Key", UUID.randomUUID().toString())
+        .json("{\"amount\":700,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\"}").send();
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String eventId = "evt_" + UUID.randomUUID().toString().replace("-", "");
+    POSTGRES.jdbi().onDemand(WebhookDeliveryDao.class).record(eventId, created.json().get("id").asText(),
+        merchant.merchantId(), "payment.completed", attempt, "https://merchant.example/hooks", 410, outcome, null);
+    return eventId;
+  }
+
+  private static void delivery(NewMerchantCredentials merchant, String eventId, int attempt, String outcome) {
+    String paymentId = POSTGRES.jdbi().onDemand(WebhookDeliveryDao.class).forEvent(eventId).get(0).paymentId();
+    POSTGRES.jdbi().onDemand(WebhookDeliveryDao.class).record(eventId, paymentId, merchant.merchantId(),
+        "payment.completed", attempt, "https://merchant.example/hooks", 204, outcome, null);
+  }
+
+  private static List<WebhookRedelivery> open() {
+    return POSTGRES.jdbi().withHandle(h -> h.createQuery(
+            "SELECT * FROM webhook_redeliveries WHERE finished_at IS NULL ORDER BY id")
+        .map(ConstructorMapper.of(WebhookRedelivery.class)).list());
+  }
+}

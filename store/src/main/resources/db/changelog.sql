@@ -217,3 +217,13 @@ CREATE TABLE replay_gate_runs (
   ran_at        timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX replay_gate_runs_build_idx ON replay_gate_runs (build, id DESC);
+
+--changeset durapay:016-webhook-secret-overlap
+-- A rotated webhook secret goes on signing beside the new one until previous_webhook_secret_until,
+-- so a merchant can deploy the new secret while every delivery still verifies with the old.
+ALTER TABLE merchants ADD COLUMN previous_webhook_secret text;
+ALTER TABLE merchants ADD COLUMN previous_webhook_secret_until timestamptz;
+
+--changeset durapay:017-merchant-events
+-- GET /v1/events reads a merchant's webhook events, newest first, from their delivery attempts.
+CREATE INDEX webhook_deliveries_merchant_idx ON webhook_deliveries (merchant_id, attempted_at);

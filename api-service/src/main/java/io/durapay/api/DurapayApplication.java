@@ -20,6 +20,7 @@ import io.durapay.api.errors.HtmlSafeJson;
 import io.durapay.api.http.BodySizeLimitFilter;
 import io.durapay.api.http.CorrelationIdFilter;
 import io.durapay.api.http.NoCredentialsInUrlFilter;
+import io.durapay.api.events.EventsResource;
 import io.durapay.api.merchants.CreateMerchantTask;
 import io.durapay.api.merchants.MerchantCommand;
 import io.durapay.api.merchants.MerchantOnboarding;
@@ -35,6 +36,7 @@ import io.durapay.api.workflows.Timelines;
 import io.durapay.contracts.WorkflowStarter;
 import io.durapay.observability.PrometheusScrape;
 import io.durapay.store.MerchantDao;
+import io.durapay.store.MerchantEventDao;
 import io.durapay.store.Store;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -104,11 +106,13 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
     environment.jersey().register(
         config.getTemporal().resource(environment, jdbi, paymentWorkflows, timelines));
 
-    MerchantOnboarding onboarding = new MerchantOnboarding(jdbi.onDemand(MerchantDao.class));
+    MerchantOnboarding onboarding = new MerchantOnboarding(
+        jdbi.onDemand(MerchantDao.class), clock, config.getWebhookSecretOverlap().toJavaDuration());
     environment.admin().addTask(new CreateMerchantTask(onboarding));
     environment.admin().addTask(new RotateMerchantCredentialsTask(onboarding));
-    WebhookEndpoints webhookEndpoints = new WebhookEndpoints(jdbi, clock);
+    WebhookEndpoints webhookEndpoints = new WebhookEndpoints(jdbi, onboarding, clock);
     environment.jersey().register(new WebhookEndpointResource(webhookEndpoints));
+    environment.jersey().register(new EventsResource(jdbi.onDemand(MerchantEventDao.class), clock));
     environment.admin().addTask(new EnableWebhooksTask(webhookEndpoints));
     AdminTask.registerStatusFilter(environment.admin());
     config.getConsole().register(environment, jdbi, clock, temporal, config.getTemporal().getNamespace(),

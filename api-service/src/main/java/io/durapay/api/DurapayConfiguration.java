@@ -3,6 +3,8 @@ package io.durapay.api;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
 import io.durapay.api.console.ConsoleFactory;
 import io.durapay.api.outbox.OutboxFactory;
 import io.durapay.api.outbox.SnsFactory;
@@ -12,6 +14,7 @@ import io.durapay.api.reconciler.ReconcilerFactory;
 import io.durapay.api.workflows.TemporalClientFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import java.util.concurrent.TimeUnit;
 
 /** The API's configuration; see {@code config.yml} for every setting and its environment variable. */
 public class DurapayConfiguration extends Configuration {
@@ -34,6 +37,21 @@ public class DurapayConfiguration extends Configuration {
 
   /** Run the schema migrations when the server starts (off when an operator runs them). */
   private boolean migrateOnStart = true;
+
+  /** How long a rotated webhook secret goes on signing beside the new one. */
+  @NotNull
+  @MinDuration(value = 0, unit = TimeUnit.SECONDS)
+  private Duration webhookSecretOverlap = Duration.hours(24);
+
+  @JsonProperty
+  public Duration getWebhookSecretOverlap() {
+    return webhookSecretOverlap;
+  }
+
+  @JsonProperty
+  public void setWebhookSecretOverlap(Duration webhookSecretOverlap) {
+    this.webhookSecretOverlap = webhookSecretOverlap;
+  }
 
   @JsonProperty
   public ConsoleFactory getConsole() {

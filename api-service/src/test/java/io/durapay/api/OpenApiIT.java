@@ -126,7 +126,12 @@ class OpenApiIT {
           entry("getWebhookEndpoint 400", OpenApiIT::withAnInvalidCorrelationId),
           entry("enableWebhookEndpoint 400", OpenApiIT::withAnInvalidCorrelationId),
           entry("getWebhookEndpoint 429", OpenApiIT::overTheRateLimit),
-          entry("enableWebhookEndpoint 429", OpenApiIT::overTheRateLimit));
+          entry("enableWebhookEndpoint 429", OpenApiIT::overTheRateLimit),
+          entry("rotateWebhookSecret 400", OpenApiIT::withAnInvalidCorrelationId),
+          entry("rotateWebhookSecret 429", OpenApiIT::overTheRateLimit),
+          entry("listEvents 400", op -> call(op, "?createdGte=yesterday").send()),
+          entry("listEvents 404", op -> call(op, "?startingAfter=evt_nothing").send()),
+          entry("listEvents 429", OpenApiIT::overTheRateLimit));
 
   /**
    * Documented errors this test does not provoke, with the reason; no test is generated for them,

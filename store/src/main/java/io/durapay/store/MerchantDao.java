@@ -1,5 +1,6 @@
 package io.durapay.store;
 
+import java.time.Instant;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
@@ -30,9 +31,40 @@ public interface MerchantDao {
   boolean rotateApiKey(
       @Bind("id") String id, @Bind("apiKeyId") String apiKeyId, @Bind("apiKeyHash") byte[] apiKeyHash);
 
-  /** Replaces the webhook signing secret. Returns false for an unknown id. */
-  @SqlUpdate("UPDATE merchants SET webhook_secret = :secret, updated_at = now() WHERE id = :id")
+  /** Replaces the webhook signing secret, the old one signing no more. Returns false for an unknown id. */
+  @SqlUpdate("""
+      UPDATE merchants SET webhook_secret = :secret, previous_webhook_secret = NULL,
+                           previous_webhook_secret_until = NULL, updated_at = now()
+      WHERE id = :id
+      """)
   boolean rotateWebhookSecret(@Bind("id") String id, @Bind("secret") String secret);
+
+  /**
+   * Replaces the webhook signing secret, the old one signing beside it until {@code until}; false
+   * (nothing changed) for an unknown id or while an earlier rotation's old secret still signs at
+   * {@code now}.
+   */
+  @SqlUpdate("""
+      UPDATE merchants SET previous_webhook_secret = webhook_secret, previous_webhook_secret_until = :until,
+                           webhook_secret = :secret, updated_at = now()
+      WHERE id = :id AND (previous_webhook_secret_until IS NULL OR previous_webhook_secret_until <= :now)
+      """)
+  boolean rotateWebhookSecretWithOverlap(
+      @Bind("id") String id, @Bind("secret") String secret, @Bind("now") Instant now, @Bind("until") Instant until);
+
+  /** Until when the old secret of the merchant's last rotation signs, if it still does at {@code now}. */
+  @SqlQuery("""
+      SELECT previous_webhook_secret_until FROM merchants
+      WHERE id = :id AND previous_webhook_secret_until > :now
+      """)
+  Optional<Instant> previousWebhookSecretUntil(@Bind("id") String id, @Bind("now") Instant now);
+
+  /** The old secret of the merchant's last rotation, while it still signs at {@code now}. */
+  @SqlQuery("""
+      SELECT previous_webhook_secret FROM merchants
+      WHERE id = :id AND previous_webhook_secret_until > :now
+      """)
+  Optional<String> previousWebhookSecret(@Bind("id") String id, @Bind("now") Instant now);
 
   /** Stops webhook deliveries to the merchant (its endpoint answered 410 Gone). */
   @SqlUpdate("""

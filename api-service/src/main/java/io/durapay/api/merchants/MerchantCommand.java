@@ -8,6 +8,8 @@ import io.durapay.api.DurapayConfiguration;
 import io.durapay.store.MerchantDao;
 import io.durapay.store.Store;
 import java.io.PrintStream;
+import java.time.Clock;
+import net.sourceforge.argparse4j.impl.Arguments;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 
@@ -53,6 +55,12 @@ public final class MerchantCommand extends ConfiguredCommand<DurapayConfiguratio
         .dest("merchantId")
         .metavar("ID")
         .help("the merchant whose credential to rotate (rotate-key, rotate-webhook-secret)");
+    subparser
+        .addArgument("--at-once")
+        .dest("atOnce")
+        .action(Arguments.storeTrue())
+        .help("the old webhook secret stops signing now, for one that leaked (rotate-webhook-secret;"
+            + " otherwise it signs beside the new one for webhookSecretOverlap)");
   }
 
   @Override
@@ -66,7 +74,8 @@ public final class MerchantCommand extends ConfiguredCommand<DurapayConfiguratio
     try {
       Store.migrate(dataSource);
       MerchantDao merchants = Store.jdbi(dataSource).onDemand(MerchantDao.class);
-      run(new MerchantOnboarding(merchants), namespace);
+      run(new MerchantOnboarding(merchants, Clock.systemUTC(),
+          configuration.getWebhookSecretOverlap().toJavaDuration()), namespace);
     } finally {
       dataSource.stop();
     }
@@ -92,9 +101,14 @@ public final class MerchantCommand extends ConfiguredCommand<DurapayConfiguratio
       }
       case "rotate-webhook-secret" -> {
         String merchantId = required(namespace, "merchantId", "--merchant-id");
-        String webhookSecret = onboarding.rotateWebhookSecret(merchantId);
         out.println("merchantId: " + merchantId);
-        out.println("webhookSecret: " + webhookSecret);
+        if (Boolean.TRUE.equals(namespace.getBoolean("atOnce"))) {
+          out.println("webhookSecret: " + onboarding.replaceWebhookSecret(merchantId));
+        } else {
+          MerchantOnboarding.SecretRotation rotation = onboarding.rotateWebhookSecret(merchantId);
+          out.println("webhookSecret: " + rotation.secret());
+          out.println("previousWebhookSecretSignsUntil: " + rotation.previousSignsUntil());
+        }
       }
       default -> throw new IllegalArgumentException("unknown action " + namespace.get("action"));
     }

@@ -8,6 +8,7 @@ import io.durapay.api.responses.PaymentResponse;
 import io.durapay.api.auth.AuthenticatedMerchant;
 import io.durapay.api.errors.ApiException;
 import io.durapay.api.http.CorrelationIdFilter;
+import io.durapay.api.http.PageLimit;
 import io.durapay.api.outbox.OutboxRelay;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.store.Payment;
@@ -113,7 +114,7 @@ public class PaymentsResource {
       @QueryParam("limit") String limit,
       @QueryParam("startingAfter") String startingAfter) {
     PaymentStatus statusFilter = status == null ? null : parseStatus(status);
-    int pageSize = limit == null ? DEFAULT_LIMIT : parseLimit(limit);
+    int pageSize = PageLimit.parse(limit, DEFAULT_LIMIT);
     if (startingAfter != null) {
       own.find(merchant, startingAfter, "startingAfter");
     }
@@ -156,17 +157,5 @@ public class PaymentsResource {
                     "invalid_status",
                     "status must be one of initiated, processing, completed, failed, cancelled.",
                     "status"));
-  }
-
-  private static int parseLimit(String limit) {
-    try {
-      int value = Integer.parseInt(limit);
-      if (value >= 1 && value <= 100) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // Reported below with the same message as an out-of-range number.
-    }
-    throw ApiException.invalid("invalid_limit", "limit must be an integer from 1 to 100.", "limit");
   }
 }

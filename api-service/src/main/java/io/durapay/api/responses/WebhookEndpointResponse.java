@@ -14,9 +14,11 @@ public record WebhookEndpointResponse(
     String url,
     boolean enabled,
     @JsonFormat(shape = JsonFormat.Shape.STRING) Instant disabledAt,
+    @JsonFormat(shape = JsonFormat.Shape.STRING) Instant previousSecretSignsUntil,
     Integer resent) {
 
   public static WebhookEndpointResponse from(WebhookEndpoints.Endpoint endpoint) {
-    return new WebhookEndpointResponse(endpoint.url(), endpoint.enabled(), endpoint.disabledAt(), endpoint.resent());
+    return new WebhookEndpointResponse(endpoint.url(), endpoint.enabled(), endpoint.disabledAt(),
+        endpoint.previousSecretSignsUntil(), endpoint.resent());
   }
 }

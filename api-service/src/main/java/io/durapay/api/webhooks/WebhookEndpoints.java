@@ -1,5 +1,6 @@
 package io.durapay.api.webhooks;
 
+import io.durapay.api.merchants.MerchantOnboarding;
 import io.durapay.store.Merchant;
 import io.durapay.store.MerchantDao;
 import io.durapay.store.WebhookRedeliveryDao;
@@ -10,7 +11,8 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * A merchant's webhook endpoint: whether deliveries to it are on, and turning them back on after
+ * A merchant's webhook endpoint: whether deliveries to it are on, rotating its signing secret, and
+ * turning deliveries back on after
  * the endpoint answered 410 Gone (which turns them off, as Standard Webhooks says). Turning them on
  * also asks for every event of the last {@link #RESEND_WINDOW} that never reached the merchant to be
  * sent again, each under its own {@code webhook-id}, so the merchant can drop any it already has.
@@ -22,20 +24,31 @@ public final class WebhookEndpoints {
 
   private final MerchantDao merchants;
   private final WebhookRedeliveryDao redeliveries;
+  private final MerchantOnboarding onboarding;
   private final Clock clock;
 
-  public WebhookEndpoints(Jdbi jdbi, Clock clock) {
+  public WebhookEndpoints(Jdbi jdbi, MerchantOnboarding onboarding, Clock clock) {
     this.merchants = jdbi.onDemand(MerchantDao.class);
     this.redeliveries = jdbi.onDemand(WebhookRedeliveryDao.class);
+    this.onboarding = onboarding;
     this.clock = clock;
   }
 
-  /** The endpoint as it stands; {@code resent}: how many events a call just asked to send again. */
-  public record Endpoint(String url, boolean enabled, Instant disabledAt, Integer resent) {}
+  /**
+   * The endpoint as it stands: {@code previousSecretSignsUntil} while a rotated secret still signs
+   * beside the new one; {@code resent}: how many events a call just asked to send again.
+   */
+  public record Endpoint(
+      String url, boolean enabled, Instant disabledAt, Instant previousSecretSignsUntil, Integer resent) {}
 
   /** Empty for an unknown merchant. */
   public Optional<Endpoint> of(String merchantId) {
     return merchants.findById(merchantId).map(merchant -> endpoint(merchant, null));
+  }
+
+  /** A new signing secret, the old one signing beside it for the overlap (see {@link MerchantOnboarding}). */
+  public MerchantOnboarding.SecretRotation rotateSecret(String merchantId) {
+    return onboarding.rotateWebhookSecret(merchantId);
   }
 
   /**
@@ -53,7 +66,8 @@ public final class WebhookEndpoints {
     return merchants.findById(merchantId).map(merchant -> endpoint(merchant, resent));
   }
 
-  private static Endpoint endpoint(Merchant merchant, Integer resent) {
-    return new Endpoint(merchant.webhookUrl(), merchant.webhookDisabledAt() == null, merchant.webhookDisabledAt(), resent);
+  private Endpoint endpoint(Merchant merchant, Integer resent) {
+    return new Endpoint(merchant.webhookUrl(), merchant.webhookDisabledAt() == null, merchant.webhookDisabledAt(),
+        merchants.previousWebhookSecretUntil(merchant.id(), clock.instant()).orElse(null), resent);
   }
 }

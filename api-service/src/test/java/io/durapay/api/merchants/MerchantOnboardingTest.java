@@ -10,6 +10,7 @@ import io.durapay.store.Merchant;
 import io.durapay.store.MerchantDao;
 import io.durapay.store.testing.PostgresExtension;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -131,15 +132,30 @@ class MerchantOnboardingTest {
   }
 
   @Test
-  void rotateWebhookSecretReplacesTheStoredSecret() {
+  void rotateWebhookSecretReplacesTheStoredSecretTheOldSigningBesideItForTheOverlap() {
     NewMerchantCredentials credentials = onboarding.create("Acme Books", null, null);
+    Instant before = Instant.now();
 
-    String newSecret = onboarding.rotateWebhookSecret(credentials.merchantId());
+    MerchantOnboarding.SecretRotation rotation = onboarding.rotateWebhookSecret(credentials.merchantId());
 
-    assertThat(newSecret).startsWith("whsec_").isNotEqualTo(credentials.webhookSecret());
+    assertThat(rotation.secret()).startsWith("whsec_").isNotEqualTo(credentials.webhookSecret());
+    assertThat(rotation.previousSignsUntil()).isAfterOrEqualTo(before.plus(MerchantOnboarding.DEFAULT_SECRET_OVERLAP));
     assertThat(merchants.findById(credentials.merchantId()).orElseThrow().webhookSecret())
-        .isEqualTo(newSecret);
+        .isEqualTo(rotation.secret());
+    assertThat(merchants.previousWebhookSecret(credentials.merchantId(), Instant.now()))
+        .contains(credentials.webhookSecret());
     assertThat(authenticator.authenticate(credentials.apiKey())).isPresent();
+  }
+
+  @Test
+  void replaceWebhookSecretLeavesNoOldSecretSigning() {
+    NewMerchantCredentials credentials = onboarding.create("Acme Books", null, null);
+    onboarding.rotateWebhookSecret(credentials.merchantId());
+
+    String replaced = onboarding.replaceWebhookSecret(credentials.merchantId());
+
+    assertThat(merchants.findById(credentials.merchantId()).orElseThrow().webhookSecret()).isEqualTo(replaced);
+    assertThat(merchants.previousWebhookSecret(credentials.merchantId(), Instant.now())).isEmpty();
   }
 
   @Test

@@ -18,6 +18,8 @@ import io.durapay.store.WebhookDeliveryDao;
 import io.durapay.store.WebhookRedelivery;
 import io.durapay.store.WebhookRedeliveryDao;
 import io.durapay.store.testing.PostgresExtension;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
@@ -112,6 +114,45 @@ class WebhookEndpointIT {
     assertThat(unknown.body()).contains("no merchant mer_nobody: nothing changed");
     assertThat(POSTGRES.jdbi().onDemand(OperatorDao.class).latestActions(2)).extracting(OperatorAction::action)
         .containsOnly("task enable-webhooks");
+  }
+
+  @Test
+  void aMerchantRotatesItsSecretTheOldSigningBesideTheNewForADayAndAskingAgainAnswersTheSame() {
+    NewMerchantCredentials merchant = merchant("Rotating Rugs");
+    MerchantDao merchants = POSTGRES.jdbi().onDemand(MerchantDao.class);
+    Instant before = Instant.now();
+
+    Reply rotated = api.request("POST", "/v1/webhook_endpoint/rotate_secret").bearer(merchant.apiKey()).send();
+    Reply again = api.request("POST", "/v1/webhook_endpoint/rotate_secret").bearer(merchant.apiKey()).send();
+    Reply endpoint = api.request("GET", "/v1/webhook_endpoint").bearer(merchant.apiKey()).send();
+
+    assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+    String secret = rotated.json().get("secret").asText();
+    Instant until = Instant.parse(rotated.json().get("previousSecretSignsUntil").asText());
+    assertThat(secret).startsWith("whsec_").isNotEqualTo(merchant.webhookSecret());
+    assertThat(until).isBetween(before.plus(Duration.ofHours(24)), Instant.now().plus(Duration.ofHours(24)));
+    assertThat(again.json().get("secret").asText()).as("the same rotation, not a second").isEqualTo(secret);
+    assertThat(again.json().get("previousSecretSignsUntil").asText()).isEqualTo(rotated.json().get("previousSecretSignsUntil").asText());
+    assertThat(Instant.parse(endpoint.json().get("previousSecretSignsUntil").asText())).isEqualTo(until);
+    assertThat(endpoint.body()).doesNotContain("whsec_");
+    assertThat(merchants.findById(merchant.merchantId()).orElseThrow().webhookSecret()).isEqualTo(secret);
+    assertThat(merchants.previousWebhookSecret(merchant.merchantId(), Instant.now())).contains(merchant.webhookSecret());
+    assertThat(merchants.previousWebhookSecret(merchant.merchantId(), until)).as("it stops signing at the end").isEmpty();
+  }
+
+  @Test
+  void anOperatorReplacesALeakedSecretAtOnce() {
+    NewMerchantCredentials merchant = merchant("Leaky Lamps");
+    MerchantDao merchants = POSTGRES.jdbi().onDemand(MerchantDao.class);
+    api.request("POST", "/v1/webhook_endpoint/rotate_secret").bearer(merchant.apiKey()).send();
+
+    Reply reply = admin.request("POST", "/tasks/rotate-merchant-credentials?merchantId=" + merchant.merchantId()
+        + "&what=webhookSecret&overlap=false").operator().send();
+
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    assertThat(reply.body()).doesNotContain("previousWebhookSecretSignsUntil");
+    assertThat(merchants.previousWebhookSecret(merchant.merchantId(), Instant.now())).as("no old secret signs").isEmpty();
+    assertThat(reply.body()).contains("webhookSecret: " + merchants.findById(merchant.merchantId()).orElseThrow().webhookSecret());
   }
 
   private static NewMerchantCredentials merchant(String name) {

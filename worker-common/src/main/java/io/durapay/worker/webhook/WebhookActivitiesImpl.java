@@ -20,6 +20,7 @@ import io.temporal.activity.ActivityInfo;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
+import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,8 +132,11 @@ public final class WebhookActivitiesImpl implements WebhookActivities {
       return new Delivery(new WebhookResult(false, attempt, 0, "skipped"), false, null);
     }
     String body = envelope(notification, payment);
-    WebhookAttempt result =
-        webhooks.send(merchant.webhookUrl(), merchant.webhookSecret(), notification.eventId(), body);
+    // During a secret rotation's overlap both secrets sign, so either verifies at the merchant.
+    List<String> secrets = merchants.previousWebhookSecret(merchant.id(), clock.instant())
+        .map(previous -> List.of(merchant.webhookSecret(), previous))
+        .orElse(List.of(merchant.webhookSecret()));
+    WebhookAttempt result = webhooks.send(merchant.webhookUrl(), secrets, notification.eventId(), body);
     int status = result.statusCode() == null ? 0 : result.statusCode();
     switch (result.outcome()) {
       case DELIVERED -> {

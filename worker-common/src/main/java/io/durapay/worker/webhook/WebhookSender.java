@@ -6,6 +6,8 @@ import io.durapay.worker.webhook.WebhookAttempt.Outcome;
 import java.io.IOException;
 import java.net.Proxy;
 import java.time.Clock;
+import java.util.List;
+import java.util.stream.Collectors;
 import io.durapay.worker.http.RetryAfter;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -53,8 +55,19 @@ public final class WebhookSender implements AutoCloseable {
    * @throws IllegalArgumentException if {@code secret} is malformed: a bug, not an outcome
    */
   public WebhookAttempt send(String url, String secret, String eventId, String body) {
+    return send(url, List.of(secret), eventId, body);
+  }
+
+  /**
+   * The same, signed with each of {@code secrets}: during a secret rotation the new and the old,
+   * so a merchant's verifier holding either accepts it. {@code webhook-signature} carries one
+   * {@code v1,} signature per secret, separated by spaces, as Standard Webhooks specifies.
+   */
+  public WebhookAttempt send(String url, List<String> secrets, String eventId, String body) {
     long timestamp = clock.instant().getEpochSecond();
-    String signature = WebhookSigner.sign(secret, eventId, timestamp, body);
+    String signature = secrets.stream()
+        .map(secret -> WebhookSigner.sign(secret, eventId, timestamp, body))
+        .collect(Collectors.joining(" "));
     try {
       // IP literals never reach the guard as Dns (OkHttp does not look them up), so check first.
       guard.check(url);

@@ -6,12 +6,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.standardwebhooks.Webhook;
+import com.standardwebhooks.exceptions.WebhookVerificationException;
 import io.durapay.contracts.EventType;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.WebhookNotification;
@@ -30,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -101,11 +104,7 @@ class WebhookRedeliveriesIT {
     assertThat(sent).extracting(r -> r.getHeader("webhook-id")).containsOnly(eventId);
     assertThat(sent.get(1).getBodyAsString()).isEqualTo(sent.get(0).getBodyAsString());
     LoggedRequest again = sent.get(1);
-    HttpHeaders headers = HttpHeaders.of(Map.of(
-        "webhook-id", List.of(again.getHeader("webhook-id")),
-        "webhook-timestamp", List.of(again.getHeader("webhook-timestamp")),
-        "webhook-signature", List.of(again.getHeader("webhook-signature"))), (a, b) -> true);
-    new Webhook(merchant.webhookSecret()).verify(again.getBodyAsString(), headers);
+    new Webhook(merchant.webhookSecret()).verify(again.getBodyAsString(), headersOf(again));
 
     assertThat(deliveries.forEvent(eventId)).extracting(WebhookDelivery::attempt, WebhookDelivery::outcome)
         .containsExactly(tuple(1, "undeliverable"), tuple(2, "delivered"));
@@ -221,6 +220,40 @@ class WebhookRedeliveriesIT {
   }
 
   @Test
+  void duringASecretRotationAVerifierWithOnlyTheOldAndOneWithOnlyTheNewSecretBothAcceptEveryDelivery()
+      throws Exception {
+    answer(204);
+    String oldSecret = merchant.webhookSecret();
+    String newSecret = "whsec_" + Base64.getEncoder().encodeToString("a new key, 32 bytes long, really".getBytes());
+    MerchantDao merchants = POSTGRES.jdbi().onDemand(MerchantDao.class);
+    assertThat(merchants.rotateWebhookSecretWithOverlap(merchant.id(), newSecret, clock.instant(),
+        clock.instant().plus(Duration.ofHours(24)))).isTrue();
+    assertThat(merchants.rotateWebhookSecretWithOverlap(merchant.id(), "whsec_b3RoZXI=", clock.instant(),
+        clock.instant().plus(Duration.ofHours(24)))).as("one rotation at a time").isFalse();
+
+    webhooks.deliver(notification(payment, eventId), 1, false);
+    clock.advance(Duration.ofHours(23));
+    Payment later = newPayment();
+    webhooks.deliver(notification(later, "evt_" + later.id()), 1, false);
+    clock.advance(Duration.ofHours(2));
+    Payment afterTheOverlap = newPayment();
+    webhooks.deliver(notification(afterTheOverlap, "evt_" + afterTheOverlap.id()), 1, false);
+
+    List<LoggedRequest> sent = MERCHANT.findAll(postRequestedFor(urlEqualTo("/hooks")));
+    assertThat(sent).hasSize(3);
+    for (LoggedRequest during : sent.subList(0, 2)) {
+      assertThat(during.getHeader("webhook-signature")).matches("v1,\\S+ v1,\\S+");
+      new Webhook(oldSecret).verify(during.getBodyAsString(), headersOf(during));
+      new Webhook(newSecret).verify(during.getBodyAsString(), headersOf(during));
+    }
+    LoggedRequest after = sent.get(2);
+    assertThat(after.getHeader("webhook-signature")).doesNotContain(" ");
+    new Webhook(newSecret).verify(after.getBodyAsString(), headersOf(after));
+    assertThatThrownBy(() -> new Webhook(oldSecret).verify(after.getBodyAsString(), headersOf(after)))
+        .as("the old secret signs no more").isInstanceOf(WebhookVerificationException.class);
+  }
+
+  @Test
   void aWebhookTheWorkflowDeliversAfterAllIsNotSentAgain() {
     answer(503);
     webhooks.deliver(notification(payment, eventId), 1, false);
@@ -249,6 +282,13 @@ class WebhookRedeliveriesIT {
 
     assertThat(last.result().outcome()).isEqualTo("undeliverable");
     assertThat(requests.forPayment(payment.id())).isEmpty();
+  }
+
+  private static HttpHeaders headersOf(LoggedRequest request) {
+    return HttpHeaders.of(Map.of(
+        "webhook-id", List.of(request.getHeader("webhook-id")),
+        "webhook-timestamp", List.of(request.getHeader("webhook-timestamp")),
+        "webhook-signature", List.of(request.getHeader("webhook-signature"))), (a, b) -> true);
   }
 
   private WebhookRedeliveries sweep() {

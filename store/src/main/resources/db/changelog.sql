@@ -227,3 +227,13 @@ ALTER TABLE merchants ADD COLUMN previous_webhook_secret_until timestamptz;
 --changeset durapay:017-merchant-events
 -- GET /v1/events reads a merchant's webhook events, newest first, from their delivery attempts.
 CREATE INDEX webhook_deliveries_merchant_idx ON webhook_deliveries (merchant_id, attempted_at);
+
+--changeset durapay:018-rate-limit-buckets
+-- Each API key's token bucket, shared by every API instance (SharedTokenBuckets): its tokens when
+-- last refilled, and how many the last take granted.
+CREATE TABLE rate_limit_buckets (
+  key          text             PRIMARY KEY,
+  tokens       double precision NOT NULL,
+  granted      integer          NOT NULL,
+  refilled_at  timestamptz      NOT NULL
+);

@@ -97,7 +97,7 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
     environment.jersey().register(new NoCredentialsInUrlFilter());
     environment.jersey().register(new CorrelationIdFilter());
     environment.jersey().register(new BodySizeLimitFilter(PaymentsResource.MAX_BODY_BYTES));
-    config.getRateLimit().build().ifPresent(environment.jersey()::register);
+    config.getRateLimit().build(jdbi).ifPresent(environment.jersey()::register);
     MerchantAuth.register(environment.jersey(), jdbi.onDemand(MerchantDao.class));
     config.getPayments().build(environment, jdbi, clock, relay);
     PaymentWorkflows paymentWorkflows = config.getTemporal().workflows(workflows);

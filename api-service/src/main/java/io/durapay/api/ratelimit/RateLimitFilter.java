@@ -7,6 +7,8 @@ import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.security.Principal;
@@ -14,13 +16,19 @@ import java.security.Principal;
 /**
  * Refuses a merchant's request with 429 and {@code Retry-After} once its key has used up its
  * bucket. It runs after authentication (so the key is known and an unauthenticated flood cannot
- * drain a merchant's bucket) and before the resource, so a refused request changes nothing.
+ * drain a merchant's bucket) and before the resource, so a refused request changes nothing. Every
+ * answer to an authenticated request carries the IETF {@code RateLimit-Policy} (the bucket: {@code
+ * q} requests, refilled in {@code w} seconds) and {@code RateLimit} ({@code r} left, full again in
+ * {@code t} seconds; for a refusal, the seconds until the next request may go).
  */
 @Priority(Priorities.AUTHORIZATION)
-public final class RateLimitFilter implements ContainerRequestFilter {
-  private final TokenBuckets buckets;
+public final class RateLimitFilter implements ContainerRequestFilter, ContainerResponseFilter {
+  private static final String DECISION = RateLimitFilter.class.getName() + ".decision";
+  private static final String POLICY = "per-key";
 
-  public RateLimitFilter(TokenBuckets buckets) {
+  private final RateLimiter buckets;
+
+  public RateLimitFilter(RateLimiter buckets) {
     this.buckets = buckets;
   }
 
@@ -31,7 +39,9 @@ public final class RateLimitFilter implements ContainerRequestFilter {
     if (!(principal instanceof AuthenticatedMerchant merchant)) {
       return;
     }
-    long retryAfter = buckets.take(merchant.id());
+    RateLimiter.Decision decision = buckets.take(merchant.id());
+    request.setProperty(DECISION, decision);
+    long retryAfter = decision.retryAfter();
     if (retryAfter > 0) {
       request.abortWith(
           Response.status(429)
@@ -51,5 +61,18 @@ public final class RateLimitFilter implements ContainerRequestFilter {
                       null))
               .build());
     }
+  }
+
+  @Override
+  public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+    if (!(request.getProperty(DECISION) instanceof RateLimiter.Decision decision)) {
+      return;
+    }
+    long refill = (long) Math.ceil((double) buckets.burst() / buckets.perSecond());
+    long untilFull = decision.retryAfter() > 0
+        ? decision.retryAfter()
+        : (long) Math.ceil((double) (buckets.burst() - decision.remaining()) / buckets.perSecond());
+    response.getHeaders().putSingle("RateLimit-Policy", "\"" + POLICY + "\";q=" + buckets.burst() + ";w=" + refill);
+    response.getHeaders().putSingle("RateLimit", "\"" + POLICY + "\";r=" + decision.remaining() + ";t=" + untilFull);
   }
 }

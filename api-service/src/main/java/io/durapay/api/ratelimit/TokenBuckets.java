@@ -4,8 +4,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.LongSupplier;
 
-/** One token bucket per key: {@code burst} tokens at most, refilled at {@code perSecond}. */
-public final class TokenBuckets {
+/**
+ * One token bucket per key in this process: {@code burst} tokens at most, refilled at {@code
+ * perSecond}. {@link SharedTokenBuckets} shares them between API instances and falls back on these.
+ */
+public final class TokenBuckets implements RateLimiter {
   private static final double NANOS_PER_SECOND = 1_000_000_000d;
 
   private final int perSecond;
@@ -24,15 +27,17 @@ public final class TokenBuckets {
     this.nanoTime = nanoTime;
   }
 
-  /** Takes a token for {@code key}: 0 when one was there, else the seconds until one will be (≥ 1). */
-  public long take(String key) {
+  @Override
+  public Decision take(String key) {
     return buckets.computeIfAbsent(key, k -> new Bucket(burst, nanoTime.getAsLong())).take();
   }
 
+  @Override
   public int perSecond() {
     return perSecond;
   }
 
+  @Override
   public int burst() {
     return burst;
   }
@@ -46,15 +51,15 @@ public final class TokenBuckets {
       this.refilledAt = now;
     }
 
-    synchronized long take() {
+    synchronized Decision take() {
       long now = nanoTime.getAsLong();
       tokens = Math.min(burst, tokens + (now - refilledAt) / NANOS_PER_SECOND * perSecond);
       refilledAt = now;
       if (tokens >= 1) {
         tokens -= 1;
-        return 0;
+        return new Decision(0, (long) tokens);
       }
-      return Math.max(1, (long) Math.ceil((1 - tokens) / perSecond));
+      return new Decision(Math.max(1, (long) Math.ceil((1 - tokens) / perSecond)), 0);
     }
   }
 }

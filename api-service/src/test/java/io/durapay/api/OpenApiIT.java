@@ -24,6 +24,8 @@ import io.durapay.store.testing.PostgresExtension;
 import jakarta.ws.rs.Path;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -35,6 +37,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -274,6 +277,24 @@ class OpenApiIT {
           .contains(op.method());
       assertThat(trace.error("code")).isNotBlank();
     }
+  }
+
+  /** Redocly's recommended rules, every example valid against its schema (api-service/redocly.yaml). */
+  @Test
+  void theServedDocumentPassesTheLinterWithoutAnError() throws Exception {
+    Reply served = api.request("GET", "/v1/openapi.yaml").send();
+    var document = Files.createDirectories(Paths.get("target", "openapi-lint")).resolve("openapi.yaml");
+    Files.writeString(document, served.body());
+    var log = document.resolveSibling("lint.log");
+
+    Process lint = new ProcessBuilder("bash", "../ci/redocly", "lint", "--config", "redocly.yaml",
+        "--format", "stylish", document.toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+
+    assertThat(lint.waitFor(5, TimeUnit.MINUTES)).as("the linter finished").isTrue();
+    String output = Files.readString(log);
+    assertThat(lint.exitValue()).as(output).isZero();
+    assertThat(output).doesNotContainPattern("(?i)\\berror\\b");
   }
 
   @Test
@@ -536,14 +557,25 @@ class OpenApiIT {
   }
 
   /**
-   * The parts of OpenAPI 3.0 schemas the description uses. Stricter than the standard in one
+   * The parts of OpenAPI 3.1 schemas the description uses. Stricter than the standard in one
    * way: a property the schema does not list is reported even without
    * {@code additionalProperties: false}, so an undocumented field fails here too.
    */
   static void check(JsonNode schemaOrRef, JsonNode value, String at, List<String> problems) {
     JsonNode schema = resolve(schemaOrRef);
+    // OpenAPI 3.1: a nullable value's type is a list, e.g. [string, 'null'].
+    JsonNode types = schema.path("type");
+    String type = types.asText("");
+    boolean nullable = false;
+    for (JsonNode listed : types.isArray() ? types : JSON.createArrayNode()) {
+      if (listed.asText().equals("null")) {
+        nullable = true;
+      } else {
+        type = listed.asText();
+      }
+    }
     if (value.isNull()) {
-      if (!schema.path("nullable").asBoolean(false)) {
+      if (!nullable) {
         problems.add(at + " is null");
       }
       return;
@@ -551,7 +583,7 @@ class OpenApiIT {
     if (schema.has("enum") && !contains(schema.get("enum"), value)) {
       problems.add(at + " = " + value + " is not one of " + schema.get("enum"));
     }
-    switch (schema.path("type").asText("")) {
+    switch (type) {
       case "object" -> checkObject(schema, value, at, problems);
       case "array" -> {
         if (!value.isArray()) {

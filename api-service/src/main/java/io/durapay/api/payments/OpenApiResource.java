@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** Serves the OpenAPI 3 description of the public API; no key needed to read it. */
+/** Serves the OpenAPI 3.1 description of the public API; no key needed to read it. */
 @Path("/v1/openapi.yaml")
 public class OpenApiResource {
   public static final String RESOURCE = "openapi.yaml";

@@ -1,0 +1,123 @@
+package io.durapay.api.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.durapay.api.DurapayConfiguration;
+import io.durapay.api.merchants.NewMerchantCredentials;
+import io.durapay.api.testing.TestApp;
+import io.durapay.client.ApiClient;
+import io.durapay.client.ApiException;
+import io.durapay.client.api.EventsApi;
+import io.durapay.client.api.PaymentsApi;
+import io.durapay.client.api.WebhookEndpointApi;
+import io.durapay.client.model.CreatePayment;
+import io.durapay.client.model.Event;
+import io.durapay.client.model.EventDelivery;
+import io.durapay.client.model.Payment;
+import io.durapay.client.model.PaymentList;
+import io.durapay.client.model.PaymentStatus;
+import io.durapay.store.WebhookDeliveryDao;
+import io.durapay.store.testing.PostgresExtension;
+import io.durapay.store.testing.TemporalServer;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A client no one here wrote: openapi-generator's Java client, generated at build time from the
+ * document the app serves (api-service/pom.xml), drives create → get → list → cancel → events
+ * against the running app on the real dev server and PostgreSQL, and reads its errors.
+ */
+class GeneratedClientIT {
+  @RegisterExtension
+  @Order(0)
+  static final WireMockExtension SNS = TestApp.sns();
+
+  @RegisterExtension
+  @Order(1)
+  static final PostgresExtension POSTGRES = new PostgresExtension();
+
+  @RegisterExtension
+  @Order(2)
+  static final TemporalServer TEMPORAL = new TemporalServer();
+
+  @RegisterExtension
+  @Order(3)
+  static final DropwizardAppExtension<DurapayConfiguration> APP =
+      TestApp.app(POSTGRES, SNS, ConfigOverride.config("temporal.target", TEMPORAL::target));
+
+  private static NewMerchantCredentials merchant;
+  private static ApiClient client;
+
+  @BeforeAll
+  static void setUp() {
+    TestApp.acceptPublishes(SNS);
+    merchant = TestApp.onboarding(POSTGRES).create("Generated Goods", "https://generated.example/hooks", null);
+    client = new ApiClient();
+    client.updateBaseUri("http://127.0.0.1:" + APP.getLocalPort());
+    client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + merchant.apiKey()));
+  }
+
+  @Test
+  void theClientIsMadeFromTheDocumentTheAppServes() throws Exception {
+    HttpResponse<String> served = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/v1/openapi.yaml")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    try (InputStream source = getClass().getResourceAsStream("/openapi.yaml")) {
+      assertThat(served.body()).isEqualTo(new String(source.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void createGetListCancelAndEventsThroughTheGeneratedClient() throws Exception {
+    PaymentsApi payments = new PaymentsApi(client);
+
+    Payment created = payments.createPayment(UUID.randomUUID().toString(), new CreatePayment()
+        .amount(4200L).currency("eur").paymentMethod("pm_card_visa").description("made by a generated client")
+        .metadata(Map.of("orderId", "1042")), null);
+    Payment read = payments.getPayment(created.getId(), null);
+    PaymentList listed = payments.listPayments(PaymentStatus.INITIATED, 10, null, null);
+    Payment cancelled = payments.cancelPayment(created.getId(), null);
+    // What a worker records when it sends the payment's webhook.
+    String eventId = "evt_" + UUID.randomUUID().toString().replace("-", "");
+    POSTGRES.jdbi().onDemand(WebhookDeliveryDao.class).record(eventId, created.getId(), merchant.merchantId(),
+        "payment.cancelled", 1, "https://generated.example/hooks", 204, "delivered", null);
+    var events = new EventsApi(client).listEvents(null, null, null, 10, null, null);
+
+    assertThat(created.getStatus()).isEqualTo(PaymentStatus.INITIATED);
+    assertThat(created.getCurrency()).isEqualTo("EUR");
+    assertThat(created.getMetadata()).containsEntry("orderId", "1042");
+    assertThat(read.getId()).isEqualTo(created.getId());
+    assertThat(read.getDescription()).isEqualTo("made by a generated client");
+    assertThat(listed.getData()).extracting(Payment::getId).contains(created.getId());
+    assertThat(cancelled.getId()).isEqualTo(created.getId());
+    assertThat(events.getData()).extracting(Event::getId).containsExactly(eventId);
+    assertThat(events.getData().get(0).getPaymentId()).isEqualTo(created.getId());
+    assertThat(events.getData().get(0).getDelivery().getStatus()).isEqualTo(EventDelivery.StatusEnum.DELIVERED);
+    assertThat(new WebhookEndpointApi(client).getWebhookEndpoint(null).getEnabled()).isTrue();
+  }
+
+  @Test
+  void anErrorReachesTheClientAsTheDocumentedErrorWithItsCode() {
+    PaymentsApi payments = new PaymentsApi(client);
+
+    assertThatThrownBy(() -> payments.getPayment("pay_01JDQ3Z6V8K3M9W2X4Y5Z6A7B8", null))
+        .isInstanceOfSatisfying(ApiException.class, e -> {
+          assertThat(e.getCode()).isEqualTo(404);
+          assertThat(e.getResponseBody()).contains("\"code\":\"resource_missing\"");
+        });
+  }
+}

@@ -14,17 +14,20 @@ public interface RateLimitDao {
   /**
    * Refills the key's bucket for the time since its last refill ({@code perSecond}, at most {@code
    * burst}) and takes up to {@code want} whole tokens from it, in one statement (a new key starts
-   * full). Every expression of the update reads the row as it was.
+   * full). Every expression of the update reads the row as it was. {@code now()} is when the
+   * transaction began, which may be before the last refill of a take that held the row first: no
+   * time runs backwards here (an elapsed time below zero counts as none).
    */
   @SqlQuery("""
       INSERT INTO rate_limit_buckets AS b (key, tokens, granted, refilled_at)
       VALUES (:key, :burst - least(:want, :burst), least(:want, :burst), now())
       ON CONFLICT (key) DO UPDATE SET
-        granted = least(:want, floor(least(:burst,
-            b.tokens + extract(epoch FROM now() - b.refilled_at) * :perSecond)))::integer,
-        tokens = least(:burst, b.tokens + extract(epoch FROM now() - b.refilled_at) * :perSecond)
-            - least(:want, floor(least(:burst, b.tokens + extract(epoch FROM now() - b.refilled_at) * :perSecond))),
-        refilled_at = now()
+        granted = greatest(0, least(:want, floor(least(:burst,
+            b.tokens + extract(epoch FROM greatest(now() - b.refilled_at, interval '0')) * :perSecond))))::integer,
+        tokens = least(:burst, b.tokens + extract(epoch FROM greatest(now() - b.refilled_at, interval '0')) * :perSecond)
+            - greatest(0, least(:want, floor(least(:burst,
+                b.tokens + extract(epoch FROM greatest(now() - b.refilled_at, interval '0')) * :perSecond)))),
+        refilled_at = greatest(b.refilled_at, now())
       RETURNING granted, tokens
       """)
   Grant take(@Bind("key") String key, @Bind("want") int want, @Bind("burst") int burst,

@@ -78,11 +78,22 @@ public interface WebhookRedeliveryDao {
   List<WebhookRedelivery> takeDue(
       @Bind("limit") int limit, @Bind("now") Instant now, @Bind("leaseUntil") Instant leaseUntil);
 
-  @SqlUpdate("UPDATE webhook_redeliveries SET next_attempt_at = :at WHERE id = :id")
-  void retryAt(@Bind("id") long id, @Bind("at") Instant at);
+  /**
+   * Schedules the next try of the request as taken at its try {@code tries}; false (nothing
+   * changed) when that take is no longer the latest: its lease ran out and another worker took it.
+   */
+  @SqlUpdate("""
+      UPDATE webhook_redeliveries SET next_attempt_at = :at
+      WHERE id = :id AND tries = :tries AND finished_at IS NULL
+      """)
+  boolean retryAt(@Bind("id") long id, @Bind("tries") int tries, @Bind("at") Instant at);
 
-  @SqlUpdate("UPDATE webhook_redeliveries SET finished_at = now(), outcome = :outcome WHERE id = :id")
-  void finish(@Bind("id") long id, @Bind("outcome") String outcome);
+  /** Finishes the request as taken at its try {@code tries}; false as for {@link #retryAt}. */
+  @SqlUpdate("""
+      UPDATE webhook_redeliveries SET finished_at = now(), outcome = :outcome
+      WHERE id = :id AND tries = :tries AND finished_at IS NULL
+      """)
+  boolean finish(@Bind("id") long id, @Bind("tries") int tries, @Bind("outcome") String outcome);
 
   @SqlQuery("SELECT * FROM webhook_redeliveries WHERE payment_id = :paymentId ORDER BY id")
   List<WebhookRedelivery> forPayment(@Bind("paymentId") String paymentId);

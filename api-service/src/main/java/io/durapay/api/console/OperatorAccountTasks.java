@@ -44,6 +44,11 @@ public final class OperatorAccountTasks {
       String name = AdminTask.required(parameters, "name");
       Operators.checkName(name);
       String hash = body == null ? "" : body.strip();
+      if (hash.isEmpty()) {
+        // A form body (curl --data-binary sends one unless told otherwise) reaches a task as parameters.
+        throw new IllegalArgumentException(
+            "send the new operator's password hash as the request body, with Content-Type: text/plain");
+      }
       OperatorPasswords.parse(hash); // refuses anything but a well-made hash, without repeating it
       if (operators.isConfigured(name) || !accounts.addAccount(name, hash, OperatorAuthFilter.currentOperator())) {
         throw new IllegalArgumentException("an operator named " + name + " exists already: nothing changed");

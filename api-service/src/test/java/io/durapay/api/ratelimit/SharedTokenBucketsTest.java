@@ -50,13 +50,31 @@ class SharedTokenBucketsTest {
   }
 
   @Test
-  void anEmptyBucketRefusesWithTheSecondsUntilATokenComes() {
+  void anEmptyBucketRefusesWithTheSecondsUntilATokenComesAndIsNotAskedAgainBeforeThen() {
     inBucket = 0;
 
     RateLimiter.Decision decision = buckets.take("a");
+    RateLimiter.Decision flood = buckets.take("a");
+    now.addAndGet(TimeUnit.MILLISECONDS.toNanos(10)); // a token comes at 100 a second
+    buckets.take("a");
 
     assertThat(decision.retryAfter()).isEqualTo(1);
     assertThat(decision.remaining()).isZero();
+    assertThat(flood.retryAfter()).isEqualTo(1);
+    assertThat(asked).as("the flood did not reach the table; the take after the wait did").hasSize(2);
+  }
+
+  @Test
+  void afterTheDatabaseFailedItIsNotAskedForFiveSeconds() {
+    down = true;
+    buckets.take("a");
+    down = false;
+
+    buckets.take("a");
+    now.addAndGet(TimeUnit.SECONDS.toNanos(5));
+    buckets.take("a");
+
+    assertThat(asked).as("asked again only after the pause").hasSize(1);
   }
 
   @Test

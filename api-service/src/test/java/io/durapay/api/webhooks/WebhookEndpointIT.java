@@ -2,6 +2,7 @@ package io.durapay.api.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -112,8 +113,10 @@ class WebhookEndpointIT {
         .containsExactly(Operator.NAME);
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.body()).contains("no merchant mer_nobody: nothing changed");
-    assertThat(POSTGRES.jdbi().onDemand(OperatorDao.class).latestActions(2)).extracting(OperatorAction::action)
-        .containsOnly("task enable-webhooks");
+    // A task's audit is written as its answer completes: the client may read the answer first.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(POSTGRES.jdbi().onDemand(OperatorDao.class).latestActions(2)).extracting(OperatorAction::action)
+            .containsOnly("task enable-webhooks"));
   }
 
   @Test

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebhookRedeliveries implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookRedeliveries.class);
-  private static final int BATCH = 20;
+  /** The most one sweep sends; the rest wait for the next (2 s later). */
+  private static final int MAX_PER_SWEEP = 100;
 
   private final WebhookActivitiesImpl webhooks;
   private final WebhookRedeliveryDao requests;
@@ -58,12 +59,15 @@ public final class WebhookRedeliveries implements Runnable {
   @Override
   public void run() {
     try {
-      List<WebhookRedelivery> due;
-      do {
+      // One at a time: each is leased only for as long as its own send can take.
+      for (int sent = 0; sent < MAX_PER_SWEEP; sent++) {
         Instant now = clock.instant();
-        due = requests.takeDue(BATCH, now, now.plus(lease));
-        due.forEach(this::redeliver);
-      } while (due.size() == BATCH);
+        List<WebhookRedelivery> due = requests.takeDue(1, now, now.plus(lease));
+        if (due.isEmpty()) {
+          return;
+        }
+        redeliver(due.get(0));
+      }
     } catch (RuntimeException e) {
       // A scheduled task that throws is never run again: log it and sweep next time.
       LOG.warn("webhook re-delivery sweep failed; it runs again at its next interval", e);
@@ -73,7 +77,7 @@ public final class WebhookRedeliveries implements Runnable {
   private void redeliver(WebhookRedelivery request) {
     boolean scheduled = WebhookRedeliveryDao.RETRY_SCHEDULE.equals(request.requestedBy());
     if (scheduled && deliveries.delivered(request.eventId())) {
-      requests.finish(request.id(), "delivered"); // by the workflow's own later attempt
+      requests.finish(request.id(), request.tries(), "delivered"); // by the workflow's own later attempt
       return;
     }
     Payment payment = payments.findById(request.paymentId()).orElseThrow();
@@ -84,10 +88,11 @@ public final class WebhookRedeliveries implements Runnable {
     boolean last = step >= schedule.size();
     WebhookActivitiesImpl.Delivery delivery = webhooks.attempt(
         notification, deliveries.nextAttempt(request.eventId()), last ? WebhookActivitiesImpl.UNDELIVERABLE : null);
+    // A take whose lease ran out mid-send (another worker took the request since) records nothing.
     if (delivery.again()) {
-      requests.retryAt(request.id(), clock.instant().plus(schedule.wait(step, delivery.sent().retryAfter()).orElseThrow()));
-    } else {
-      requests.finish(request.id(), delivery.result().outcome());
+      requests.retryAt(request.id(), request.tries(),
+          clock.instant().plus(schedule.wait(step, delivery.sent().retryAfter()).orElseThrow()));
+    } else if (requests.finish(request.id(), request.tries(), delivery.result().outcome())) {
       LOG.info("payment {}: webhook {} re-delivered for {} (try {}): {}", payment.id(), request.eventId(),
           request.requestedBy(), request.tries(), delivery.result().outcome());
     }

@@ -147,8 +147,14 @@ class WebhookRedeliveriesIT {
     assertThat(requests.takeDue(10, now, now.plusSeconds(60))).extracting(WebhookRedelivery::eventId)
         .containsExactly(eventId);
     assertThat(requests.takeDue(10, now.plusSeconds(59), now.plusSeconds(120))).as("leased to the first").isEmpty();
-    assertThat(requests.takeDue(10, now.plusSeconds(60), now.plusSeconds(120))).as("the first died: its lease ran out")
-        .extracting(WebhookRedelivery::eventId).containsExactly(eventId);
+    List<WebhookRedelivery> retaken = requests.takeDue(10, now.plusSeconds(60), now.plusSeconds(120));
+    assertThat(retaken).as("the first died: its lease ran out").extracting(WebhookRedelivery::eventId)
+        .containsExactly(eventId);
+    assertThat(requests.finish(retaken.get(0).id(), retaken.get(0).tries() - 1, "delivered"))
+        .as("the first take, come back late, records nothing").isFalse();
+    assertThat(requests.retryAt(retaken.get(0).id(), retaken.get(0).tries() - 1, now)).isFalse();
+    assertThat(requests.finish(retaken.get(0).id(), retaken.get(0).tries(), "delivered")).isTrue();
+    assertThat(requests.forPayment(payment.id())).extracting(WebhookRedelivery::outcome).containsExactly("delivered");
   }
 
   @Test

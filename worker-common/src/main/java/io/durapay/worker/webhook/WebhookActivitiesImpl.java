@@ -98,8 +98,8 @@ public final class WebhookActivitiesImpl implements WebhookActivities {
     Delivery delivery = attempt(notification, attempt, last ? (schedule.isEmpty() ? UNDELIVERABLE : DEFERRED) : null);
     boolean failedForNow = delivery.again() || DEFERRED.equals(delivery.result().outcome());
     if (failedForNow && !schedule.isEmpty()) {
-      Payment payment = payments.findById(notification.paymentId()).orElseThrow();
-      redeliveries.schedule(notification.eventId(), payment.id(), notification.type().wireName(),
+      // attempt() found the payment: its id is the notification's.
+      redeliveries.schedule(notification.eventId(), notification.paymentId(), notification.type().wireName(),
           clock.instant().plus(schedule.wait(0, null).orElseThrow()));
     }
     return delivery;

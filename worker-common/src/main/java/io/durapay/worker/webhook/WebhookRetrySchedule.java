@@ -19,6 +19,8 @@ public final class WebhookRetrySchedule {
   static final double JITTER = 0.1;
 
   private final List<Duration> waits;
+  /** The longest of the waits: no Retry-After is honoured beyond it. */
+  private final Duration longest;
   private final RandomGenerator random;
 
   public WebhookRetrySchedule(List<Duration> waits, RandomGenerator random) {
@@ -26,6 +28,7 @@ public final class WebhookRetrySchedule {
       throw new IllegalArgumentException("every wait of the webhook retry schedule must be positive: " + waits);
     }
     this.waits = List.copyOf(waits);
+    this.longest = waits.stream().max(Duration::compareTo).orElse(Duration.ZERO);
     this.random = random;
   }
 
@@ -58,7 +61,6 @@ public final class WebhookRetrySchedule {
     if (retryAfter == null || retryAfter.compareTo(jittered) <= 0) {
       return Optional.of(jittered);
     }
-    Duration longest = waits.stream().max(Duration::compareTo).orElseThrow();
     return Optional.of(retryAfter.compareTo(longest) > 0 ? longest : retryAfter);
   }
 }

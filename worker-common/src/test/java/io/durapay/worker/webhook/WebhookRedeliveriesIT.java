@@ -70,9 +70,7 @@ class WebhookRedeliveriesIT {
 
   @BeforeEach
   void setUp() {
-    webhooks = new WebhookActivitiesImpl(POSTGRES.jdbi(),
-        new WebhookSender(new OkHttpClient(), new WebhookDestinationGuard(true, false), Clock.systemUTC()),
-        new ObjectMapper().findAndRegisterModules(), schedule, clock);
+    webhooks = activities(schedule);
     requests = POSTGRES.jdbi().onDemand(WebhookRedeliveryDao.class);
     deliveries = POSTGRES.jdbi().onDemand(WebhookDeliveryDao.class);
     // Each test's sweeps see only its own requests, however far its clock runs.
@@ -278,9 +276,7 @@ class WebhookRedeliveriesIT {
 
   @Test
   void withoutAScheduleTheWorkflowsLastFailedAttemptEndsTheWebhook() {
-    WebhookActivitiesImpl unscheduled = new WebhookActivitiesImpl(POSTGRES.jdbi(),
-        new WebhookSender(new OkHttpClient(), new WebhookDestinationGuard(true, false), Clock.systemUTC()),
-        new ObjectMapper().findAndRegisterModules(), WebhookRetrySchedule.none(), clock);
+    WebhookActivitiesImpl unscheduled = activities(WebhookRetrySchedule.none());
     answer(503);
 
     unscheduled.deliver(notification(payment, eventId), 1, false);
@@ -295,6 +291,13 @@ class WebhookRedeliveriesIT {
         "webhook-id", List.of(request.getHeader("webhook-id")),
         "webhook-timestamp", List.of(request.getHeader("webhook-timestamp")),
         "webhook-signature", List.of(request.getHeader("webhook-signature"))), (a, b) -> true);
+  }
+
+  /** The real activity, sending to loopback (WireMock), on this test's clock. */
+  private WebhookActivitiesImpl activities(WebhookRetrySchedule retries) {
+    return new WebhookActivitiesImpl(POSTGRES.jdbi(),
+        new WebhookSender(new OkHttpClient(), new WebhookDestinationGuard(true, false), Clock.systemUTC()),
+        new ObjectMapper().findAndRegisterModules(), retries, clock);
   }
 
   private WebhookRedeliveries sweep() {

@@ -80,6 +80,44 @@ def every_error_is_the_documented_json(ctx, response, case):
     return None
 
 
+def _resolve(document, node):
+    """Follows a local $ref ("#/components/...") to what it names."""
+    while isinstance(node, dict) and "$ref" in node:
+        target = document
+        for part in node["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def documented_codes(document, path, method, status):
+    """The error codes the document lists for an operation's status (its examples), or None."""
+    operation = document.get("paths", {}).get(path, {}).get(method.lower())
+    if operation is None or str(status) not in operation.get("responses", {}):
+        return None
+    response = _resolve(document, operation["responses"][str(status)])
+    examples = response.get("content", {}).get("application/json", {}).get("examples", {})
+    return {_resolve(document, example)["value"]["error"]["code"] for example in examples.values()}
+
+
+@schemathesis.check
+def every_error_code_is_in_the_operations_catalogue(ctx, response, case):
+    """A refusal's code is one the document lists for its operation and status."""
+    if response.status_code < 400:
+        return None
+    codes = documented_codes(case.operation.schema.raw_schema, case.operation.path,
+                             case.operation.method, response.status_code)
+    if codes is None:
+        return None  # an undocumented status: status_code_conformance reports it
+    code = _error_code(response)
+    if code not in codes:
+        raise AssertionError(
+            f"{case.operation.method.upper()} {case.operation.path} answered {response.status_code}"
+            f" with code {code!r}, which the document does not list for it: {sorted(codes)}"
+        )
+    return None
+
+
 def _sent_strings(value):
     if isinstance(value, str):
         yield value

@@ -6,6 +6,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.api.testing.ErrorCatalogue;
 import io.durapay.api.testing.TestApp;
 import io.durapay.store.testing.PostgresExtension;
 import java.io.ByteArrayInputStream;
@@ -14,6 +15,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -46,12 +49,14 @@ class BadRequestsIT {
 
   private static ApiClient api;
   private static String apiKey;
+  private static ErrorCatalogue documented;
 
   @BeforeAll
   static void setUp() {
     TestApp.acceptPublishes(SNS);
     api = new ApiClient(APP.getLocalPort());
     apiKey = TestApp.onboarding(POSTGRES).create("Bad requests shop", null, null).apiKey();
+    documented = ErrorCatalogue.served(api);
   }
 
   /** One bad request: how to send it, and the status and {@code param} it must get. */
@@ -126,6 +131,10 @@ class BadRequestsIT {
             c -> postWith(c, "{\"amount\":1,\"currency\":\"USD\",\"paymentMethod\":\"pm_card_visa\","
                 + "\"description\":\"" + "x".repeat(70_000) + "\"}"),
             413, "invalid_request_error", null),
+        new Case("API key in the query string",
+            c -> c.request("POST", "/v1/payments?api_key=" + apiKey).bearer(apiKey)
+                .header("Idempotency-Key", UUID.randomUUID().toString()).json(valid("", null)).send(),
+            400, "invalid_request_error", "api_key"),
         new Case("invalid X-Correlation-Id",
             c -> c.request("POST", "/v1/payments").bearer(apiKey)
                 .header("Idempotency-Key", UUID.randomUUID().toString())
@@ -167,6 +176,8 @@ class BadRequestsIT {
             + "\"paymentMethod\":\"pm_card_visa\",\"metadata\":{\"n\":5}}", "metadata[n]"),
         body("metadata nested object", "{\"amount\":1,\"currency\":\"USD\","
             + "\"paymentMethod\":\"pm_card_visa\",\"metadata\":{\"o\":{\"a\":\"b\"}}}", "metadata[o]"),
+        body("empty metadata key", "{\"amount\":1,\"currency\":\"USD\","
+            + "\"paymentMethod\":\"pm_card_visa\",\"metadata\":{\"\":\"v\"}}", "metadata[]"),
         body("metadata key over 40 characters", "{\"amount\":1,\"currency\":\"USD\","
             + "\"paymentMethod\":\"pm_card_visa\",\"metadata\":{\"" + "k".repeat(41) + "\":\"v\"}}",
             // A long key is shortened where it is echoed.
@@ -196,10 +207,25 @@ class BadRequestsIT {
     assertThat(reply.error("type")).as(reply.body()).isEqualTo(badRequest.type());
     assertThat(reply.error("param")).as(reply.body()).isEqualTo(badRequest.param());
     assertThat(reply.error("message")).as(reply.body()).isNotBlank();
-    assertThat(reply.json().get("error").has("code")).isTrue();
+    assertThat(documented.codes("createPayment", reply.status()))
+        .as("the document lists the code of %s", reply.body()).contains(reply.error("code"));
     assertThat(POSTGRES.count("payments")).isEqualTo(payments);
     assertThat(POSTGRES.count("idempotency_records")).isEqualTo(records);
     assertThat(POSTGRES.count("outbox")).isEqualTo(events);
+  }
+
+  /** The other direction: the document lists no code for a create that none of the cases gets. */
+  @Test
+  void everyCodeTheDocumentListsForABadCreateIsAnsweredToOneOfTheCases() {
+    Set<String> listed = new TreeSet<>(documented.codes("createPayment", 400));
+    listed.addAll(documented.codes("createPayment", 401));
+
+    Set<String> answered = new TreeSet<>();
+    badRequests().map(arguments -> (Case) arguments.get()[0])
+        .map(badRequest -> badRequest.send().apply(api))
+        .forEach(reply -> answered.add(reply.error("code")));
+
+    assertThat(answered).containsAll(listed);
   }
 
   @Test

@@ -134,14 +134,54 @@ class OpenApiIT {
           entry("rotateWebhookSecret 429", OpenApiIT::overTheRateLimit),
           entry("listEvents 400", op -> call(op, "?createdGte=yesterday").send()),
           entry("listEvents 404", op -> call(op, "?startingAfter=evt_nothing").send()),
-          entry("listEvents 429", OpenApiIT::overTheRateLimit));
+          entry("listEvents 429", OpenApiIT::overTheRateLimit),
+          entry("getOpenApi 400", OpenApiIT::withAnInvalidCorrelationId));
 
   /**
-   * Documented errors this test does not provoke, with the reason; no test is generated for them,
-   * and every other documented error must be provoked.
+   * Documented errors this test does not provoke, with the reason, by "operationId status" or "*
+   * status": no test is generated for them here, and every other documented error must be
+   * provoked. (Cancel's 503 is provoked above, by Temporal being unreachable.)
    */
   private static final Map<String, String> NOT_PROVOKED =
-      Map.of("createPayment 503", "needs PostgreSQL down: covered by the database-outage tests");
+      Map.of("* 500", "DatabaseOutageIT: a statement the database refuses",
+          "* 503", "DatabaseOutageIT: PostgreSQL unreachable");
+
+  static boolean provokedHere(Operation op, String status) {
+    String key = op.id() + " " + status;
+    return PROVOCATIONS.containsKey(key)
+        || !NOT_PROVOKED.containsKey(key) && !NOT_PROVOKED.containsKey("* " + status);
+  }
+
+  /**
+   * How to provoke a documented error code, by "operationId status code", where the status's own
+   * provocation above does not answer it.
+   */
+  private static final Map<String, Function<Operation, Reply>> CODE_PROVOCATIONS =
+      Map.ofEntries(
+          entry("listPayments 400 invalid_limit", op -> call(op, "?limit=0").send()),
+          entry("listPayments 400 invalid_status", op -> call(op, "?status=paid").send()),
+          entry("listEvents 400 invalid_type", op -> call(op, "?type=payment.initiated").send()),
+          entry("listEvents 400 invalid_created_gte", op -> call(op, "?createdGte=yesterday").send()),
+          entry("listEvents 400 invalid_created_lt", op -> call(op, "?createdLt=2026-13-01").send()),
+          entry("listEvents 400 invalid_limit", op -> call(op, "?limit=101").send()));
+
+  /** Codes every operation that documents them is provoked the same way for. */
+  private static final Map<String, Function<Operation, Reply>> ANY_OPERATION =
+      Map.of(
+          "invalid_api_key", OpenApiIT::withoutKey,
+          "invalid_correlation_id",
+          op -> validRequest(op, true).header("X-Correlation-Id", "not valid").send(),
+          "credentials_in_url", op -> validRequest(op, true, "?access_token=anything").send(),
+          // A path Jetty refuses before any route is chosen: an encoded '/' in the id.
+          "bad_request", op -> at(op, "pay_..%2F..%2Fx").send(),
+          "rate_limit_exceeded", OpenApiIT::overTheRateLimit);
+
+  /**
+   * Documented codes provoked by another test, by "operationId status", besides the statuses of
+   * {@link #NOT_PROVOKED}.
+   */
+  private static final Map<String, String> CODES_PROVOKED_ELSEWHERE =
+      Map.of("createPayment 400", "BadRequestsIT sends each of its codes and checks it against this list");
 
   /**
    * Operations that need Temporal, which this test does not run: they answer the documented 503,
@@ -207,7 +247,7 @@ class OpenApiIT {
   Stream<DynamicTest> everyDocumentedErrorIsAnsweredWithTheDocumentedBody() {
     return operations().stream()
         .flatMap(op -> op.statuses().stream().filter(s -> s.compareTo("400") >= 0)
-            .filter(status -> !NOT_PROVOKED.containsKey(op.id() + " " + status))
+            .filter(status -> provokedHere(op, status))
             .map(status -> dynamicTest(op + " " + status, () -> {
               String key = op.id() + " " + status;
               Function<Operation, Reply> provocation =
@@ -224,12 +264,97 @@ class OpenApiIT {
             })));
   }
 
+  /**
+   * The catalogue of error codes: every code an operation's error response lists (as its
+   * examples) is answered by the operation, with that status.
+   */
+  @TestFactory
+  Stream<DynamicTest> everyDocumentedErrorCodeIsAnsweredByItsOperation() {
+    return operations().stream()
+        .flatMap(op -> op.statuses().stream().filter(s -> s.compareTo("400") >= 0)
+            .filter(status -> provokedHere(op, status)
+                && !CODES_PROVOKED_ELSEWHERE.containsKey(op.id() + " " + status))
+            .flatMap(status -> {
+              Set<String> codes = op.errorCodes(status);
+              return codes.stream().map(code -> dynamicTest(op + " " + status + " " + code, () -> {
+                String key = op.id() + " " + status;
+                Function<Operation, Reply> provocation =
+                    CODE_PROVOCATIONS.getOrDefault(key + " " + code, ANY_OPERATION.get(code));
+                if (provocation == null && codes.size() == 1) {
+                  provocation = PROVOCATIONS.get(key);
+                }
+                assertThat(provocation)
+                    .as("no way to provoke %s %s: add one to CODE_PROVOCATIONS", key, code).isNotNull();
+
+                Reply reply = provocation.apply(op);
+
+                assertThat(reply.status()).as("%s %s: %s", key, code, reply.body())
+                    .isEqualTo(Integer.parseInt(status));
+                assertThat(reply.error("code")).as(reply.body()).isEqualTo(code);
+                assertMatchesDocumentedResponse(op, reply);
+              }));
+            }));
+  }
+
+  /**
+   * The other direction for the codes any operation can get: each operation they apply to
+   * answers them, and its document lists them.
+   */
+  @TestFactory
+  Stream<DynamicTest> everyOperationListsTheCodesAnyOperationCanGet() {
+    return operations().stream().flatMap(op -> ANY_OPERATION.keySet().stream()
+        .filter(code -> switch (code) {
+          case "invalid_api_key", "rate_limit_exceeded" -> op.secured();
+          case "bad_request" -> op.path().contains("{id}");
+          default -> true;
+        })
+        .map(code -> dynamicTest(op + " " + code, () -> {
+          Reply reply = ANY_OPERATION.get(code).apply(op);
+
+          assertThat(reply.error("code")).as(reply.body()).isEqualTo(code);
+          assertThat(op.statuses()).contains(String.valueOf(reply.status()));
+          assertMatchesDocumentedResponse(op, reply);
+        })));
+  }
+
+  @Test
+  void everyErrorResponseListsItsCodes() {
+    List<String> without = new ArrayList<>();
+    operations().forEach(op -> op.statuses().stream().filter(s -> s.compareTo("400") >= 0)
+        .filter(status -> op.errorCodes(status).isEmpty())
+        .forEach(status -> without.add(op + " " + status)));
+
+    assertThat(without).isEmpty();
+  }
+
+  /** Every request body and every response with a body has an example of its own. */
+  @Test
+  void everyOperationHasAnExampleOfEachBody() {
+    List<String> without = new ArrayList<>();
+    for (Operation op : operations()) {
+      resolve(op.node().path("requestBody")).path("content").fields().forEachRemaining(media -> {
+        if (media.getValue().path("examples").isEmpty()) {
+          without.add(op + " request " + media.getKey());
+        }
+      });
+      for (String status : op.statuses()) {
+        op.response(status).path("content").fields().forEachRemaining(media -> {
+          if (media.getValue().path("examples").isEmpty()) {
+            without.add(op + " " + status + " " + media.getKey());
+          }
+        });
+      }
+    }
+
+    assertThat(without).isEmpty();
+  }
+
   @Test
   void everyProvokedStatusIsDocumented() {
     Set<String> documented = new TreeSet<>();
     operations().forEach(op -> op.statuses().forEach(s -> documented.add(op.id() + " " + s)));
 
-    assertThat(documented).containsAll(PROVOCATIONS.keySet()).containsAll(NOT_PROVOKED.keySet());
+    assertThat(documented).containsAll(PROVOCATIONS.keySet());
   }
 
   @Test
@@ -342,6 +467,14 @@ class OpenApiIT {
       return resolve(node.path("responses").path(status));
     }
 
+    /** The error codes documented for {@code status}: its examples, one per code. */
+    Set<String> errorCodes(String status) {
+      Set<String> codes = new TreeSet<>();
+      response(status).path("content").path("application/json").path("examples")
+          .forEach(example -> codes.add(resolve(example).at("/value/error/code").asText()));
+      return codes;
+    }
+
     List<JsonNode> parameters() {
       List<JsonNode> parameters = new ArrayList<>();
       pathItem.path("parameters").forEach(p -> parameters.add(resolve(p)));
@@ -388,6 +521,11 @@ class OpenApiIT {
    * filled in, and the key when the operation is secured and {@code withKey}.
    */
   static ApiClient.Request validRequest(Operation op, boolean withKey) {
+    return validRequest(op, withKey, "");
+  }
+
+  /** As {@link #validRequest(Operation, boolean)}, with {@code query} ("?a=b") after the path. */
+  static ApiClient.Request validRequest(Operation op, boolean withKey, String query) {
     Map<String, String> pathValues = new LinkedHashMap<>();
     Map<String, String> headers = new LinkedHashMap<>();
     for (JsonNode parameter : op.parameters()) {
@@ -403,7 +541,7 @@ class OpenApiIT {
         default -> assertThat(required).as("no sample for the required parameter %s", name).isFalse();
       }
     }
-    ApiClient.Request request = api.request(op.method(), fill(op.path(), pathValues));
+    ApiClient.Request request = api.request(op.method(), fill(op.path(), pathValues) + query);
     headers.forEach(request::header);
     JsonNode body = resolve(op.node().path("requestBody"));
     if (body.path("required").asBoolean(false)) {
@@ -543,6 +681,10 @@ class OpenApiIT {
     assertThat(reply.header("Content-Type")).as("%s %s", op, status).startsWith(mediaType);
     if (mediaType.equals("application/json")) {
       assertMatches(content.path(mediaType).path("schema"), reply.body(), op + " " + status);
+    }
+    if (reply.status() >= 400) {
+      assertThat(op.errorCodes(status)).as("%s %s: the codes the document lists (%s)", op, status,
+          reply.body()).contains(reply.error("code"));
     }
   }
 

@@ -71,6 +71,32 @@ public final class PostgresExtension implements BeforeAllCallback {
     return server.password;
   }
 
+  /**
+   * PostgreSQL gone, for this database alone: until the returned handle is closed, new
+   * connections to it are refused and the open ones have been ended, as a server that went down
+   * ends them. Other test classes' databases on the same server are untouched.
+   */
+  public Outage cutOff() throws SQLException {
+    try (Connection admin = server.adminConnection();
+        Statement statement = admin.createStatement()) {
+      statement.execute("ALTER DATABASE " + databaseName + " WITH ALLOW_CONNECTIONS false");
+      statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+          + databaseName + "' AND pid <> pg_backend_pid()");
+    }
+    return () -> {
+      try (Connection admin = server.adminConnection();
+          Statement statement = admin.createStatement()) {
+        statement.execute("ALTER DATABASE " + databaseName + " WITH ALLOW_CONNECTIONS true");
+      }
+    };
+  }
+
+  /** The end of an outage {@link #cutOff()} began. */
+  public interface Outage extends AutoCloseable {
+    @Override
+    void close() throws SQLException;
+  }
+
   /** Counts the rows of a table, for tests that assert what was (not) written. */
   public long count(String table) {
     return jdbi.withHandle(h -> h.select("SELECT count(*) FROM " + table).mapTo(Long.class).one());

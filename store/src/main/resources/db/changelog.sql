@@ -237,3 +237,9 @@ CREATE TABLE rate_limit_buckets (
   granted      integer          NOT NULL,
   refilled_at  timestamptz      NOT NULL
 );
+
+--changeset durapay:019-webhook-redelivery-lease
+-- A re-delivery being sent has leased_until set (a worker's lease); one waiting for its next try has
+-- it null. A merchant's enable and an operator's re-delivery bring a waiting try forward to now,
+-- never one being sent. Nullable and without a default: adding it rewrites no row.
+ALTER TABLE webhook_redeliveries ADD COLUMN leased_until timestamptz;

@@ -25,8 +25,6 @@ import io.durapay.api.merchants.CreateMerchantTask;
 import io.durapay.api.merchants.MerchantCommand;
 import io.durapay.api.merchants.MerchantOnboarding;
 import io.durapay.api.merchants.RotateMerchantCredentialsTask;
-import io.durapay.api.webhooks.EnableWebhooksTask;
-import io.durapay.api.webhooks.WebhookEndpointResource;
 import io.durapay.api.webhooks.WebhookEndpoints;
 import io.durapay.api.outbox.OutboxRelay;
 import io.durapay.api.payments.PaymentsResource;
@@ -110,10 +108,8 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
         jdbi.onDemand(MerchantDao.class), clock, config.getWebhookSecretOverlap().toJavaDuration());
     environment.admin().addTask(new CreateMerchantTask(onboarding));
     environment.admin().addTask(new RotateMerchantCredentialsTask(onboarding));
-    WebhookEndpoints webhookEndpoints = new WebhookEndpoints(jdbi, onboarding, clock);
-    environment.jersey().register(new WebhookEndpointResource(webhookEndpoints));
+    WebhookEndpoints.register(environment, jdbi, onboarding, clock);
     environment.jersey().register(new EventsResource(jdbi.onDemand(MerchantEventDao.class), clock));
-    environment.admin().addTask(new EnableWebhooksTask(webhookEndpoints));
     AdminTask.registerStatusFilter(environment.admin());
     config.getConsole().register(environment, jdbi, clock, temporal, config.getTemporal().getNamespace(),
         config.getTemporal().getTaskQueue(), paymentWorkflows, timelines, reconciler);

@@ -52,6 +52,16 @@ public interface MerchantDao {
   boolean rotateWebhookSecretWithOverlap(
       @Bind("id") String id, @Bind("secret") String secret, @Bind("now") Instant now, @Bind("until") Instant until);
 
+  /**
+   * Clears every rotated-out secret whose overlap has ended by {@code now}: it signs nothing any
+   * more, so it is not kept at rest. Returns how many were cleared.
+   */
+  @SqlUpdate("""
+      UPDATE merchants SET previous_webhook_secret = NULL, previous_webhook_secret_until = NULL
+      WHERE previous_webhook_secret_until <= :now
+      """)
+  int forgetRetiredWebhookSecrets(@Bind("now") Instant now);
+
   /** Until when the old secret of the merchant's last rotation signs, if it still does at {@code now}. */
   @SqlQuery("""
       SELECT previous_webhook_secret_until FROM merchants

@@ -66,10 +66,40 @@ public interface WebhookRedeliveryDao {
       @Bind("requestedBy") String requestedBy,
       @Bind("now") Instant now);
 
-  /** Takes up to {@code limit} requests due at {@code now}, each until {@code leaseUntil}, counting the try. */
+  /**
+   * Brings the event's open request forward to {@code now} when it is waiting for a later try;
+   * false (nothing changed) when none is open, it is due already, or a worker is sending it.
+   */
+  @SqlUpdate("""
+      UPDATE webhook_redeliveries SET next_attempt_at = :now
+      WHERE event_id = :eventId AND finished_at IS NULL AND next_attempt_at > :now
+        AND (leased_until IS NULL OR leased_until <= :now)
+      """)
+  boolean bringForward(@Bind("eventId") String eventId, @Bind("now") Instant now);
+
+  /**
+   * As {@link #bringForward} for every open request of the merchant's events since {@code since}
+   * that no attempt delivered; returns how many were brought forward.
+   */
+  @SqlUpdate("""
+      UPDATE webhook_redeliveries r SET next_attempt_at = :now
+      WHERE r.finished_at IS NULL AND r.next_attempt_at > :now
+        AND (r.leased_until IS NULL OR r.leased_until <= :now)
+        AND EXISTS (SELECT 1 FROM webhook_deliveries d
+                    WHERE d.event_id = r.event_id AND d.merchant_id = :merchantId AND d.attempted_at >= :since)
+        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries x WHERE x.event_id = r.event_id AND x.outcome = 'delivered')
+      """)
+  int bringForwardUndelivered(
+      @Bind("merchantId") String merchantId, @Bind("since") Instant since, @Bind("now") Instant now);
+
+  /**
+   * Takes up to {@code limit} requests due at {@code now}, each until {@code leaseUntil}, counting the
+   * try. The lease is both the next attempt (a take that dies is due again when it runs out) and
+   * {@code leased_until} (so a request being sent is never brought forward).
+   */
   @SqlQuery("""
       UPDATE webhook_redeliveries
-      SET tries = tries + 1, next_attempt_at = :leaseUntil
+      SET tries = tries + 1, next_attempt_at = :leaseUntil, leased_until = :leaseUntil
       WHERE id IN (SELECT id FROM webhook_redeliveries
                    WHERE finished_at IS NULL AND next_attempt_at <= :now
                    ORDER BY next_attempt_at LIMIT :limit FOR UPDATE SKIP LOCKED)
@@ -83,14 +113,14 @@ public interface WebhookRedeliveryDao {
    * changed) when that take is no longer the latest: its lease ran out and another worker took it.
    */
   @SqlUpdate("""
-      UPDATE webhook_redeliveries SET next_attempt_at = :at
+      UPDATE webhook_redeliveries SET next_attempt_at = :at, leased_until = NULL
       WHERE id = :id AND tries = :tries AND finished_at IS NULL
       """)
   boolean retryAt(@Bind("id") long id, @Bind("tries") int tries, @Bind("at") Instant at);
 
   /** Finishes the request as taken at its try {@code tries}; false as for {@link #retryAt}. */
   @SqlUpdate("""
-      UPDATE webhook_redeliveries SET finished_at = now(), outcome = :outcome
+      UPDATE webhook_redeliveries SET finished_at = now(), outcome = :outcome, leased_until = NULL
       WHERE id = :id AND tries = :tries AND finished_at IS NULL
       """)
   boolean finish(@Bind("id") long id, @Bind("tries") int tries, @Bind("outcome") String outcome);

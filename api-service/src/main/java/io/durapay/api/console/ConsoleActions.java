@@ -11,6 +11,7 @@ import io.durapay.store.PaymentDao;
 import io.durapay.store.WebhookDelivery;
 import io.durapay.store.WebhookDeliveryDao;
 import io.durapay.store.WebhookRedeliveryDao;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -61,12 +62,16 @@ public final class ConsoleActions {
     return Optional.of(alreadyFinal.isPresent() ? "already-final" : "cancel-requested");
   }
 
-  /** What a re-delivery request did: queued or already on the way, and the payment's id. */
-  public record Redelivery(boolean queued, String paymentId) {}
+  /** What a re-delivery request did, and the payment's id. */
+  public record Redelivery(Outcome outcome, String paymentId) {
+    /** Queued anew; a waiting retry brought forward to now; or being sent at this moment. */
+    public enum Outcome { QUEUED, BROUGHT_FORWARD, BEING_SENT }
+  }
 
   /**
-   * Asks the workers to send the event's webhook again, under its own {@code webhook-id}; empty
-   * when durapay never sent a webhook of that id.
+   * Asks the workers to send the event's webhook again now, under its own {@code webhook-id}: a
+   * new request, or the waiting retry of an open one brought forward (one being sent at this
+   * moment is left to that attempt); empty when durapay never sent a webhook of that id.
    */
   public Optional<Redelivery> redeliverWebhook(String operator, String eventId) {
     List<WebhookDelivery> attempts = webhooks.forEvent(eventId);
@@ -74,10 +79,16 @@ public final class ConsoleActions {
       return Optional.empty();
     }
     WebhookDelivery first = attempts.get(0);
-    boolean queued = redeliveries.request(eventId, first.paymentId(), first.eventType(), operator);
-    audit.recordAction(operator, "re-deliver webhook " + eventId, first.paymentId(),
-        queued ? "queued for the workers" : "already on the way: nothing changed");
-    return Optional.of(new Redelivery(queued, first.paymentId()));
+    Redelivery.Outcome outcome =
+        redeliveries.request(eventId, first.paymentId(), first.eventType(), operator) ? Redelivery.Outcome.QUEUED
+            : redeliveries.bringForward(eventId, Instant.now()) ? Redelivery.Outcome.BROUGHT_FORWARD
+            : Redelivery.Outcome.BEING_SENT;
+    audit.recordAction(operator, "re-deliver webhook " + eventId, first.paymentId(), switch (outcome) {
+      case QUEUED -> "queued for the workers";
+      case BROUGHT_FORWARD -> "its waiting retry brought forward to now";
+      case BEING_SENT -> "already being sent or due: nothing changed";
+    });
+    return Optional.of(new Redelivery(outcome, first.paymentId()));
   }
 
   /** What a requeue did: how many events it put back, and the payment they belong to. */

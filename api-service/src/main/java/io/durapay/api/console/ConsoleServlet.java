@@ -47,7 +47,8 @@ public final class ConsoleServlet extends HttpServlet {
       "already-final", "The payment is already final: nothing was changed.",
       "requeued", "The parked event is back in line for the relay.",
       "redelivery-queued", "The webhook is queued for re-delivery under its own webhook-id; the workers send it.",
-      "redelivery-open", "A re-delivery of that webhook is already on the way: nothing was changed.",
+      "redelivery-forwarded", "The webhook's next retry was waiting: it is sent now, under its own webhook-id.",
+      "redelivery-open", "That webhook is being sent at this moment (or is due): nothing was changed.",
       "not-parked", "That event is not parked (already re-queued?): nothing was changed.",
       "reconciled", "The reconciler ran; what it did is in the actions below.",
       "redriven", "The dead-letter queue's messages are back in the bridge's queue (how many: the actions below).",
@@ -139,7 +140,11 @@ public final class ConsoleServlet extends HttpServlet {
         return;
       }
       response.sendRedirect("/console/payments/" + encode(redelivery.get().paymentId()) + "?notice="
-          + (redelivery.get().queued() ? "redelivery-queued" : "redelivery-open"));
+          + switch (redelivery.get().outcome()) {
+            case QUEUED -> "redelivery-queued";
+            case BROUGHT_FORWARD -> "redelivery-forwarded";
+            case BEING_SENT -> "redelivery-open";
+          });
     } else if (requeue.matches()) {
       ConsoleActions.Requeued requeued = actions.requeue(operator, requeue.group(1));
       String back = requeued.paymentId() == null ? "/console/health" : "/console/payments/" + encode(requeued.paymentId());

@@ -1,5 +1,6 @@
 package io.durapay.api.webhooks;
 
+import io.dropwizard.core.setup.Environment;
 import io.durapay.api.merchants.MerchantOnboarding;
 import io.durapay.store.Merchant;
 import io.durapay.store.MerchantDao;
@@ -8,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -26,6 +28,22 @@ public final class WebhookEndpoints {
   private final WebhookRedeliveryDao redeliveries;
   private final MerchantOnboarding onboarding;
   private final Clock clock;
+
+  /** How often old secrets whose overlap has ended are cleared. */
+  static final Duration RETIRED_SECRETS_SWEEP = Duration.ofMinutes(10);
+
+  /**
+   * The merchant's endpoint resource, the operators' enable task, and the sweep that clears
+   * retired secrets.
+   */
+  public static void register(Environment environment, Jdbi jdbi, MerchantOnboarding onboarding, Clock clock) {
+    WebhookEndpoints endpoints = new WebhookEndpoints(jdbi, onboarding, clock);
+    environment.jersey().register(new WebhookEndpointResource(endpoints));
+    environment.admin().addTask(new EnableWebhooksTask(endpoints));
+    environment.lifecycle().scheduledExecutorService("retired-webhook-secrets").threads(1).build()
+        .scheduleWithFixedDelay(new RetiredWebhookSecrets(jdbi.onDemand(MerchantDao.class), clock),
+            RETIRED_SECRETS_SWEEP.toMillis(), RETIRED_SECRETS_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+  }
 
   public WebhookEndpoints(Jdbi jdbi, MerchantOnboarding onboarding, Clock clock) {
     this.merchants = jdbi.onDemand(MerchantDao.class);
@@ -53,8 +71,9 @@ public final class WebhookEndpoints {
 
   /**
    * Turns deliveries on (nothing changes when they are on already) and asks for the undelivered
-   * events to be sent again; safe to repeat: an event already on its way is not asked for twice.
-   * Empty for an unknown merchant.
+   * events to be sent again now: a new request for each, or the waiting retry of one already asked
+   * for brought forward (one being sent at this moment is left to that attempt). Safe to repeat:
+   * no event is asked for twice. Empty for an unknown merchant.
    */
   public Optional<Endpoint> enable(String merchantId, String requestedBy) {
     if (merchants.findById(merchantId).isEmpty()) {
@@ -62,7 +81,9 @@ public final class WebhookEndpoints {
     }
     merchants.enableWebhooks(merchantId);
     Instant now = clock.instant();
-    int resent = redeliveries.requestUndelivered(merchantId, now.minus(RESEND_WINDOW), requestedBy, now);
+    Instant since = now.minus(RESEND_WINDOW);
+    int resent = redeliveries.requestUndelivered(merchantId, since, requestedBy, now)
+        + redeliveries.bringForwardUndelivered(merchantId, since, now);
     return merchants.findById(merchantId).map(merchant -> endpoint(merchant, resent));
   }
 

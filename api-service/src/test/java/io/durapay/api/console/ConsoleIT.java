@@ -22,6 +22,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -348,7 +349,7 @@ class ConsoleIT {
   }
 
   @Test
-  void aWebhookIsRedeliveredUnderItsOwnIdOnceWhileOnTheWayAndAudited() {
+  void aWebhookIsRedeliveredUnderItsOwnIdOnceWhileOnTheWayItsWaitingRetryBroughtForwardAndAudited() {
     String paymentId = createPayment(700);
     String eventId = "evt_console_" + paymentId;
     POSTGRES.jdbi().onDemand(WebhookDeliveryDao.class).record(eventId, paymentId, merchantId, "payment.completed",
@@ -370,12 +371,27 @@ class ConsoleIT {
     long forUnknown = POSTGRES.jdbi().withHandle(h -> h.createQuery(
         "SELECT count(*) FROM webhook_redeliveries WHERE event_id = 'evt_never_sent'").mapTo(Long.class).one());
     assertThat(forUnknown).isZero();
+    // The workers tried it and it failed: its next retry waits two hours. Asked again, it goes now.
+    WebhookRedeliveryDao requests = POSTGRES.jdbi().onDemand(WebhookRedeliveryDao.class);
+    WebhookRedelivery taken = requests.takeDue(10, Instant.now(), Instant.now().plusSeconds(60)).get(0);
+    assertThat(requests.retryAt(taken.id(), taken.tries(), Instant.now().plus(Duration.ofHours(2)))).isTrue();
+    Reply forward = form(cookie, "/console/webhooks/" + eventId + "/redeliver", "csrf=" + csrfOf(story));
+    assertThat(forward.header("Location")).endsWith("?notice=redelivery-forwarded");
+    assertThat(requests.forPayment(paymentId).get(0).nextAttemptAt()).isBeforeOrEqualTo(Instant.now());
+    // A worker is sending it right now: asked again, nothing changes (its lease stands).
+    List<WebhookRedelivery> held = requests.takeDue(10, Instant.now(), Instant.now().plusSeconds(60));
+    assertThat(held).hasSize(1);
+    Reply whileSent = form(cookie, "/console/webhooks/" + eventId + "/redeliver", "csrf=" + csrfOf(story));
+    assertThat(whileSent.header("Location")).endsWith("?notice=redelivery-open");
+    assertThat(requests.forPayment(paymentId).get(0).nextAttemptAt()).isEqualTo(held.get(0).nextAttemptAt());
     assertThat(audit().actionsOn(paymentId)).extracting(OperatorAction::action, OperatorAction::outcome)
         .containsExactly(
             tuple("re-deliver webhook " + eventId, "queued for the workers"),
-            tuple("re-deliver webhook " + eventId, "already on the way: nothing changed"));
+            tuple("re-deliver webhook " + eventId, "already being sent or due: nothing changed"),
+            tuple("re-deliver webhook " + eventId, "its waiting retry brought forward to now"),
+            tuple("re-deliver webhook " + eventId, "already being sent or due: nothing changed"));
     Reply after = page(cookie, "/console/payments/" + paymentId + "?notice=redelivery-queued");
-    assertThat(after.body()).contains("The webhook is queued for re-delivery", "on the way (tries so far: 0; next at ")
+    assertThat(after.body()).contains("The webhook is queued for re-delivery", "on the way (tries so far: 2; next at ")
         .doesNotContain("/console/webhooks/" + eventId + "/redeliver");
   }
 

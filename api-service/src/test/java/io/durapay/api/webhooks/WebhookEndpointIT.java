@@ -19,8 +19,10 @@ import io.durapay.store.WebhookDeliveryDao;
 import io.durapay.store.WebhookRedelivery;
 import io.durapay.store.WebhookRedeliveryDao;
 import io.durapay.store.testing.PostgresExtension;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
@@ -141,6 +143,28 @@ class WebhookEndpointIT {
     assertThat(merchants.findById(merchant.merchantId()).orElseThrow().webhookSecret()).isEqualTo(secret);
     assertThat(merchants.previousWebhookSecret(merchant.merchantId(), Instant.now())).contains(merchant.webhookSecret());
     assertThat(merchants.previousWebhookSecret(merchant.merchantId(), until)).as("it stops signing at the end").isEmpty();
+  }
+
+  @Test
+  void anOldSecretIsClearedFromTheDatabaseOnceItsOverlapHasEnded() {
+    NewMerchantCredentials merchant = merchant("Forgetful Forks");
+    Reply rotated = api.request("POST", "/v1/webhook_endpoint/rotate_secret").bearer(merchant.apiKey()).send();
+    Instant until = Instant.parse(rotated.json().get("previousSecretSignsUntil").asText());
+    MerchantDao merchants = POSTGRES.jdbi().onDemand(MerchantDao.class);
+
+    new RetiredWebhookSecrets(merchants, Clock.fixed(until.minusSeconds(1), ZoneOffset.UTC)).run();
+    assertThat(storedOldSecret(merchant)).as("still signing: kept").isEqualTo(merchant.webhookSecret());
+
+    new RetiredWebhookSecrets(merchants, Clock.fixed(until, ZoneOffset.UTC)).run();
+    assertThat(storedOldSecret(merchant)).as("signing no more: not kept at rest").isNull();
+    assertThat(merchants.findById(merchant.merchantId()).orElseThrow().webhookSecret())
+        .isEqualTo(rotated.json().get("secret").asText());
+  }
+
+  private static String storedOldSecret(NewMerchantCredentials merchant) {
+    return POSTGRES.jdbi().withHandle(h -> h.createQuery(
+            "SELECT previous_webhook_secret FROM merchants WHERE id = :id")
+        .bind("id", merchant.merchantId()).mapTo(String.class).one());
   }
 
   @Test

@@ -224,6 +224,38 @@ class WebhookRedeliveriesIT {
   }
 
   @Test
+  void aMerchantBackBeforeTheNextRetryTurnsDeliveriesOnAndGetsEveryWaitingEventAtOnceButNotOneBeingSent() {
+    List<Payment> paid = IntStream.range(0, 3).mapToObj(i -> newPayment()).toList();
+    answer(503);
+    paid.forEach(p -> webhooks.deliver(notification(p, "evt_" + p.id()), 1, false));
+    clock.advance(Duration.ofMinutes(35));
+    sweep().run(); // each event's first scheduled try fails: the next waits about two hours
+    answer(204);
+    MERCHANT.resetRequests();
+    // Meanwhile one of them is in a worker's hands (a take far ahead of the test's clock).
+    WebhookRedelivery beingSent = requests.takeDue(1, clock.instant().plus(Duration.ofDays(1)),
+        clock.instant().plusSeconds(60)).get(0);
+
+    // What POST /v1/webhook_endpoint/enable does.
+    Instant since = clock.instant().minus(Duration.ofDays(30));
+    int queued = requests.requestUndelivered(merchant.id(), since, "merchant", clock.instant());
+    int broughtForward = requests.bringForwardUndelivered(merchant.id(), since, clock.instant());
+    sweep().run();
+
+    assertThat(queued).as("each has a request open already").isZero();
+    assertThat(broughtForward).isEqualTo(2);
+    List<String> waiting = paid.stream().map(p -> "evt_" + p.id())
+        .filter(id -> !id.equals(beingSent.eventId())).toList();
+    assertThat(MERCHANT.findAll(postRequestedFor(urlEqualTo("/hooks")))).extracting(r -> r.getHeader("webhook-id"))
+        .containsExactlyInAnyOrderElementsOf(waiting);
+    assertThat(requests.forPayment(beingSent.paymentId())).extracting(WebhookRedelivery::nextAttemptAt,
+            WebhookRedelivery::finishedAt)
+        .as("the one being sent keeps its lease").containsExactly(tuple(beingSent.nextAttemptAt(), null));
+    assertThat(requests.bringForwardUndelivered(merchant.id(), since, clock.instant()))
+        .as("asked again, nothing is waiting").isZero();
+  }
+
+  @Test
   void duringASecretRotationAVerifierWithOnlyTheOldAndOneWithOnlyTheNewSecretBothAcceptEveryDelivery()
       throws Exception {
     answer(204);

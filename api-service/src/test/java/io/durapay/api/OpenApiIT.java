@@ -686,6 +686,17 @@ class OpenApiIT {
       assertThat(op.errorCodes(status)).as("%s %s: the codes the document lists (%s)", op, status,
           reply.body()).contains(reply.error("code"));
     }
+    op.response(status).path("headers").fields().forEachRemaining(documented -> {
+      JsonNode header = resolve(documented.getValue());
+      String value = reply.header(documented.getKey());
+      if (header.path("required").asBoolean(false)) {
+        assertThat(value).as("%s %s carries the header %s", op, status, documented.getKey()).isNotNull();
+      }
+      String pattern = header.path("schema").path("pattern").asText(null);
+      if (value != null && pattern != null) {
+        assertThat(value).as("%s %s: %s", op, status, documented.getKey()).containsPattern(pattern);
+      }
+    });
   }
 
   static void assertMatches(JsonNode schema, String json, String what) {

@@ -2,13 +2,10 @@ package io.durapay.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.api.testing.ApiUnderTest;
 import io.durapay.api.testing.ErrorCatalogue;
-import io.durapay.api.testing.TestApp;
-import io.durapay.store.testing.PostgresExtension;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +20,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,16 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BadRequestsIT {
   @RegisterExtension
-  @Order(0)
-  static final WireMockExtension SNS = TestApp.sns();
-
-  @RegisterExtension
-  @Order(1)
-  static final PostgresExtension POSTGRES = new PostgresExtension();
-
-  @RegisterExtension
-  @Order(2)
-  static final DropwizardAppExtension<DurapayConfiguration> APP = TestApp.app(POSTGRES, SNS);
+  static final ApiUnderTest API = ApiUnderTest.of();
 
   private static ApiClient api;
   private static String apiKey;
@@ -53,9 +40,9 @@ class BadRequestsIT {
 
   @BeforeAll
   static void setUp() {
-    TestApp.acceptPublishes(SNS);
-    api = new ApiClient(APP.getLocalPort());
-    apiKey = TestApp.onboarding(POSTGRES).create("Bad requests shop", null, null).apiKey();
+    API.acceptPublishes();
+    api = API.client();
+    apiKey = API.onboarding().create("Bad requests shop", null, null).apiKey();
     documented = ErrorCatalogue.served(api);
   }
 
@@ -197,9 +184,9 @@ class BadRequestsIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("badRequests")
   void isRefusedClearlyAndChangesNothing(Case badRequest) {
-    long payments = POSTGRES.count("payments");
-    long records = POSTGRES.count("idempotency_records");
-    long events = POSTGRES.count("outbox");
+    long payments = API.postgres().count("payments");
+    long records = API.postgres().count("idempotency_records");
+    long events = API.postgres().count("outbox");
 
     Reply reply = badRequest.send().apply(api);
 
@@ -209,9 +196,9 @@ class BadRequestsIT {
     assertThat(reply.error("message")).as(reply.body()).isNotBlank();
     assertThat(documented.codes("createPayment", reply.status()))
         .as("the document lists the code of %s", reply.body()).contains(reply.error("code"));
-    assertThat(POSTGRES.count("payments")).isEqualTo(payments);
-    assertThat(POSTGRES.count("idempotency_records")).isEqualTo(records);
-    assertThat(POSTGRES.count("outbox")).isEqualTo(events);
+    assertThat(API.postgres().count("payments")).isEqualTo(payments);
+    assertThat(API.postgres().count("idempotency_records")).isEqualTo(records);
+    assertThat(API.postgres().count("outbox")).isEqualTo(events);
   }
 
   /** The other direction: the document lists no code for a create that none of the cases gets. */
@@ -232,7 +219,7 @@ class BadRequestsIT {
   void aChunkedBodyOverTheLimitIsRefusedToo() throws Exception {
     byte[] big = ("{\"description\":\"" + "x".repeat(80_000) + "\"}").getBytes(StandardCharsets.UTF_8);
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/v1/payments"))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + API.app().getLocalPort() + "/v1/payments"))
             .header("Authorization", "Bearer " + apiKey)
             .header("Idempotency-Key", UUID.randomUUID().toString())
             .header("Content-Type", "application/json")
@@ -245,7 +232,7 @@ class BadRequestsIT {
 
     assertThat(response.statusCode()).isEqualTo(413);
     assertThat(response.body()).contains("payload_too_large");
-    assertThat(POSTGRES.count("payments")).isZero();
+    assertThat(API.postgres().count("payments")).isZero();
   }
 
   @Test

@@ -3,14 +3,12 @@ package io.durapay.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.durapay.api.merchants.NewMerchantCredentials;
 import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.api.testing.ApiUnderTest;
 import io.durapay.api.testing.ErrorCatalogue;
-import io.durapay.api.testing.TestApp;
 import io.durapay.store.testing.PostgresExtension;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -19,7 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,16 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DatabaseOutageIT {
   @RegisterExtension
-  @Order(0)
-  static final WireMockExtension SNS = TestApp.sns();
-
-  @RegisterExtension
-  @Order(1)
-  static final PostgresExtension POSTGRES = new PostgresExtension();
-
-  @RegisterExtension
-  @Order(2)
-  static final DropwizardAppExtension<DurapayConfiguration> APP = TestApp.app(POSTGRES, SNS,
+  static final ApiUnderTest API = ApiUnderTest.of(
       // No Temporal runs here: cancel would wait for it only after the database has answered.
       ConfigOverride.config("temporal.queryTimeoutMillis", "500"));
 
@@ -56,9 +44,9 @@ class DatabaseOutageIT {
 
   @BeforeAll
   static void setUp() {
-    TestApp.acceptPublishes(SNS);
-    api = new ApiClient(APP.getLocalPort());
-    merchant = TestApp.onboarding(POSTGRES).create("Outage shop", "https://outage.example/hooks", null);
+    API.acceptPublishes();
+    api = API.client();
+    merchant = API.onboarding().create("Outage shop", "https://outage.example/hooks", null);
     Reply created = create(UUID.randomUUID().toString());
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     paymentId = created.json().get("id").asText();
@@ -88,7 +76,7 @@ class DatabaseOutageIT {
     String key = UUID.randomUUID().toString();
     Map<String, Supplier<Reply>> operations = everyOperation(key);
 
-    try (PostgresExtension.Outage outage = POSTGRES.cutOff()) {
+    try (PostgresExtension.Outage outage = API.postgres().cutOff()) {
       operations.forEach((operation, request) -> {
         Reply reply = request.get();
 
@@ -111,7 +99,7 @@ class DatabaseOutageIT {
     Reply retried = create(key);
     assertThat(retried.status()).as(retried.body()).isEqualTo(201);
     assertThat(retried.json().get("id").asText()).isNotEqualTo(paymentId);
-    assertThat(POSTGRES.count("payments")).isEqualTo(before.get("payments") + 1);
+    assertThat(API.postgres().count("payments")).isEqualTo(before.get("payments") + 1);
   }
 
   @Test
@@ -120,7 +108,7 @@ class DatabaseOutageIT {
     Map<String, Supplier<Reply>> operations = everyOperation(UUID.randomUUID().toString());
 
     // Every operation reads the merchant first; the table is briefly not where the code looks.
-    POSTGRES.jdbi().useHandle(h -> h.execute("ALTER TABLE merchants RENAME TO merchants_elsewhere"));
+    API.postgres().jdbi().useHandle(h -> h.execute("ALTER TABLE merchants RENAME TO merchants_elsewhere"));
     try {
       operations.forEach((operation, request) -> {
         Reply reply = request.get();
@@ -133,7 +121,7 @@ class DatabaseOutageIT {
         assertThat(documented.codes(operation, 500)).as(operation).contains("internal_error");
       });
     } finally {
-      POSTGRES.jdbi().useHandle(h -> h.execute("ALTER TABLE merchants_elsewhere RENAME TO merchants"));
+      API.postgres().jdbi().useHandle(h -> h.execute("ALTER TABLE merchants_elsewhere RENAME TO merchants"));
     }
 
     assertThat(counts()).as("nothing was written").isEqualTo(before);
@@ -150,7 +138,7 @@ class DatabaseOutageIT {
 
   private static Map<String, Long> counts() {
     Map<String, Long> counts = new LinkedHashMap<>();
-    TABLES.forEach(table -> counts.put(table, POSTGRES.count(table)));
+    TABLES.forEach(table -> counts.put(table, API.postgres().count(table)));
     return counts;
   }
 }

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.durapay.api.merchants.NewMerchantCredentials;
 import io.durapay.api.payments.PaymentIds;
 import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
-import io.durapay.api.testing.TestApp;
+import io.durapay.api.testing.ApiUnderTest;
 import io.durapay.contracts.CancelRequest;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentResult;
@@ -21,8 +19,6 @@ import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.PaymentWorkflow;
 import io.durapay.contracts.TaskQueues;
 import io.durapay.contracts.WorkflowIds;
-import io.durapay.store.testing.PostgresExtension;
-import io.durapay.store.testing.TemporalServer;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.workflow.Workflow;
 import java.io.ByteArrayOutputStream;
@@ -80,25 +76,10 @@ class HostileInputIT {
       "$$; DELETE FROM merchants; $$");
 
   @RegisterExtension
-  @Order(0)
-  static final WireMockExtension SNS = TestApp.sns();
-
-  @RegisterExtension
-  @Order(1)
-  static final PostgresExtension POSTGRES = new PostgresExtension();
-
-  @RegisterExtension
-  @Order(2)
-  static final TemporalServer TEMPORAL = new TemporalServer();
-
-  @RegisterExtension
-  @Order(3)
-  static final DropwizardAppExtension<DurapayConfiguration> APP =
-      TestApp.app(POSTGRES, SNS,
-          ConfigOverride.config("temporal.target", TEMPORAL::target),
-          // Limits are RateLimitIT's subject; here they must not hide what else is answered.
-          ConfigOverride.config("rateLimit.burst", "1000000"),
-          ConfigOverride.config("reconciler.enabled", "false"));
+  static final ApiUnderTest API = ApiUnderTest.withTemporal(
+      // Limits are RateLimitIT's subject; here they must not hide what else is answered.
+      ConfigOverride.config("rateLimit.burst", "1000000"),
+      ConfigOverride.config("reconciler.enabled", "false"));
 
   private static ApiClient api;
   private static NewMerchantCredentials merchantA;
@@ -132,13 +113,13 @@ class HostileInputIT {
 
   @BeforeAll
   static void setUp() {
-    TestApp.acceptPublishes(SNS);
-    var workers = TEMPORAL.newWorkerFactory();
+    API.acceptPublishes();
+    var workers = API.temporal().newWorkerFactory();
     workers.newWorker(TaskQueues.PAYMENTS_V1).registerWorkflowImplementationTypes(StandInWorkflow.class);
     workers.start();
-    api = new ApiClient(APP.getLocalPort());
-    merchantA = TestApp.onboarding(POSTGRES).create("Merchant A", null, null);
-    merchantB = TestApp.onboarding(POSTGRES).create("Merchant B", null, null);
+    api = API.client();
+    merchantA = API.onboarding().create("Merchant A", null, null);
+    merchantB = API.onboarding().create("Merchant B", null, null);
     paymentA = create(merchantA.apiKey(), UUID.randomUUID().toString(), VALID_BODY).json().get("id").asText();
     paymentB = create(merchantB.apiKey(), UUID.randomUUID().toString(), VALID_BODY).json().get("id").asText();
   }
@@ -149,7 +130,7 @@ class HostileInputIT {
   void randomAndMutatedRequestsNeverGetA5xxAndRefusedOnesLeaveNoTrace() {
     Random random = new Random(SEED);
     // One connection for all the counts: opening one per count took most of this test's time.
-    try (Handle counts = POSTGRES.jdbi().open()) {
+    try (Handle counts = API.postgres().jdbi().open()) {
       for (int i = 0; i < TRIES; i++) {
         Counts before = Counts.now(counts);
         Described request = randomRequest(random);
@@ -320,14 +301,14 @@ class HostileInputIT {
   @Test
   void whatSchemathesisGeneratesFromTheDocumentIsAnsweredAsDocumentedAndRefusalsLeaveNoTrace()
       throws Exception {
-    NewMerchantCredentials fuzzer = TestApp.onboarding(POSTGRES).create("Schemathesis", null, null);
+    NewMerchantCredentials fuzzer = API.onboarding().create("Schemathesis", null, null);
     Path reports = Files.createDirectories(Path.of("target", "schemathesis"));
     Path har = reports.resolve("run-" + FUZZ_SEED + ".har").toAbsolutePath();
     Path log = reports.resolve("run-" + FUZZ_SEED + ".log");
     Counts before = Counts.now();
 
     ProcessBuilder command = new ProcessBuilder("bash", "../ci/fuzz-api",
-        "http://127.0.0.1:" + APP.getLocalPort(), "--max-examples", String.valueOf(FUZZ_EXAMPLES),
+        "http://127.0.0.1:" + API.app().getLocalPort(), "--max-examples", String.valueOf(FUZZ_EXAMPLES),
         "--seed", String.valueOf(FUZZ_SEED), "--report", "har", "--report-har-path", har.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile());
     command.environment().put("DURAPAY_API_KEY", fuzzer.apiKey());
@@ -346,13 +327,13 @@ class HostileInputIT {
         "POST /v1/payments/{id}/cancel 202", "GET /v1/payments/{id}/timeline 200",
         "POST /v1/payments 400", "GET /v1/payments/{id} 404"));
 
-    List<String> stored = POSTGRES.jdbi().withHandle(h -> h.createQuery(
+    List<String> stored = API.postgres().jdbi().withHandle(h -> h.createQuery(
         "SELECT id FROM payments WHERE merchant_id = :merchant")
         .bind("merchant", fuzzer.merchantId()).mapTo(String.class).list());
     assertThat(stored).as("payments stored").containsExactlyInAnyOrderElementsOf(sent.created);
     assertThat(Counts.now()).as("rows stored").isEqualTo(before.plus(sent.created.size()));
     for (String id : sent.pathIds) {
-      var workflow = TEMPORAL.client().newUntypedWorkflowStub(WorkflowIds.forPayment(id));
+      var workflow = API.temporal().client().newUntypedWorkflowStub(WorkflowIds.forPayment(id));
       if (sent.cancelled.contains(id)) {
         assertThat(workflow.describe().getWorkflowExecutionInfo().getExecution().getWorkflowId())
             .as("the workflow of cancelled %s", id).isEqualTo(WorkflowIds.forPayment(id));
@@ -415,7 +396,7 @@ class HostileInputIT {
 
   @Test
   void sqlInEveryParameterIsInert() {
-    long merchants = POSTGRES.count("merchants");
+    long merchants = API.postgres().count("merchants");
     for (String sql : SQL) {
       String q = encode(sql);
       List<Supplier<Reply>> calls = List.of(
@@ -446,7 +427,7 @@ class HostileInputIT {
       assertThat(read.get("description").asText()).isEqualTo(sql);
       assertThat(read.get("metadata").elements().next().asText()).isEqualTo(sql);
     }
-    assertThat(POSTGRES.count("merchants")).isEqualTo(merchants);
+    assertThat(API.postgres().count("merchants")).isEqualTo(merchants);
     assertThat(get("/v1/payments/" + paymentA).status()).isEqualTo(200);
     assertThat(api.request("GET", "/v1/payments/" + paymentB).bearer(merchantB.apiKey()).send().status())
         .isEqualTo(200);
@@ -524,7 +505,7 @@ class HostileInputIT {
 
   private record Counts(long payments, long records, long events) {
     static Counts now() {
-      return POSTGRES.jdbi().withHandle(Counts::now);
+      return API.postgres().jdbi().withHandle(Counts::now);
     }
 
     static Counts now(Handle h) {
@@ -554,7 +535,7 @@ class HostileInputIT {
   }
 
   private static String raw(String request) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", APP.getLocalPort())) {
+    try (Socket socket = new Socket("127.0.0.1", API.app().getLocalPort())) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       out.write(request.getBytes(StandardCharsets.ISO_8859_1));

@@ -3,21 +3,17 @@ package io.durapay.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.durapay.api.idempotency.IdempotencyPurger;
 import io.durapay.api.merchants.NewMerchantCredentials;
 import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
-import io.durapay.api.testing.TestApp;
+import io.durapay.api.testing.ApiUnderTest;
 import io.durapay.store.IdempotencyDao;
-import io.durapay.store.testing.PostgresExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,20 +26,9 @@ class IdempotencyExpiryIT {
   private static final Duration TTL = Duration.ofSeconds(3);
 
   @RegisterExtension
-  @Order(0)
-  static final WireMockExtension SNS = TestApp.sns();
-
-  @RegisterExtension
-  @Order(1)
-  static final PostgresExtension POSTGRES = new PostgresExtension();
-
-  @RegisterExtension
-  @Order(2)
-  static final DropwizardAppExtension<DurapayConfiguration> APP =
-      TestApp.app(
-          POSTGRES, SNS,
-          ConfigOverride.config("payments.idempotencyTtl", TTL.toMillis() + "ms"),
-          ConfigOverride.config("payments.idempotencyPurgeInterval", "1h"));
+  static final ApiUnderTest API = ApiUnderTest.of(
+      ConfigOverride.config("payments.idempotencyTtl", TTL.toMillis() + "ms"),
+      ConfigOverride.config("payments.idempotencyPurgeInterval", "1h"));
 
   private static ApiClient api;
   private static NewMerchantCredentials merchant;
@@ -51,10 +36,10 @@ class IdempotencyExpiryIT {
 
   @BeforeAll
   static void setUp() {
-    TestApp.acceptPublishes(SNS);
-    api = new ApiClient(APP.getLocalPort());
-    merchant = TestApp.onboarding(POSTGRES).create("Expiry shop", null, null);
-    records = POSTGRES.jdbi().onDemand(IdempotencyDao.class);
+    API.acceptPublishes();
+    api = API.client();
+    merchant = API.onboarding().create("Expiry shop", null, null);
+    records = API.postgres().jdbi().onDemand(IdempotencyDao.class);
   }
 
   @Test
@@ -145,14 +130,14 @@ class IdempotencyExpiryIT {
   }
 
   private static List<String> keysOfMerchant() {
-    return POSTGRES.jdbi().withHandle(h -> h.select(
+    return API.postgres().jdbi().withHandle(h -> h.select(
             "SELECT idempotency_key FROM idempotency_records WHERE merchant_id = ?",
             merchant.merchantId())
         .mapTo(String.class).list());
   }
 
   private static long countWhere(String table, String condition) {
-    return POSTGRES.jdbi().withHandle(
+    return API.postgres().jdbi().withHandle(
         h -> h.select("SELECT count(*) FROM " + table + " WHERE " + condition)
             .mapTo(Long.class).one());
   }

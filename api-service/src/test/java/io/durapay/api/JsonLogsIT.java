@@ -5,13 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.api.testing.ApiUnderTest;
 import io.durapay.api.testing.TestApp;
-import io.durapay.store.testing.PostgresExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,17 +30,8 @@ class JsonLogsIT {
   private static final Path LOGS = TestApp.logDir("durapay-json-logs");
 
   @RegisterExtension
-  @Order(0)
-  static final WireMockExtension SNS = TestApp.sns();
-
-  @RegisterExtension
-  @Order(1)
-  static final PostgresExtension POSTGRES = new PostgresExtension();
-
-  @RegisterExtension
-  @Order(2)
-  static final DropwizardAppExtension<DurapayConfiguration> APP = TestApp.app(
-      Path.of("config.yml").toAbsolutePath().toString(), POSTGRES, SNS,
+  static final ApiUnderTest API = ApiUnderTest.onConfig(
+      Path.of("config.yml").toAbsolutePath().toString(),
       ConfigOverride.config("server.applicationConnectors[0].port", "0"),
       ConfigOverride.config("server.adminConnectors[0].port", "0"),
       ConfigOverride.config("sns.accessKeyId", "AKIATESTTESTTEST"),
@@ -60,9 +48,9 @@ class JsonLogsIT {
 
   @Test
   void aPaymentsLinesCarryItsCorrelationIdAndTheAccessLogNoQueryString() {
-    TestApp.acceptPublishes(SNS);
-    ApiClient api = new ApiClient(APP.getLocalPort());
-    String apiKey = TestApp.onboarding(POSTGRES).create("Json Shop", "https://merchant.example/hooks", null).apiKey();
+    API.acceptPublishes();
+    ApiClient api = API.client();
+    String apiKey = API.onboarding().create("Json Shop", "https://merchant.example/hooks", null).apiKey();
     String correlationId = "json-" + UUID.randomUUID();
 
     Reply created = api.request("POST", "/v1/payments").bearer(apiKey)

@@ -7,20 +7,17 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.durapay.api.errors.ErrorType;
 import io.durapay.api.merchants.NewMerchantCredentials;
 import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
-import io.durapay.api.testing.TestApp;
+import io.durapay.api.testing.ApiUnderTest;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.StatusChange;
 import io.durapay.contracts.TransitionResult;
 import io.durapay.store.IdempotencyDao;
 import io.durapay.store.PaymentDao;
-import io.durapay.store.testing.PostgresExtension;
 import jakarta.ws.rs.Path;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +45,6 @@ import org.glassfish.jersey.server.model.ResourceMethod;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -60,16 +56,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class OpenApiIT {
   @RegisterExtension
-  @Order(0)
-  static final WireMockExtension SNS = TestApp.sns();
-
-  @RegisterExtension
-  @Order(1)
-  static final PostgresExtension POSTGRES = new PostgresExtension();
-
-  @RegisterExtension
-  @Order(2)
-  static final DropwizardAppExtension<DurapayConfiguration> APP = TestApp.app(POSTGRES, SNS,
+  static final ApiUnderTest API = ApiUnderTest.of(
       // A burst far above what the main merchant sends here, refilled slowly, so the 429s are
       // provoked with a second key without racing the refill.
       ConfigOverride.config("rateLimit.requestsPerSecond", "1"),
@@ -191,9 +178,9 @@ class OpenApiIT {
 
   @BeforeAll
   static void setUp() throws IOException {
-    TestApp.acceptPublishes(SNS);
-    api = new ApiClient(APP.getLocalPort());
-    merchant = TestApp.onboarding(POSTGRES).create("OpenAPI shop", null, null);
+    API.acceptPublishes();
+    api = API.client();
+    merchant = API.onboarding().create("OpenAPI shop", null, null);
     Reply created =
         api.request("POST", "/v1/payments").bearer(merchant.apiKey())
             .header("Idempotency-Key", newKey()).json(PAYMENT_BODY).send();
@@ -585,7 +572,7 @@ class OpenApiIT {
         .header("Idempotency-Key", newKey()).json(PAYMENT_BODY).send();
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     String id = created.json().get("id").asText();
-    TransitionResult result = POSTGRES.jdbi().withExtension(PaymentDao.class, dao -> dao.transition(
+    TransitionResult result = API.postgres().jdbi().withExtension(PaymentDao.class, dao -> dao.transition(
         new StatusChange(id, PaymentStatus.CANCELLED, "cancelled by the test", null, null, null,
             null))).orElseThrow();
     assertThat(result.applied()).isTrue();
@@ -618,7 +605,7 @@ class OpenApiIT {
   }
 
   static Reply holdingIdempotencyKey(String key, Supplier<Reply> call) {
-    try (Handle handle = POSTGRES.jdbi().open()) {
+    try (Handle handle = API.postgres().jdbi().open()) {
       handle.begin();
       assertThat(handle.attach(IdempotencyDao.class).tryLock(merchant.merchantId(), key)).isTrue();
       try {
@@ -638,7 +625,7 @@ class OpenApiIT {
    */
   static synchronized Reply overTheRateLimit(Operation op) {
     if (busyMerchant == null) {
-      busyMerchant = TestApp.onboarding(POSTGRES).create("Busy shop", null, null);
+      busyMerchant = API.onboarding().create("Busy shop", null, null);
     }
     Reply reply = null;
     for (int attempt = 0; attempt < 5 && (reply == null || reply.status() != 429); attempt++) {
@@ -840,14 +827,14 @@ class OpenApiIT {
    * and locators included. HEAD and OPTIONS, which Jersey adds to every route, are not listed.
    */
   static Set<String> servedRoutes() {
-    ResourceConfig config = APP.getEnvironment().jersey().getResourceConfig();
+    ResourceConfig config = API.app().getEnvironment().jersey().getResourceConfig();
     List<Resource> roots = new ArrayList<>(config.getResources());
     Stream.concat(config.getClasses().stream(), config.getInstances().stream().map(Object::getClass))
         .filter(type -> type.isAnnotationPresent(Path.class))
         .distinct()
         .map(Resource::from)
         .forEach(roots::add);
-    String prefix = APP.getEnvironment().jersey().getUrlPattern().replaceAll("/\\*$", "");
+    String prefix = API.app().getEnvironment().jersey().getUrlPattern().replaceAll("/\\*$", "");
     Set<String> routes = new TreeSet<>();
     roots.forEach(root -> collect(root, prefix, routes, 0));
     return routes;

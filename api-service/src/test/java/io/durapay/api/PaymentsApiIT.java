@@ -7,13 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.durapay.api.merchants.MerchantOnboarding;
 import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
-import io.durapay.api.testing.TestApp;
-import io.durapay.store.testing.PostgresExtension;
+import io.durapay.api.testing.ApiUnderTest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,16 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The whole API over real HTTP, on real PostgreSQL, publishing to SNS (WireMock on the wire). */
 class PaymentsApiIT {
   @RegisterExtension
-  @Order(0)
-  static final WireMockExtension SNS = TestApp.sns();
-
-  @RegisterExtension
-  @Order(1)
-  static final PostgresExtension POSTGRES = new PostgresExtension();
-
-  @RegisterExtension
-  @Order(2)
-  static final DropwizardAppExtension<DurapayConfiguration> APP = TestApp.app(POSTGRES, SNS);
+  static final ApiUnderTest API = ApiUnderTest.of();
 
   private static ApiClient api;
   private static String apiKey;
@@ -50,15 +38,15 @@ class PaymentsApiIT {
 
   @BeforeAll
   static void setUp() {
-    TestApp.acceptPublishes(SNS);
-    api = new ApiClient(APP.getLocalPort());
+    API.acceptPublishes();
+    api = API.client();
     var merchant = onboarding().create("Acme Coffee", "https://merchant.example/webhooks", null);
     apiKey = merchant.apiKey();
     merchantId = merchant.merchantId();
   }
 
   static MerchantOnboarding onboarding() {
-    return TestApp.onboarding(POSTGRES);
+    return API.onboarding();
   }
 
   static String body(long amount) {
@@ -107,7 +95,7 @@ class PaymentsApiIT {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
-                SNS.verify(
+                API.sns().verify(
                     postRequestedFor(urlEqualTo("/"))
                         .withRequestBody(containing("Action=Publish"))
                         .withRequestBody(containing(URLEncoder.encode(id, StandardCharsets.UTF_8)))
@@ -117,7 +105,7 @@ class PaymentsApiIT {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                POSTGRES.jdbi().withHandle(h -> h.select(
+                API.postgres().jdbi().withHandle(h -> h.select(
                         "SELECT published_at IS NOT NULL FROM outbox WHERE aggregate_id = ?", id)
                     .mapTo(Boolean.class).one()));
   }
@@ -167,14 +155,14 @@ class PaymentsApiIT {
   void theSameKeyWithAnotherBodyIsRefused() {
     String key = UUID.randomUUID().toString();
     create(apiKey, key, body(1200));
-    long paymentsBefore = POSTGRES.count("payments");
+    long paymentsBefore = API.postgres().count("payments");
 
     Reply reused = create(apiKey, key, body(1300));
 
     assertThat(reused.status()).isEqualTo(422);
     assertThat(reused.error("type")).isEqualTo("idempotency_error");
     assertThat(reused.error("param")).isEqualTo("Idempotency-Key");
-    assertThat(POSTGRES.count("payments")).isEqualTo(paymentsBefore);
+    assertThat(API.postgres().count("payments")).isEqualTo(paymentsBefore);
   }
 
   @Test
@@ -267,7 +255,7 @@ class PaymentsApiIT {
     assertThat(created.json().get("correlationId").asText()).isEqualTo(correlationId);
     String id = created.json().get("id").asText();
     String payload =
-        POSTGRES.jdbi().withHandle(h -> h.select("SELECT payload FROM outbox WHERE aggregate_id = ?", id)
+        API.postgres().jdbi().withHandle(h -> h.select("SELECT payload FROM outbox WHERE aggregate_id = ?", id)
             .mapTo(String.class).one());
     assertThat(payload).contains("\"correlationId\":\"" + correlationId + "\"")
         .contains("\"type\":\"payment.initiated\"");
@@ -286,7 +274,7 @@ class PaymentsApiIT {
 
   @Test
   void adminPortReportsDatabaseAndOutboxHealth() {
-    ApiClient admin = new ApiClient(APP.getAdminPort());
+    ApiClient admin = new ApiClient(API.app().getAdminPort());
 
     Reply health = admin.request("GET", "/healthcheck").send();
 
@@ -297,7 +285,7 @@ class PaymentsApiIT {
 
   @Test
   void aMerchantCreatedByTheAdminTaskCanPay() {
-    ApiClient admin = new ApiClient(APP.getAdminPort());
+    ApiClient admin = new ApiClient(API.app().getAdminPort());
 
     Reply task =
         admin.request("POST", "/tasks/create-merchant?name=Task%20Shop&webhookUrl="
@@ -311,7 +299,7 @@ class PaymentsApiIT {
   }
 
   static long countWhere(String table, String condition) {
-    return POSTGRES.jdbi().withHandle(
+    return API.postgres().jdbi().withHandle(
         h -> h.select("SELECT count(*) FROM " + table + " WHERE " + condition)
             .mapTo(Long.class).one());
   }

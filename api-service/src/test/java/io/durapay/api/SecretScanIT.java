@@ -3,14 +3,12 @@ package io.durapay.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.api.testing.ApiUnderTest;
 import io.durapay.api.testing.Operator;
 import io.durapay.api.testing.TestApp;
-import io.durapay.store.testing.PostgresExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -22,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,16 +33,7 @@ class SecretScanIT {
   private static final Path LOGS = TestApp.logDir("durapay-secret-scan");
 
   @RegisterExtension
-  @Order(0)
-  static final WireMockExtension SNS = TestApp.sns();
-
-  @RegisterExtension
-  @Order(1)
-  static final PostgresExtension POSTGRES = new PostgresExtension();
-
-  @RegisterExtension
-  @Order(2)
-  static final DropwizardAppExtension<DurapayConfiguration> APP = TestApp.app(POSTGRES, SNS,
+  static final ApiUnderTest API = ApiUnderTest.of(
       ConfigOverride.config("server.requestLog.appenders[0].type", "file"),
       ConfigOverride.config("server.requestLog.appenders[0].currentLogFilename", LOGS.resolve("requests.log").toString()),
       ConfigOverride.config("server.requestLog.appenders[0].archive", "false"),
@@ -63,16 +51,16 @@ class SecretScanIT {
 
   @BeforeAll
   static void setUp() {
-    TestApp.acceptPublishes(SNS);
-    api = new ApiClient(APP.getLocalPort());
-    admin = new ApiClient(APP.getAdminPort());
-    var merchant = TestApp.onboarding(POSTGRES).create("Scanned Shop", "https://merchant.example/hooks", null);
+    API.acceptPublishes();
+    api = API.client();
+    admin = new ApiClient(API.app().getAdminPort());
+    var merchant = API.onboarding().create("Scanned Shop", "https://merchant.example/hooks", null);
     apiKey = merchant.apiKey();
     webhookSecret = merchant.webhookSecret();
   }
 
   private static long payments() {
-    return POSTGRES.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM payments").mapTo(Long.class).one());
+    return API.postgres().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM payments").mapTo(Long.class).one());
   }
 
   private static String body() {

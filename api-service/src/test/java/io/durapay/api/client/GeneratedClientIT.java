@@ -3,12 +3,8 @@ package io.durapay.api.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import io.durapay.api.DurapayConfiguration;
 import io.durapay.api.merchants.NewMerchantCredentials;
-import io.durapay.api.testing.TestApp;
+import io.durapay.api.testing.ApiUnderTest;
 import io.durapay.client.ApiClient;
 import io.durapay.client.ApiException;
 import io.durapay.client.api.EventsApi;
@@ -21,8 +17,6 @@ import io.durapay.client.model.Payment;
 import io.durapay.client.model.PaymentList;
 import io.durapay.client.model.PaymentStatus;
 import io.durapay.store.WebhookDeliveryDao;
-import io.durapay.store.testing.PostgresExtension;
-import io.durapay.store.testing.TemporalServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,7 +31,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -50,31 +43,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class GeneratedClientIT {
   @RegisterExtension
-  @Order(0)
-  static final WireMockExtension SNS = TestApp.sns();
-
-  @RegisterExtension
-  @Order(1)
-  static final PostgresExtension POSTGRES = new PostgresExtension();
-
-  @RegisterExtension
-  @Order(2)
-  static final TemporalServer TEMPORAL = new TemporalServer();
-
-  @RegisterExtension
-  @Order(3)
-  static final DropwizardAppExtension<DurapayConfiguration> APP =
-      TestApp.app(POSTGRES, SNS, ConfigOverride.config("temporal.target", TEMPORAL::target));
+  static final ApiUnderTest API = ApiUnderTest.withTemporal();
 
   private static NewMerchantCredentials merchant;
   private static ApiClient client;
 
   @BeforeAll
   static void setUp() {
-    TestApp.acceptPublishes(SNS);
-    merchant = TestApp.onboarding(POSTGRES).create("Generated Goods", "https://generated.example/hooks", null);
+    API.acceptPublishes();
+    merchant = API.onboarding().create("Generated Goods", "https://generated.example/hooks", null);
     client = new ApiClient();
-    client.updateBaseUri("http://127.0.0.1:" + APP.getLocalPort());
+    client.updateBaseUri("http://127.0.0.1:" + API.app().getLocalPort());
     client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + merchant.apiKey()));
   }
 
@@ -90,7 +69,7 @@ class GeneratedClientIT {
     Payment cancelled = payments.cancelPayment(created.getId(), null);
     // What a worker records when it sends the payment's webhook.
     String eventId = "evt_" + UUID.randomUUID().toString().replace("-", "");
-    POSTGRES.jdbi().onDemand(WebhookDeliveryDao.class).record(eventId, created.getId(), merchant.merchantId(),
+    API.postgres().jdbi().onDemand(WebhookDeliveryDao.class).record(eventId, created.getId(), merchant.merchantId(),
         "payment.cancelled", 1, "https://generated.example/hooks", 204, "delivered", null);
     var events = new EventsApi(client).listEvents(null, null, null, 10, null, null);
 
@@ -112,7 +91,7 @@ class GeneratedClientIT {
     Path out = Files.createDirectories(Paths.get("target", "npm-client"));
     Path document = out.resolve("openapi.yaml");
     HttpResponse<byte[]> served = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/v1/openapi.yaml")).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + API.app().getLocalPort() + "/v1/openapi.yaml")).build(),
         HttpResponse.BodyHandlers.ofByteArray());
     assertThat(served.statusCode()).isEqualTo(200);
     Files.write(document, served.body());

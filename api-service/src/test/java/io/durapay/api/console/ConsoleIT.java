@@ -4,20 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import io.durapay.api.DurapayConfiguration;
 import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.api.testing.ApiUnderTest;
 import io.durapay.api.testing.Operator;
-import io.durapay.api.testing.TestApp;
 import io.durapay.store.OperatorAction;
 import io.durapay.store.OperatorDao;
 import io.durapay.store.ReplayGateRunDao;
 import io.durapay.store.WebhookDeliveryDao;
 import io.durapay.store.WebhookRedelivery;
 import io.durapay.store.WebhookRedeliveryDao;
-import io.durapay.store.testing.PostgresExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,7 +25,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,16 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ConsoleIT {
   @RegisterExtension
-  @Order(0)
-  static final WireMockExtension SNS = TestApp.sns();
-
-  @RegisterExtension
-  @Order(1)
-  static final PostgresExtension POSTGRES = new PostgresExtension();
-
-  @RegisterExtension
-  @Order(2)
-  static final DropwizardAppExtension<DurapayConfiguration> APP = TestApp.app(POSTGRES, SNS);
+  static final ApiUnderTest API = ApiUnderTest.of();
 
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
   private static ApiClient api;
@@ -61,20 +47,20 @@ class ConsoleIT {
 
   @BeforeAll
   static void setUp() {
-    TestApp.acceptPublishes(SNS);
-    api = new ApiClient(APP.getLocalPort());
-    admin = new ApiClient(APP.getAdminPort());
-    var merchant = TestApp.onboarding(POSTGRES).create("Console Coffee", "https://merchant.example/hooks", null);
+    API.acceptPublishes();
+    api = API.client();
+    admin = new ApiClient(API.app().getAdminPort());
+    var merchant = API.onboarding().create("Console Coffee", "https://merchant.example/hooks", null);
     apiKey = merchant.apiKey();
     merchantId = merchant.merchantId();
   }
 
   private static OperatorDao audit() {
-    return POSTGRES.jdbi().onDemand(OperatorDao.class);
+    return API.postgres().jdbi().onDemand(OperatorDao.class);
   }
 
   private static long merchants() {
-    return POSTGRES.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM merchants").mapTo(Long.class).one());
+    return API.postgres().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM merchants").mapTo(Long.class).one());
   }
 
   private static String createPayment(long amount) {
@@ -268,7 +254,7 @@ class ConsoleIT {
     String paymentId = createPayment(500);
     String cookie = login();
     String csrf = csrfOf(page(cookie, "/console/health"));
-    String eventId = POSTGRES.jdbi().withHandle(h -> h.createQuery(
+    String eventId = API.postgres().jdbi().withHandle(h -> h.createQuery(
         "SELECT event_id FROM outbox WHERE aggregate_id = :id").bind("id", paymentId).mapTo(String.class).one());
 
     Reply first = form(cookie, "/console/outbox/" + eventId + "/requeue", "csrf=" + csrf);
@@ -343,7 +329,7 @@ class ConsoleIT {
         .as("a session a login racing the removal made lets no one in").isEqualTo(302);
     assertThat(admin.request("POST", "/tasks/reconcile-payments").header("Authorization", carolBasic).send().status())
         .isEqualTo(401);
-    String addedAndRemovedBy = POSTGRES.jdbi().withHandle(h -> h.createQuery(
+    String addedAndRemovedBy = API.postgres().jdbi().withHandle(h -> h.createQuery(
         "SELECT added_by || ' ' || removed_by FROM operator_accounts WHERE name = 'carol'").mapTo(String.class).one());
     assertThat(addedAndRemovedBy).isEqualTo(Operator.NAME + " " + Operator.NAME);
   }
@@ -352,7 +338,7 @@ class ConsoleIT {
   void aWebhookIsRedeliveredUnderItsOwnIdOnceWhileOnTheWayItsWaitingRetryBroughtForwardAndAudited() {
     String paymentId = createPayment(700);
     String eventId = "evt_console_" + paymentId;
-    POSTGRES.jdbi().onDemand(WebhookDeliveryDao.class).record(eventId, paymentId, merchantId, "payment.completed",
+    API.postgres().jdbi().onDemand(WebhookDeliveryDao.class).record(eventId, paymentId, merchantId, "payment.completed",
         8, "https://merchant.example/hooks", 503, "undeliverable", "HTTP 503");
     String cookie = login();
     Reply story = page(cookie, "/console/payments/" + paymentId);
@@ -365,14 +351,14 @@ class ConsoleIT {
     assertThat(first.header("Location")).endsWith("/console/payments/" + paymentId + "?notice=redelivery-queued");
     assertThat(again.header("Location")).endsWith("/console/payments/" + paymentId + "?notice=redelivery-open");
     assertThat(unknown.status()).isEqualTo(404);
-    assertThat(POSTGRES.jdbi().onDemand(WebhookRedeliveryDao.class).forPayment(paymentId))
+    assertThat(API.postgres().jdbi().onDemand(WebhookRedeliveryDao.class).forPayment(paymentId))
         .extracting(WebhookRedelivery::eventId, WebhookRedelivery::requestedBy, WebhookRedelivery::finishedAt)
         .containsExactly(tuple(eventId, Operator.NAME, null));
-    long forUnknown = POSTGRES.jdbi().withHandle(h -> h.createQuery(
+    long forUnknown = API.postgres().jdbi().withHandle(h -> h.createQuery(
         "SELECT count(*) FROM webhook_redeliveries WHERE event_id = 'evt_never_sent'").mapTo(Long.class).one());
     assertThat(forUnknown).isZero();
     // The workers tried it and it failed: its next retry waits two hours. Asked again, it goes now.
-    WebhookRedeliveryDao requests = POSTGRES.jdbi().onDemand(WebhookRedeliveryDao.class);
+    WebhookRedeliveryDao requests = API.postgres().jdbi().onDemand(WebhookRedeliveryDao.class);
     WebhookRedelivery taken = requests.takeDue(10, Instant.now(), Instant.now().plusSeconds(60)).get(0);
     assertThat(requests.retryAt(taken.id(), taken.tries(), Instant.now().plus(Duration.ofHours(2)))).isTrue();
     Reply forward = form(cookie, "/console/webhooks/" + eventId + "/redeliver", "csrf=" + csrfOf(story));
@@ -397,7 +383,7 @@ class ConsoleIT {
 
   @Test
   void theRolloutsPageShowsEachBuildsLastReplayGateResult() {
-    ReplayGateRunDao runs = POSTGRES.jdbi().onDemand(ReplayGateRunDao.class);
+    ReplayGateRunDao runs = API.postgres().jdbi().onDemand(ReplayGateRunDao.class);
     runs.record("v1", 3, 0, true, "the histories in v1");
     runs.record("v2", 5, 2, false, "visibility: WorkflowType='PaymentWorkflow'");
     runs.record("v2", 7, 0, true, "the payments of the last 24h");

@@ -3,23 +3,18 @@ package io.durapay.api.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import io.durapay.api.DurapayConfiguration;
 import io.durapay.api.merchants.NewMerchantCredentials;
 import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
-import io.durapay.api.testing.TestApp;
+import io.durapay.api.testing.ApiUnderTest;
 import io.durapay.store.WebhookDeliveryDao;
 import io.durapay.store.WebhookRedeliveryDao;
-import io.durapay.store.testing.PostgresExtension;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,16 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class EventsIT {
   @RegisterExtension
-  @Order(0)
-  static final WireMockExtension SNS = TestApp.sns();
-
-  @RegisterExtension
-  @Order(1)
-  static final PostgresExtension POSTGRES = new PostgresExtension();
-
-  @RegisterExtension
-  @Order(2)
-  static final DropwizardAppExtension<DurapayConfiguration> APP = TestApp.app(POSTGRES, SNS);
+  static final ApiUnderTest API = ApiUnderTest.of();
 
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
   private static ApiClient api;
@@ -53,16 +39,16 @@ class EventsIT {
 
   @BeforeAll
   static void setUp() {
-    TestApp.acceptPublishes(SNS);
-    api = new ApiClient(APP.getLocalPort());
-    merchant = TestApp.onboarding(POSTGRES).create("Evented Eats", "https://evented.example/hooks", null);
-    other = TestApp.onboarding(POSTGRES).create("Other Oats", "https://other.example/hooks", null);
+    API.acceptPublishes();
+    api = API.client();
+    merchant = API.onboarding().create("Evented Eats", "https://evented.example/hooks", null);
+    other = API.onboarding().create("Other Oats", "https://other.example/hooks", null);
     // Oldest first; each attempt at a time of the test's choosing.
     tooOld = event(merchant, "payment.completed", NOW.minus(40, ChronoUnit.DAYS), "undeliverable");
     delivered = event(merchant, "payment.completed", NOW.minus(3, ChronoUnit.HOURS), "retrying", "delivered");
     pending = event(merchant, "payment.failed", NOW.minus(2, ChronoUnit.HOURS), "retrying", "deferred");
-    String paymentId = POSTGRES.jdbi().onDemand(WebhookDeliveryDao.class).forEvent(pending).get(0).paymentId();
-    POSTGRES.jdbi().onDemand(WebhookRedeliveryDao.class).schedule(pending, paymentId, "payment.failed", NOW.plusSeconds(1800));
+    String paymentId = API.postgres().jdbi().onDemand(WebhookDeliveryDao.class).forEvent(pending).get(0).paymentId();
+    API.postgres().jdbi().onDemand(WebhookRedeliveryDao.class).schedule(pending, paymentId, "payment.failed", NOW.plusSeconds(1800));
     failed = event(merchant, "payment.completed", NOW.minus(1, ChronoUnit.HOURS), "undeliverable");
     notSent = event(merchant, "payment.cancelled", NOW.minus(30, ChronoUnit.MINUTES), "skipped");
     othersEvent = event(other, "payment.completed", NOW.minus(10, ChronoUnit.MINUTES), "delivered");
@@ -145,10 +131,10 @@ class EventsIT {
         case "skipped" -> null;
         default -> Integer.valueOf(503);
       };
-      POSTGRES.jdbi().onDemand(WebhookDeliveryDao.class).record(eventId, paymentId, owner.merchantId(), type, i + 1,
+      API.postgres().jdbi().onDemand(WebhookDeliveryDao.class).record(eventId, paymentId, owner.merchantId(), type, i + 1,
           "https://merchant.example/hooks", status, outcomes[i], null);
     }
-    POSTGRES.jdbi().useHandle(h -> h.execute(
+    API.postgres().jdbi().useHandle(h -> h.execute(
         "UPDATE webhook_deliveries SET attempted_at = ?::timestamptz + (attempt - 1) * interval '1 minute' WHERE event_id = ?",
         at.toString(), eventId));
     return eventId;

@@ -3,20 +3,15 @@ package io.durapay.api.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import io.durapay.api.DurapayConfiguration;
 import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
-import io.durapay.api.testing.TestApp;
-import io.durapay.store.testing.PostgresExtension;
+import io.durapay.api.testing.ApiUnderTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,26 +21,16 @@ class RateLimitIT {
       "{\"amount\":700,\"currency\":\"USD\",\"paymentMethod\":\"pm_card_visa\"}";
 
   @RegisterExtension
-  @Order(0)
-  static final WireMockExtension SNS = TestApp.sns();
-
-  @RegisterExtension
-  @Order(1)
-  static final PostgresExtension POSTGRES = new PostgresExtension();
-
-  @RegisterExtension
-  @Order(2)
-  static final DropwizardAppExtension<DurapayConfiguration> APP =
-      TestApp.app(POSTGRES, SNS,
-          ConfigOverride.config("rateLimit.requestsPerSecond", "2"),
-          ConfigOverride.config("rateLimit.burst", "5"));
+  static final ApiUnderTest API = ApiUnderTest.of(
+      ConfigOverride.config("rateLimit.requestsPerSecond", "2"),
+      ConfigOverride.config("rateLimit.burst", "5"));
 
   private static ApiClient api;
 
   @BeforeAll
   static void setUp() {
-    TestApp.acceptPublishes(SNS);
-    api = new ApiClient(APP.getLocalPort());
+    API.acceptPublishes();
+    api = API.client();
   }
 
   @Test
@@ -80,9 +65,9 @@ class RateLimitIT {
     long payments = 0;
     for (int i = 0; i < 100 && refused == null; i++) {
       String idempotencyKey = UUID.randomUUID().toString();
-      payments = POSTGRES.count("payments");
-      long records = POSTGRES.count("idempotency_records");
-      long events = POSTGRES.count("outbox");
+      payments = API.postgres().count("payments");
+      long records = API.postgres().count("idempotency_records");
+      long events = API.postgres().count("outbox");
 
       Reply reply = create(key, idempotencyKey);
 
@@ -93,9 +78,9 @@ class RateLimitIT {
       } else {
         assertThat(reply.status()).as(reply.body()).isEqualTo(201);
       }
-      assertThat(POSTGRES.count("payments")).as(reply.body()).isEqualTo(payments + added);
-      assertThat(POSTGRES.count("idempotency_records")).as(reply.body()).isEqualTo(records + added);
-      assertThat(POSTGRES.count("outbox")).as(reply.body()).isEqualTo(events + added);
+      assertThat(API.postgres().count("payments")).as(reply.body()).isEqualTo(payments + added);
+      assertThat(API.postgres().count("idempotency_records")).as(reply.body()).isEqualTo(records + added);
+      assertThat(API.postgres().count("outbox")).as(reply.body()).isEqualTo(events + added);
     }
     assertThat(refused).as("no create refused after 100 at 2 per second with a burst of 5")
         .isNotNull();
@@ -107,7 +92,7 @@ class RateLimitIT {
 
     assertThat(later.status()).as(later.body()).isEqualTo(201);
     assertThat(later.header("Idempotent-Replayed")).isNull();
-    assertThat(POSTGRES.count("payments")).isEqualTo(payments + 1);
+    assertThat(API.postgres().count("payments")).isEqualTo(payments + 1);
   }
 
   @Test
@@ -154,6 +139,6 @@ class RateLimitIT {
   }
 
   private static String newKey() {
-    return TestApp.onboarding(POSTGRES).create("Limited " + UUID.randomUUID(), null, null).apiKey();
+    return API.onboarding().create("Limited " + UUID.randomUUID(), null, null).apiKey();
   }
 }

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import io.durapay.api.DurapayConfiguration;
 import io.durapay.api.payments.PaymentIds;
 import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
-import io.durapay.api.testing.TestApp;
+import io.durapay.api.testing.ApiUnderTest;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.WorkflowIds;
@@ -21,8 +18,6 @@ import io.durapay.store.OutboxDao;
 import io.durapay.store.OutboxEvent;
 import io.durapay.store.Payment;
 import io.durapay.store.PaymentDao;
-import io.durapay.store.testing.PostgresExtension;
-import io.durapay.store.testing.TemporalServer;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -31,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,34 +35,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ReconcilerIT {
   @RegisterExtension
-  @Order(0)
-  static final WireMockExtension SNS = TestApp.sns();
-
-  @RegisterExtension
-  @Order(1)
-  static final PostgresExtension POSTGRES = new PostgresExtension();
-
-  @RegisterExtension
-  @Order(2)
-  static final TemporalServer TEMPORAL = new TemporalServer();
-
-  @RegisterExtension
-  @Order(3)
-  static final DropwizardAppExtension<DurapayConfiguration> APP =
-      TestApp.app(POSTGRES, SNS,
-          ConfigOverride.config("temporal.target", TEMPORAL::target),
-          ConfigOverride.config("outbox.mode", "direct"),
-          // Runs by hand (the admin task) here, so each step is seen alone.
-          ConfigOverride.config("reconciler.enabled", "false"),
-          ConfigOverride.config("reconciler.threshold", "1m"));
+  static final ApiUnderTest API = ApiUnderTest.withTemporal(
+      ConfigOverride.config("outbox.mode", "direct"),
+      // Runs by hand (the admin task) here, so each step is seen alone.
+      ConfigOverride.config("reconciler.enabled", "false"),
+      ConfigOverride.config("reconciler.threshold", "1m"));
 
   private static String merchantId;
   private static ApiClient admin;
 
   @BeforeAll
   static void setUp() {
-    merchantId = TestApp.onboarding(POSTGRES).create("Reconciled shop", null, null).merchantId();
-    admin = new ApiClient(APP.getAdminPort());
+    merchantId = API.onboarding().create("Reconciled shop", null, null).merchantId();
+    admin = new ApiClient(API.app().getAdminPort());
   }
 
   @Test
@@ -78,7 +57,7 @@ class ReconcilerIT {
     String recent = paymentWithPublishedEvent(Duration.ZERO);
     // The bridge did start this one: only its status has not moved yet.
     PaymentRequest runningRequest = new PaymentRequest(running, merchantId, 500, "USD", "corr-" + running);
-    TEMPORAL.client()
+    API.temporal().client()
         .newUntypedWorkflowStub("PaymentWorkflow", WorkflowStarter.options(runningRequest, "reconciler-it"))
         .start(runningRequest);
     String runningRunId = runId(running);
@@ -96,7 +75,7 @@ class ReconcilerIT {
     assertThat(events(lost).get(1).payload()).contains(lost, "payment.initiated");
 
     // The lost original event turns up after all: the start is refused as a duplicate.
-    POSTGRES.jdbi().useHandle(h -> h.execute(
+    API.postgres().jdbi().useHandle(h -> h.execute(
         "UPDATE outbox SET published_at = NULL WHERE id = ?", events(lost).get(0).id()));
     await().atMost(Duration.ofSeconds(15)).until(() -> events(lost).get(0).publishedAt() != null);
 
@@ -122,16 +101,16 @@ class ReconcilerIT {
     String lost = paymentWithPublishedEvent(Duration.ofMinutes(40));
     for (String stuck : List.of(stuckA, stuckB)) {
       PaymentRequest request = new PaymentRequest(stuck, merchantId, 500, "USD", "corr-" + stuck);
-      TEMPORAL.client()
+      API.temporal().client()
           .newUntypedWorkflowStub("PaymentWorkflow", WorkflowStarter.options(request, "reconciler-it-stuck"))
           .start(request);
     }
     ReconcilerFactory settings = new ReconcilerFactory();
     settings.setThreshold(io.dropwizard.util.Duration.minutes(1));
     settings.setBatchSize(2);
-    Reconciler reconciler = new Reconciler(POSTGRES.jdbi(),
-        new WorkflowPresence(TEMPORAL.client().getWorkflowServiceStubs(), "default", 5_000),
-        APP.getObjectMapper(), java.time.Clock.systemUTC(), settings, null);
+    Reconciler reconciler = new Reconciler(API.postgres().jdbi(),
+        new WorkflowPresence(API.temporal().client().getWorkflowServiceStubs(), "default", 5_000),
+        API.app().getObjectMapper(), java.time.Clock.systemUTC(), settings, null);
 
     Reconciler.Result first = reconciler.reconcileOnce();
     Reconciler.Result second = reconciler.reconcileOnce();
@@ -173,8 +152,8 @@ class ReconcilerIT {
     try {
       ReconcilerFactory settings = new ReconcilerFactory();
       settings.setThreshold(io.dropwizard.util.Duration.minutes(1));
-      Reconciler reconciler = new Reconciler(POSTGRES.jdbi(),
-          new WorkflowPresence(unreachable, "default", 2000), APP.getObjectMapper(), Clock.systemUTC(), settings,
+      Reconciler reconciler = new Reconciler(API.postgres().jdbi(),
+          new WorkflowPresence(unreachable, "default", 2000), API.app().getObjectMapper(), Clock.systemUTC(), settings,
           null);
 
       Reconciler.Result result = reconciler.reconcileOnce();
@@ -204,11 +183,11 @@ class ReconcilerIT {
     var event = PaymentEvents.initiated(payment, PaymentIds.newEventId(), java.time.Instant.now());
     String json;
     try {
-      json = APP.getObjectMapper().writeValueAsString(event);
+      json = API.app().getObjectMapper().writeValueAsString(event);
     } catch (JsonProcessingException e) {
       throw new AssertionError(e);
     }
-    POSTGRES.jdbi().useTransaction(h -> {
+    API.postgres().jdbi().useTransaction(h -> {
       h.attach(PaymentDao.class).create(payment);
       h.attach(OutboxDao.class).insert(event.id(), "payment.initiated", id, "corr-" + id, json);
       h.execute("UPDATE outbox SET published_at = now() - make_interval(secs => ?) WHERE aggregate_id = ?",
@@ -226,7 +205,7 @@ class ReconcilerIT {
    */
   private static String paymentWithParkedEvent(Duration age) {
     String id = paymentWithPublishedEvent(age);
-    POSTGRES.jdbi().useHandle(h -> h.execute(
+    API.postgres().jdbi().useHandle(h -> h.execute(
         "UPDATE outbox SET published_at = NULL, parked_at = now() - make_interval(secs => ?),"
             + " attempts = 10, refusals = 10, last_error = 'InvalidParameter: refused'"
             + " WHERE aggregate_id = ?",
@@ -235,11 +214,11 @@ class ReconcilerIT {
   }
 
   private static List<OutboxEvent> events(String paymentId) {
-    return POSTGRES.jdbi().onDemand(OutboxDao.class).findByAggregateId(paymentId);
+    return API.postgres().jdbi().onDemand(OutboxDao.class).findByAggregateId(paymentId);
   }
 
   private static String runId(String paymentId) {
-    return TEMPORAL.client().getWorkflowServiceStubs().blockingStub()
+    return API.temporal().client().getWorkflowServiceStubs().blockingStub()
         .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
             .setNamespace("default")
             .setExecution(WorkflowExecution.newBuilder().setWorkflowId(WorkflowIds.forPayment(paymentId)))

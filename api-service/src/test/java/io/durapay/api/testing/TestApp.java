@@ -21,9 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The whole API as the integration tests run it: {@code test-config.yml} on free ports, the test
- * class's own PostgreSQL database, and WireMock standing in for SNS. Register the three extensions
- * in that order: SNS, PostgreSQL, then the app.
+ * The parts {@link ApiUnderTest} puts together (the API on {@code test-config.yml} on free ports,
+ * WireMock standing in for SNS), for the few tests that need them apart: two app instances on one
+ * database, say. Register them in that order: SNS, PostgreSQL, then the app.
  */
 public final class TestApp {
   private TestApp() {}

@@ -4,21 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import io.durapay.api.DurapayConfiguration;
 import io.durapay.api.merchants.NewMerchantCredentials;
 import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.api.testing.ApiUnderTest;
 import io.durapay.api.testing.Operator;
-import io.durapay.api.testing.TestApp;
 import io.durapay.store.MerchantDao;
 import io.durapay.store.OperatorAction;
 import io.durapay.store.OperatorDao;
 import io.durapay.store.WebhookDeliveryDao;
 import io.durapay.store.WebhookRedelivery;
 import io.durapay.store.WebhookRedeliveryDao;
-import io.durapay.store.testing.PostgresExtension;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +23,6 @@ import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,25 +33,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class WebhookEndpointIT {
   @RegisterExtension
-  @Order(0)
-  static final WireMockExtension SNS = TestApp.sns();
-
-  @RegisterExtension
-  @Order(1)
-  static final PostgresExtension POSTGRES = new PostgresExtension();
-
-  @RegisterExtension
-  @Order(2)
-  static final DropwizardAppExtension<DurapayConfiguration> APP = TestApp.app(POSTGRES, SNS);
+  static final ApiUnderTest API = ApiUnderTest.of();
 
   private static ApiClient api;
   private static ApiClient admin;
 
   @BeforeAll
   static void setUp() {
-    TestApp.acceptPublishes(SNS);
-    api = new ApiClient(APP.getLocalPort());
-    admin = new ApiClient(APP.getAdminPort());
+    API.acceptPublishes();
+    api = API.client();
+    admin = new ApiClient(API.app().getAdminPort());
   }
 
   @Test
@@ -69,10 +55,10 @@ class WebhookEndpointIT {
     delivery(merchant, deliveredLate, 2, "delivered");
     String rejected = event(merchant, 1, "rejected");
     String old = event(merchant, 1, "undeliverable");
-    POSTGRES.jdbi().useHandle(h -> h.execute(
+    API.postgres().jdbi().useHandle(h -> h.execute(
         "UPDATE webhook_deliveries SET attempted_at = now() - interval '31 days' WHERE event_id = ?", old));
     String othersEvent = event(other, 1, "undeliverable");
-    POSTGRES.jdbi().onDemand(MerchantDao.class).disableWebhooks(merchant.merchantId());
+    API.postgres().jdbi().onDemand(MerchantDao.class).disableWebhooks(merchant.merchantId());
 
     Reply before = api.request("GET", "/v1/webhook_endpoint").bearer(merchant.apiKey()).send();
     Reply enabled = api.request("POST", "/v1/webhook_endpoint/enable").bearer(merchant.apiKey()).send();
@@ -101,7 +87,7 @@ class WebhookEndpointIT {
   void anOperatorTurnsThemOnByTaskAndTheRequestsAreTheirs() {
     NewMerchantCredentials merchant = merchant("Task Traders");
     String gone = event(merchant, 1, "gone");
-    POSTGRES.jdbi().onDemand(MerchantDao.class).disableWebhooks(merchant.merchantId());
+    API.postgres().jdbi().onDemand(MerchantDao.class).disableWebhooks(merchant.merchantId());
 
     Reply reply = admin.request("POST", "/tasks/enable-webhooks?merchantId=" + merchant.merchantId()).operator().send();
     Reply unknown = admin.request("POST", "/tasks/enable-webhooks?merchantId=mer_nobody").operator().send();
@@ -109,7 +95,7 @@ class WebhookEndpointIT {
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
     assertThat(reply.body()).contains("webhooks enabled for " + merchant.merchantId(),
         "1 undelivered event(s) of the last 30 days queued to be sent again");
-    assertThat(POSTGRES.jdbi().onDemand(MerchantDao.class).findById(merchant.merchantId()).orElseThrow()
+    assertThat(API.postgres().jdbi().onDemand(MerchantDao.class).findById(merchant.merchantId()).orElseThrow()
         .webhookDisabledAt()).isNull();
     assertThat(open()).filteredOn(r -> r.eventId().equals(gone)).extracting(WebhookRedelivery::requestedBy)
         .containsExactly(Operator.NAME);
@@ -117,14 +103,14 @@ class WebhookEndpointIT {
     assertThat(unknown.body()).contains("no merchant mer_nobody: nothing changed");
     // A task's audit is written as its answer completes: the client may read the answer first.
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(POSTGRES.jdbi().onDemand(OperatorDao.class).latestActions(2)).extracting(OperatorAction::action)
+        assertThat(API.postgres().jdbi().onDemand(OperatorDao.class).latestActions(2)).extracting(OperatorAction::action)
             .containsOnly("task enable-webhooks"));
   }
 
   @Test
   void aMerchantRotatesItsSecretTheOldSigningBesideTheNewForADayAndAskingAgainAnswersTheSame() {
     NewMerchantCredentials merchant = merchant("Rotating Rugs");
-    MerchantDao merchants = POSTGRES.jdbi().onDemand(MerchantDao.class);
+    MerchantDao merchants = API.postgres().jdbi().onDemand(MerchantDao.class);
     Instant before = Instant.now();
 
     Reply rotated = api.request("POST", "/v1/webhook_endpoint/rotate_secret").bearer(merchant.apiKey()).send();
@@ -150,7 +136,7 @@ class WebhookEndpointIT {
     NewMerchantCredentials merchant = merchant("Forgetful Forks");
     Reply rotated = api.request("POST", "/v1/webhook_endpoint/rotate_secret").bearer(merchant.apiKey()).send();
     Instant until = Instant.parse(rotated.json().get("previousSecretSignsUntil").asText());
-    MerchantDao merchants = POSTGRES.jdbi().onDemand(MerchantDao.class);
+    MerchantDao merchants = API.postgres().jdbi().onDemand(MerchantDao.class);
 
     new RetiredWebhookSecrets(merchants, Clock.fixed(until.minusSeconds(1), ZoneOffset.UTC)).run();
     assertThat(storedOldSecret(merchant)).as("still signing: kept").isEqualTo(merchant.webhookSecret());
@@ -162,7 +148,7 @@ class WebhookEndpointIT {
   }
 
   private static String storedOldSecret(NewMerchantCredentials merchant) {
-    return POSTGRES.jdbi().withHandle(h -> h.createQuery(
+    return API.postgres().jdbi().withHandle(h -> h.createQuery(
             "SELECT previous_webhook_secret FROM merchants WHERE id = :id")
         .bind("id", merchant.merchantId()).mapTo(String.class).one());
   }
@@ -170,7 +156,7 @@ class WebhookEndpointIT {
   @Test
   void anOperatorReplacesALeakedSecretAtOnce() {
     NewMerchantCredentials merchant = merchant("Leaky Lamps");
-    MerchantDao merchants = POSTGRES.jdbi().onDemand(MerchantDao.class);
+    MerchantDao merchants = API.postgres().jdbi().onDemand(MerchantDao.class);
     api.request("POST", "/v1/webhook_endpoint/rotate_secret").bearer(merchant.apiKey()).send();
 
     Reply reply = admin.request("POST", "/tasks/rotate-merchant-credentials?merchantId=" + merchant.merchantId()
@@ -184,7 +170,7 @@ class WebhookEndpointIT {
 
   private static NewMerchantCredentials merchant(String name) {
     String host = name.toLowerCase().replace(' ', '-');
-    return TestApp.onboarding(POSTGRES).create(name, "https://" + host + ".example/hooks", null);
+    return API.onboarding().create(name, "https://" + host + ".example/hooks", null);
   }
 
   /** A new payment event of the merchant's with one delivery attempt that came to {@code outcome}. */
@@ -194,19 +180,19 @@ class WebhookEndpointIT {
         .json("{\"amount\":700,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\"}").send();
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     String eventId = "evt_" + UUID.randomUUID().toString().replace("-", "");
-    POSTGRES.jdbi().onDemand(WebhookDeliveryDao.class).record(eventId, created.json().get("id").asText(),
+    API.postgres().jdbi().onDemand(WebhookDeliveryDao.class).record(eventId, created.json().get("id").asText(),
         merchant.merchantId(), "payment.completed", attempt, "https://merchant.example/hooks", 410, outcome, null);
     return eventId;
   }
 
   private static void delivery(NewMerchantCredentials merchant, String eventId, int attempt, String outcome) {
-    String paymentId = POSTGRES.jdbi().onDemand(WebhookDeliveryDao.class).forEvent(eventId).get(0).paymentId();
-    POSTGRES.jdbi().onDemand(WebhookDeliveryDao.class).record(eventId, paymentId, merchant.merchantId(),
+    String paymentId = API.postgres().jdbi().onDemand(WebhookDeliveryDao.class).forEvent(eventId).get(0).paymentId();
+    API.postgres().jdbi().onDemand(WebhookDeliveryDao.class).record(eventId, paymentId, merchant.merchantId(),
         "payment.completed", attempt, "https://merchant.example/hooks", 204, outcome, null);
   }
 
   private static List<WebhookRedelivery> open() {
-    return POSTGRES.jdbi().withHandle(h -> h.createQuery(
+    return API.postgres().jdbi().withHandle(h -> h.createQuery(
             "SELECT * FROM webhook_redeliveries WHERE finished_at IS NULL ORDER BY id")
         .map(ConstructorMapper.of(WebhookRedelivery.class)).list());
   }

@@ -3,13 +3,9 @@ package io.durapay.api.workflows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import io.durapay.api.DurapayConfiguration;
 import io.durapay.api.testing.ApiClient;
 import io.durapay.api.testing.ApiClient.Reply;
-import io.durapay.api.testing.TestApp;
+import io.durapay.api.testing.ApiUnderTest;
 import io.durapay.contracts.CancelRequest;
 import io.durapay.contracts.FailureTypes;
 import io.durapay.contracts.PaymentRecordActivities;
@@ -23,8 +19,6 @@ import io.durapay.contracts.TaskQueues;
 import io.durapay.contracts.TransitionResult;
 import io.durapay.contracts.WorkflowIds;
 import io.durapay.store.PaymentDao;
-import io.durapay.store.testing.PostgresExtension;
-import io.durapay.store.testing.TemporalServer;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowClient;
@@ -39,7 +33,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -50,21 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PaymentWorkflowApiIT {
   @RegisterExtension
-  @Order(0)
-  static final WireMockExtension SNS = TestApp.sns();
-
-  @RegisterExtension
-  @Order(1)
-  static final PostgresExtension POSTGRES = new PostgresExtension();
-
-  @RegisterExtension
-  @Order(2)
-  static final TemporalServer TEMPORAL = new TemporalServer();
-
-  @RegisterExtension
-  @Order(3)
-  static final DropwizardAppExtension<DurapayConfiguration> APP =
-      TestApp.app(POSTGRES, SNS, ConfigOverride.config("temporal.target", TEMPORAL::target));
+  static final ApiUnderTest API = ApiUnderTest.withTemporal();
 
   private static ApiClient api;
   private static String apiKey;
@@ -157,10 +136,10 @@ class PaymentWorkflowApiIT {
 
   @BeforeAll
   static void setUp() {
-    TestApp.acceptPublishes(SNS);
-    api = new ApiClient(APP.getLocalPort());
-    apiKey = TestApp.onboarding(POSTGRES).create("Workflow shop", null, null).apiKey();
-    var workers = TEMPORAL.newWorkerFactory();
+    API.acceptPublishes();
+    api = API.client();
+    apiKey = API.onboarding().create("Workflow shop", null, null).apiKey();
+    var workers = API.temporal().newWorkerFactory();
     Worker worker = workers.newWorker(TaskQueues.PAYMENTS_V1);
     worker.registerWorkflowImplementationTypes(WaitForCancelWorkflow.class);
     worker.registerActivitiesImplementations(new NoopActivities());
@@ -180,19 +159,19 @@ class PaymentWorkflowApiIT {
   /** Starts the workflow as the bridge does. */
   private static PaymentWorkflow startWorkflow(String paymentId) {
     PaymentWorkflow workflow =
-        TEMPORAL.client().newWorkflowStub(
+        API.temporal().client().newWorkflowStub(
             PaymentWorkflow.class,
             WorkflowOptions.newBuilder()
                 .setWorkflowId(WorkflowIds.forPayment(paymentId))
                 .setTaskQueue(TaskQueues.PAYMENTS_V1)
                 .build());
-    var payment = POSTGRES.jdbi().onDemand(PaymentDao.class).findById(paymentId).orElseThrow();
+    var payment = API.postgres().jdbi().onDemand(PaymentDao.class).findById(paymentId).orElseThrow();
     WorkflowClient.start(workflow::process, PaymentWorkflows.requestFor(payment));
     return workflow;
   }
 
   private static PaymentResult resultOf(String paymentId) throws Exception {
-    return TEMPORAL.client().newUntypedWorkflowStub(WorkflowIds.forPayment(paymentId))
+    return API.temporal().client().newUntypedWorkflowStub(WorkflowIds.forPayment(paymentId))
         .getResultAsync(PaymentResult.class).get(20, TimeUnit.SECONDS);
   }
 
@@ -214,7 +193,7 @@ class PaymentWorkflowApiIT {
     JsonNode workflow = timeline.json().get("workflow");
     assertThat(workflow.get("workflowId").asText()).isEqualTo("payment-" + id);
     // The run the server knows, not the placeholder of a fetched history ("run_id_in_replay").
-    String runId = TEMPORAL.client().newUntypedWorkflowStub("payment-" + id).describe().getExecution().getRunId();
+    String runId = API.temporal().client().newUntypedWorkflowStub("payment-" + id).describe().getExecution().getRunId();
     assertThat(workflow.get("runId").asText()).isEqualTo(runId);
     assertThat(workflow.get("runs")).extracting(JsonNode::asText).containsExactly(runId);
     assertThat(workflow.get("taskQueue").asText()).isEqualTo(TaskQueues.PAYMENTS_V1);
@@ -227,7 +206,7 @@ class PaymentWorkflowApiIT {
     // build is the one the payment's row recorded.
     assertThat(workflow.get("state").isNull()).isTrue();
     assertThat(workflow.get("build").asText())
-        .isEqualTo(String.valueOf(POSTGRES.jdbi().onDemand(PaymentDao.class).findById(id).orElseThrow().workerBuild()));
+        .isEqualTo(String.valueOf(API.postgres().jdbi().onDemand(PaymentDao.class).findById(id).orElseThrow().workerBuild()));
     assertThat(timeline.json().get("statusHistory").get(0).get("to").asText()).isEqualTo("initiated");
   }
 
@@ -239,9 +218,9 @@ class PaymentWorkflowApiIT {
   @Test
   void aWorkflowNoWorkerAnswersForGivesTheRestAndSaysTheLiveStateIsMissing() {
     String id = createPayment();
-    WorkflowStub stub = TEMPORAL.client().newUntypedWorkflowStub("PaymentWorkflow",
+    WorkflowStub stub = API.temporal().client().newUntypedWorkflowStub("PaymentWorkflow",
         WorkflowOptions.newBuilder().setWorkflowId(WorkflowIds.forPayment(id)).setTaskQueue("nobody-polls-this").build());
-    stub.start(PaymentWorkflows.requestFor(POSTGRES.jdbi().onDemand(PaymentDao.class).findById(id).orElseThrow()));
+    stub.start(PaymentWorkflows.requestFor(API.postgres().jdbi().onDemand(PaymentDao.class).findById(id).orElseThrow()));
     try {
       Reply timeline = api.request("GET", "/v1/payments/" + id + "/timeline").bearer(apiKey).send();
 
@@ -264,7 +243,7 @@ class PaymentWorkflowApiIT {
     assertThat(cancel.status()).isEqualTo(202);
     assertThat(resultOf(id).status()).isEqualTo(PaymentStatus.CANCELLED);
     // A later start by the bridge finds the workflow there and starts nothing new.
-    WorkflowStub stub = TEMPORAL.client().newUntypedWorkflowStub(WorkflowIds.forPayment(id));
+    WorkflowStub stub = API.temporal().client().newUntypedWorkflowStub(WorkflowIds.forPayment(id));
     assertThat(stub.describe().getWorkflowExecutionInfo().getTaskQueue())
         .isEqualTo(TaskQueues.PAYMENTS_V1);
   }
@@ -279,7 +258,7 @@ class PaymentWorkflowApiIT {
   void aCancelOfAPaymentWhoseWorkflowClosedButIsNotFinalIsCarriedByANewRun() throws Exception {
     String id = createPayment();
     startWorkflow(id);
-    WorkflowStub first = TEMPORAL.client().newUntypedWorkflowStub(WorkflowIds.forPayment(id));
+    WorkflowStub first = API.temporal().client().newUntypedWorkflowStub(WorkflowIds.forPayment(id));
     String firstRun = first.describe().getExecution().getRunId();
     first.terminate("operator (test)");
 
@@ -287,7 +266,7 @@ class PaymentWorkflowApiIT {
 
     assertThat(cancel.status()).as(cancel.body()).isEqualTo(202);
     assertThat(resultOf(id).status()).isEqualTo(PaymentStatus.CANCELLED);
-    assertThat(TEMPORAL.client().newUntypedWorkflowStub(WorkflowIds.forPayment(id)).describe()
+    assertThat(API.temporal().client().newUntypedWorkflowStub(WorkflowIds.forPayment(id)).describe()
         .getExecution().getRunId()).as("a new run").isNotEqualTo(firstRun);
   }
 
@@ -297,8 +276,8 @@ class PaymentWorkflowApiIT {
     for (int i = 0; i < 30; i++) {
       String id = createPayment();
       // The bridge's start: REJECT_DUPLICATE, and "already started" (by the cancel) counts as done.
-      var payment = POSTGRES.jdbi().onDemand(PaymentDao.class).findById(id).orElseThrow();
-      Thread bridge = new Thread(() -> new io.durapay.contracts.WorkflowStarter(TEMPORAL.client(), TaskQueues.PAYMENTS_V1)
+      var payment = API.postgres().jdbi().onDemand(PaymentDao.class).findById(id).orElseThrow();
+      Thread bridge = new Thread(() -> new io.durapay.contracts.WorkflowStarter(API.temporal().client(), TaskQueues.PAYMENTS_V1)
           .start(PaymentWorkflows.requestFor(payment)));
       bridge.start();
       Reply cancel = api.request("POST", "/v1/payments/" + id + "/cancel").bearer(apiKey).send();
@@ -312,7 +291,7 @@ class PaymentWorkflowApiIT {
   @Test
   void aFinalPaymentCannotBeCancelled() {
     String id = createPayment();
-    POSTGRES.jdbi().onDemand(PaymentDao.class).transition(
+    API.postgres().jdbi().onDemand(PaymentDao.class).transition(
         new StatusChange(id, PaymentStatus.FAILED, "test", "card_declined", "declined", null, "run"));
 
     Reply cancel = api.request("POST", "/v1/payments/" + id + "/cancel").bearer(apiKey).send();
@@ -335,7 +314,7 @@ class PaymentWorkflowApiIT {
   @Test
   void anotherMerchantCannotCancelOrSeeTheTimeline() {
     String id = createPayment();
-    String otherKey = TestApp.onboarding(POSTGRES).create("Other", null, null).apiKey();
+    String otherKey = API.onboarding().create("Other", null, null).apiKey();
 
     assertThat(api.request("POST", "/v1/payments/" + id + "/cancel").bearer(otherKey).send().status())
         .isEqualTo(404);
@@ -352,14 +331,14 @@ class PaymentWorkflowApiIT {
   @Test
   void aMerchantSeesCodesAndFixedSentencesNotWhatTheStepsRaised() throws Exception {
     String id = createPayment();
-    PaymentWorkflow workflow = TEMPORAL.client().newWorkflowStub(PaymentWorkflow.class,
+    PaymentWorkflow workflow = API.temporal().client().newWorkflowStub(PaymentWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(WorkflowIds.forPayment(id)).setTaskQueue(LEAKY).build());
-    var payment = POSTGRES.jdbi().onDemand(PaymentDao.class).findById(id).orElseThrow();
+    var payment = API.postgres().jdbi().onDemand(PaymentDao.class).findById(id).orElseThrow();
     workflow.process(PaymentWorkflows.requestFor(payment));
     String raw = "amount 600000 is over the screening limit of 500000 (limit_marker, pm_leaky_secret)";
-    POSTGRES.jdbi().onDemand(PaymentDao.class).transition(new StatusChange(
+    API.postgres().jdbi().onDemand(PaymentDao.class).transition(new StatusChange(
         id, PaymentStatus.FAILED, "rejected by risk rule blocked_payment_method", "risk_rejected", raw, null, "run"));
-    String identity = TEMPORAL.client().getOptions().getIdentity();
+    String identity = API.temporal().client().getOptions().getIdentity();
 
     Reply shown = api.request("GET", "/v1/payments/" + id).bearer(apiKey).send();
     Reply timeline = api.request("GET", "/v1/payments/" + id + "/timeline").bearer(apiKey).send();
@@ -379,7 +358,7 @@ class PaymentWorkflowApiIT {
     for (Reply reply : java.util.List.of(shown, timeline)) {
       assertThat(reply.body()).doesNotContain("pm_leaky_secret", "limit_marker", "blocked_payment_method", identity);
     }
-    assertThat(POSTGRES.jdbi().onDemand(PaymentDao.class).findById(id).orElseThrow().failureMessage())
+    assertThat(API.postgres().jdbi().onDemand(PaymentDao.class).findById(id).orElseThrow().failureMessage())
         .as("the operator's text, kept").isEqualTo(raw);
   }
 }

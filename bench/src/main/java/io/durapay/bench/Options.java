@@ -1,21 +1,27 @@
 package io.durapay.bench;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParameterException;
 
-/** {@code key=value} arguments with defaults; lists are comma-separated. */
+/** {@code key=value} arguments (read by picocli) with defaults; lists are comma-separated. */
 public record Options(Map<String, String> values) {
 
   public static Options parse(String[] args) {
-    Map<String, String> values = new HashMap<>();
-    for (String arg : args) {
-      int eq = arg.indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException("expected key=value, got " + arg);
-      }
-      values.put(arg.substring(0, eq), arg.substring(eq + 1));
+    CommandSpec spec = CommandSpec.create();
+    spec.addPositional(PositionalParamSpec.builder().arity("0..*").type(Map.class)
+        .auxiliaryTypes(String.class, String.class).paramLabel("key=value").build());
+    Map<String, String> values = new LinkedHashMap<>();
+    try {
+      new CommandLine(spec).parseArgs(args).matchedPositionals()
+          .forEach(positional -> values.putAll(positional.<Map<String, String>>getValue()));
+    } catch (ParameterException e) {
+      throw new IllegalArgumentException("expected key=value arguments: " + e.getMessage(), e);
     }
     return new Options(values);
   }

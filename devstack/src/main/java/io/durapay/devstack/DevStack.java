@@ -1,16 +1,15 @@
 package io.durapay.devstack;
 
+import io.durapay.replay.CommandFlags;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -27,33 +26,31 @@ import org.slf4j.LoggerFactory;
 public final class DevStack {
   private DevStack() {}
 
+  static final String USAGE = "usage: devstack up [--versioning]|demo [--rollout [--strategy task-queue|versioning]]"
+      + "|load [--payments N] [--clients N] [--data DIR] [--workers v1[,v2]] [--route v1|v2] [--mode sns|direct]"
+      + " [--temporal dev-server|test-server] [--temporal-ui-port N]"
+      + " [--control-port N] [--api-port N] [--admin-port N] [--worker-admin-port N] [--temporal-port N]"
+      + " [--sqs-port N] [--sns-port N] [--gateway-port N] [--webhooks-port N]";
+
   public static void main(String[] args) throws Exception {
-    List<String> arguments = new ArrayList<>(Arrays.asList(args));
-    String command = arguments.isEmpty() || arguments.get(0).startsWith("--") ? "up" : arguments.remove(0);
-    boolean rollout = command.equals("demo") && arguments.remove("--rollout");
-    String strategy = takeValue(arguments, "--strategy", null);
-    boolean versioning = command.equals("up") && arguments.remove("--versioning");
-    if (strategy != null && !rollout) {
-      System.err.println("--strategy goes with demo --rollout");
+    Arguments arguments;
+    StackSettings settings;
+    try {
+      arguments = Arguments.read(List.of(args));
+      settings = settings(arguments.options(), System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("devstack: " + e.getMessage());
+      System.err.println(USAGE);
       System.exit(2);
+      return;
     }
-    if (strategy == null) {
-      strategy = "task-queue";
-    } else if (!strategy.equals("task-queue") && !strategy.equals("versioning")) {
-      System.err.println("--strategy is task-queue or versioning, not " + strategy);
-      System.exit(2);
-    }
-    int controlPort = takePort(arguments, "--control-port", 8097);
-    int loadPayments = takeInt(arguments, "--payments", 5000, 1, 1_000_000);
-    int loadClients = takeInt(arguments, "--clients", 16, 1, 1000);
-    if (!command.equals("up") && !command.equals("demo") && !command.equals("load")) {
-      System.err.println("usage: devstack up [--versioning]|demo [--rollout [--strategy task-queue|versioning]]|load [--payments N] [--clients N] [--data DIR] [--workers v1[,v2]] [--route v1|v2] [--mode sns|direct]"
-          + " [--temporal dev-server|test-server] [--temporal-ui-port N]"
-          + " [--control-port N] [--api-port N] [--admin-port N] [--worker-admin-port N] [--temporal-port N]"
-          + " [--sqs-port N] [--sns-port N] [--gateway-port N] [--webhooks-port N]");
-      System.exit(2);
-    }
-    StackSettings settings = parse(arguments, System.getenv());
+    String command = arguments.command();
+    boolean rollout = arguments.options().containsKey("--rollout");
+    boolean versioning = arguments.options().containsKey("--versioning");
+    String strategy = arguments.options().getOrDefault("--strategy", "task-queue");
+    int controlPort = arguments.number("--control-port", 8097, 0, 65535);
+    int loadPayments = arguments.number("--payments", 5000, 1, 1_000_000);
+    int loadClients = arguments.number("--clients", 16, 1, 1000);
     if (rollout && (!settings.workers().equals(List.of("v1")) || !settings.route().equals("v1"))) {
       System.err.println("demo --rollout starts from blue alone: leave out --workers and --route");
       System.exit(2);
@@ -121,22 +118,88 @@ public final class DevStack {
     stopped.await();
   }
 
-  private static final Set<String> OPTIONS = Set.of("--data", "--workers", "--route", "--mode", "--api-port",
+  /** The stack's own options (ports, parts, data folder), read by {@link #settings}. */
+  private static final Set<String> STACK_OPTIONS = Set.of("--data", "--workers", "--route", "--mode", "--api-port",
       "--admin-port", "--worker-admin-port", "--temporal-port", "--sqs-port", "--sns-port",
       "--gateway-port", "--webhooks-port", "--temporal", "--temporal-ui-port");
+  private static final Set<String> COMMAND_OPTIONS = Set.of("--strategy", "--control-port", "--payments", "--clients");
+  private static final Set<String> SWITCHES = Set.of("--rollout", "--versioning");
 
-  static StackSettings parse(List<String> arguments, Map<String, String> environment) {
-    Map<String, String> options = new HashMap<>();
-    for (int i = 0; i < arguments.size(); i += 2) {
-      String name = arguments.get(i);
-      if (!OPTIONS.contains(name)) {
-        throw new IllegalArgumentException("unknown option " + name);
+  /**
+   * The command line, read by picocli ({@link CommandFlags}): the command ({@code up} when none is given) and each option
+   * given with its value ({@code "true"} for a switch). Refused in devstack's words: an option it
+   * does not know, one without its value or given twice, a second command, an option of another
+   * command.
+   */
+  record Arguments(String command, Map<String, String> options) {
+    static Arguments read(List<String> args) {
+      CommandFlags.Read read;
+      try {
+        read = CommandFlags.read(args.toArray(String[]::new),
+            Stream.concat(STACK_OPTIONS.stream(), COMMAND_OPTIONS.stream()).toList(), List.copyOf(SWITCHES),
+            List.of(), true);
+      } catch (CommandFlags.BadFlagsException e) {
+        throw new IllegalArgumentException(e.getMessage());
       }
-      if (i + 1 >= arguments.size()) {
-        throw new IllegalArgumentException(name + " needs a value");
+      Map<String, String> options = read.values();
+      List<String> words = read.words();
+      if (words.size() > 1) {
+        throw new IllegalArgumentException("one command at a time, not " + String.join(" ", words));
       }
-      options.put(name, arguments.get(i + 1));
+      String command = words.isEmpty() ? "up" : words.get(0);
+      if (!List.of("up", "demo", "load").contains(command)) {
+        throw new IllegalArgumentException("unknown command " + command);
+      }
+      Arguments arguments = new Arguments(command, options);
+      arguments.only("--rollout", "demo");
+      arguments.only("--versioning", "up");
+      arguments.only("--payments", "load");
+      arguments.only("--clients", "load");
+      if (options.containsKey("--strategy") && !options.containsKey("--rollout")) {
+        throw new IllegalArgumentException("--strategy goes with demo --rollout");
+      }
+      String strategy = options.getOrDefault("--strategy", "task-queue");
+      if (!strategy.equals("task-queue") && !strategy.equals("versioning")) {
+        throw new IllegalArgumentException("--strategy is task-queue or versioning, not " + strategy);
+      }
+      return arguments;
     }
+
+    private void only(String option, String withCommand) {
+      if (options.containsKey(option) && !command.equals(withCommand)) {
+        throw new IllegalArgumentException(option + " goes with " + withCommand + ", not " + command);
+      }
+    }
+
+    /** The option's whole number from {@code min} to {@code max}, or the fallback. */
+    int number(String name, int fallback, int min, int max) {
+      String value = options.get(name);
+      if (value == null) {
+        return fallback;
+      }
+      int number;
+      try {
+        number = Integer.parseInt(value);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(name + " must be a whole number, not " + value);
+      }
+      if (number < min || number > max) {
+        throw new IllegalArgumentException(name + " must be from " + min + " to " + max);
+      }
+      return number;
+    }
+  }
+
+  /** The stack's settings from the stack's options alone (any other is refused). */
+  static StackSettings parse(List<String> arguments, Map<String, String> environment) {
+    Arguments read = Arguments.read(arguments);
+    read.options().keySet().stream().filter(name -> !STACK_OPTIONS.contains(name)).findFirst().ifPresent(name -> {
+      throw new IllegalArgumentException("unknown option " + name);
+    });
+    return settings(read.options(), environment);
+  }
+
+  private static StackSettings settings(Map<String, String> options, Map<String, String> environment) {
     StackSettings d = StackSettings.defaults(Path.of(options.getOrDefault("--data", ".durapay")));
     String mode = options.getOrDefault("--mode", d.publishingMode());
     if (!mode.equals("sns") && !mode.equals("direct")) {
@@ -158,43 +221,6 @@ public final class DevStack {
         mode,
         StackSettings.EmbeddedTemporal.parse(options.getOrDefault("--temporal", "dev-server")),
         StackSettings.External.fromEnvironment(environment));
-  }
-
-  /** Removes {@code name} and its value from the arguments; the value, or the fallback. */
-  static String takeValue(List<String> arguments, String name, String fallback) {
-    int at = arguments.indexOf(name);
-    if (at < 0) {
-      return fallback;
-    }
-    if (at + 1 >= arguments.size()) {
-      throw new IllegalArgumentException(name + " needs a value");
-    }
-    String value = arguments.remove(at + 1);
-    arguments.remove(at);
-    return value;
-  }
-
-  /** Removes {@code name} and its value from the arguments; the port, or the fallback. */
-  static int takePort(List<String> arguments, String name, int fallback) {
-    return takeInt(arguments, name, fallback, 0, 65535);
-  }
-
-  /** Removes {@code name} and its value from the arguments; the number, or the fallback. */
-  static int takeInt(List<String> arguments, String name, int fallback, int min, int max) {
-    String value = takeValue(arguments, name, null);
-    if (value == null) {
-      return fallback;
-    }
-    int number;
-    try {
-      number = Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number, not " + value);
-    }
-    if (number < min || number > max) {
-      throw new IllegalArgumentException(name + " must be from " + min + " to " + max);
-    }
-    return number;
   }
 
   private static int port(Map<String, String> options, String name, int fallback) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,18 +27,31 @@ class DevStackTest {
   }
 
   @Test
-  void theControlPortIsTakenOutOfTheArgumentsBeforeTheStackOptionsAreRead() {
-    List<String> arguments = new ArrayList<>(List.of("--api-port", "0", "--control-port", "0"));
+  void theCommandAndItsOwnOptionsAreReadBesideTheStacks() {
+    DevStack.Arguments load = DevStack.Arguments.read(List.of("load", "--api-port", "0", "--payments", "40"));
+    DevStack.Arguments up = DevStack.Arguments.read(List.of("--control-port", "0", "--versioning"));
 
-    assertThat(DevStack.takePort(arguments, "--control-port", 8097)).isZero();
-    assertThat(arguments).containsExactly("--api-port", "0");
-    assertThat(DevStack.takePort(arguments, "--control-port", 8097)).isEqualTo(8097);
-    assertThatThrownBy(() -> DevStack.takePort(new ArrayList<>(List.of("--control-port")), "--control-port", 1))
+    assertThat(load.command()).isEqualTo("load");
+    assertThat(load.number("--payments", 5000, 1, 10_000)).isEqualTo(40);
+    assertThat(load.number("--clients", 16, 1, 1000)).as("not given: the default").isEqualTo(16);
+    assertThat(up.command()).as("no command: up").isEqualTo("up");
+    assertThat(up.number("--control-port", 8097, 0, 65535)).isZero();
+    assertThat(up.options()).containsEntry("--versioning", "true");
+    assertThatThrownBy(() -> DevStack.Arguments.read(List.of("--control-port")))
         .hasMessageContaining("--control-port needs a value");
-    assertThatThrownBy(() -> DevStack.takeInt(new ArrayList<>(List.of("--payments", "many")), "--payments", 1, 1, 10))
+    assertThatThrownBy(() -> DevStack.Arguments.read(List.of("load", "--payments", "many"))
+            .number("--payments", 1, 1, 10))
         .hasMessageContaining("--payments must be a whole number, not many");
-    assertThatThrownBy(() -> DevStack.takeInt(new ArrayList<>(List.of("--clients", "0")), "--clients", 1, 1, 10))
+    assertThatThrownBy(() -> DevStack.Arguments.read(List.of("load", "--clients", "0")).number("--clients", 1, 1, 10))
         .hasMessageContaining("--clients must be from 1 to 10");
+    assertThatThrownBy(() -> DevStack.Arguments.read(List.of("up", "--rollout")))
+        .hasMessageContaining("--rollout goes with demo, not up");
+    assertThatThrownBy(() -> DevStack.Arguments.read(List.of("demo", "--strategy", "versioning")))
+        .hasMessageContaining("--strategy goes with demo --rollout");
+    assertThatThrownBy(() -> DevStack.Arguments.read(List.of("launch")))
+        .hasMessageContaining("unknown command launch");
+    assertThatThrownBy(() -> DevStack.Arguments.read(List.of("--api-port", "1", "--api-port", "2")))
+        .hasMessageContaining("--api-port is given twice");
   }
 
   @Test

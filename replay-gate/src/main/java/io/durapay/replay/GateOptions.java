@@ -6,7 +6,6 @@ import io.durapay.worker.v2.PaymentWorkflowV2Impl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -91,19 +90,7 @@ record GateOptions(
   }
 
   static GateOptions parse(String[] args, Map<String, String> env) throws UsageException {
-    Map<String, String> flags = new HashMap<>();
-    for (int i = 0; i < args.length; i += 2) {
-      if (!FLAGS.contains(args[i])) {
-        throw new UsageException("unknown argument: " + args[i]);
-      }
-      if (i + 1 == args.length || FLAGS.contains(args[i + 1])) {
-        throw new UsageException(args[i] + " needs a value");
-      }
-      if (flags.put(args[i], args[i + 1]) != null) {
-        throw new UsageException(args[i] + " is given twice");
-      }
-    }
-
+    Map<String, String> flags = flags(args);
     Class<?> workflowClass = workflowClass(flags);
     long sources = List.of("--histories", "--ids", "--database-url", "--query").stream()
         .filter(flags::containsKey).count();
@@ -153,6 +140,15 @@ record GateOptions(
         query,
         flags.getOrDefault("--build", flags.get("--workflow-class")),
         flags.get("--record-to"));
+  }
+
+  /** Each flag given and its value (see {@link CommandFlags}). */
+  private static Map<String, String> flags(String[] args) throws UsageException {
+    try {
+      return CommandFlags.read(args, FLAGS, List.of("--workflow-class"));
+    } catch (CommandFlags.BadFlagsException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   /** Payment workflows still running, or closed within {@code since}. */

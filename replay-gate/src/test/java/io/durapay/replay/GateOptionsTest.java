@@ -57,6 +57,17 @@ class GateOptionsTest {
         .hasMessage("--ids needs a value");
   }
 
+  @Test
+  void anUnknownFlagAndAFlagGivenTwiceAreRefusedByName() {
+    assertThatThrownBy(() -> GateOptions.parse(new String[] {"--build", "v2", "--colour", "red"}, Map.of()))
+        .isInstanceOf(UsageException.class).hasMessage("unknown argument: --colour");
+    assertThatThrownBy(() -> GateOptions.parse(
+            new String[] {"--build", "v2", "--histories", "a", "--histories", "b"}, Map.of()))
+        .isInstanceOf(UsageException.class).hasMessage("--histories is given twice");
+    assertThatThrownBy(() -> GateOptions.parse(new String[] {"--build"}, Map.of()))
+        .isInstanceOf(UsageException.class).hasMessage("--build needs a value");
+  }
+
   private static Duration since(String value) throws UsageException {
     return GateOptions.parse(
             new String[] {"--build", "v2", "--database-url", "jdbc:postgresql://db/durapay",

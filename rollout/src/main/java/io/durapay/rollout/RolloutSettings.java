@@ -1,8 +1,8 @@
 package io.durapay.rollout;
 
+import io.durapay.replay.CommandFlags;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -94,17 +94,11 @@ record RolloutSettings(
   }
 
   static RolloutSettings parse(String[] args, Map<String, String> env) throws UsageException {
-    Map<String, String> flags = new HashMap<>();
-    for (int i = 0; i < args.length; i += 2) {
-      if (!FLAGS.contains(args[i])) {
-        throw new UsageException("unknown argument: " + args[i]);
-      }
-      if (i + 1 == args.length) {
-        throw new UsageException(args[i] + " needs a value");
-      }
-      if (flags.put(args[i], args[i + 1]) != null) {
-        throw new UsageException(args[i] + " is given twice");
-      }
+    Map<String, String> flags;
+    try {
+      flags = CommandFlags.read(args, FLAGS, List.of());
+    } catch (CommandFlags.BadFlagsException e) {
+      throw new UsageException(e.getMessage());
     }
     for (String required : List.of("--temporal", "--database-url")) {
       if (!flags.containsKey(required)) {

@@ -3,6 +3,8 @@ package io.durapay.bench;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +27,29 @@ import java.util.regex.Pattern;
 final class IngestBench {
   private IngestBench() {}
 
-  /** {@code statuses}: answers other than 201 by status code (-1: an I/O error, no answer). */
-  record Level(int clients, double perSecond, Latencies latencies, Map<Integer, Long> statuses) {
+  /**
+   * {@code statuses}: answers other than 201 by status code (-1: an I/O error, no answer). {@code
+   * cpuNanos}: the JVM's CPU time over the level, every thread; {@code clientCpuNanos}: what the
+   * load's own client threads used of it (the API shares this JVM).
+   */
+  record Level(int clients, double perSecond, Latencies latencies, Map<Integer, Long> statuses,
+      long cpuNanos, long clientCpuNanos) {
     long errors() {
       return statuses.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    long accepted() {
+      return latencies.count() - errors();
+    }
+
+    /** JVM CPU per accepted payment, in ms: the figure that does not depend on how busy the machine was. */
+    double cpuMsPerAccepted() {
+      return cpuNanos / 1e6 / Math.max(1, accepted());
+    }
+
+    /** As {@link #cpuMsPerAccepted}, less what the client threads used themselves. */
+    double apiCpuMsPerAccepted() {
+      return (cpuNanos - clientCpuNanos) / 1e6 / Math.max(1, accepted());
     }
   }
 
@@ -45,16 +66,20 @@ final class IngestBench {
       System.out.printf("ingest: POST /v1/payments, %d s per level, relay off; baseline %s%n", seconds,
           pgbench == null ? "(no pgbench found)" : pgbench + " -M prepared with the same transaction");
       load(api, 8, warmup); // warm-up (JIT), not reported
-      System.out.println("  clients   API req/s   API p50/p99 ms      pgbench tps  pgbench avg ms   API/pgbench   heap MB");
+      System.out.println("  clients   API req/s   API p50/p99 ms      CPU ms/req (API)   pgbench tps  pgbench avg ms"
+          + "   API/pgbench   heap MB");
       for (int clients : levels) {
         Level level = load(api, clients, seconds);
         double[] pg = pgbench == null ? new double[] {Double.NaN, Double.NaN} : pgbench(rig, pgbench, clients, seconds);
-        System.out.printf("  %7d   %9.0f   %6.1f / %-8.1f   %11.0f   %14.2f   %10.2f   %7d%s%n",
+        System.out.printf("  %7d   %9.0f   %6.1f / %-8.1f   %6.2f (%5.2f)     %11.0f   %14.2f   %10.2f   %7d%s%n",
             clients, level.perSecond(), level.latencies().percentileMs(50), level.latencies().percentileMs(99),
+            level.cpuMsPerAccepted(), level.apiCpuMsPerAccepted(),
             pg[0], pg[1], level.perSecond() / pg[0], Machine.usedHeapMb(),
             level.errors() > 0 ? "  (non-201 by status: " + level.statuses() + ")" : "");
       }
-      System.out.println("  target at 32 clients: API >= 70% of pgbench, p99 <= 25 ms");
+      System.out.println("  CPU ms/req: this JVM's CPU time (API and load) per accepted payment; in brackets without"
+          + " the load's client threads");
+      System.out.println("  target at 32 clients: CPU <= 1.0 ms per accepted payment, API/pgbench >= 0.40");
     }
   }
 
@@ -64,10 +89,13 @@ final class IngestBench {
     Map<Integer, Long> statuses = new java.util.concurrent.ConcurrentSkipListMap<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     ExecutorService pool = Executors.newFixedThreadPool(clients);
-    List<Future<?>> running = new ArrayList<>();
+    List<Future<Long>> running = new ArrayList<>();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long cpuBefore = Machine.processCpuNanos();
     long started = System.nanoTime();
     for (int c = 0; c < clients; c++) {
       running.add(pool.submit(() -> {
+        long ownBefore = threads.getCurrentThreadCpuTime();
         while (System.nanoTime() < deadline) {
           long t0 = System.nanoTime();
           int status = api.post();
@@ -76,15 +104,17 @@ final class IngestBench {
             statuses.merge(status, 1L, Long::sum);
           }
         }
-        return null;
+        return threads.getCurrentThreadCpuTime() - ownBefore;
       }));
     }
-    for (Future<?> f : running) {
-      f.get();
+    long clientCpu = 0;
+    for (Future<Long> f : running) {
+      clientCpu += f.get();
     }
     double elapsed = (System.nanoTime() - started) / 1e9;
+    long cpu = Machine.processCpuNanos() - cpuBefore;
     pool.shutdown();
-    return new Level(clients, latencies.count() / elapsed, latencies, statuses);
+    return new Level(clients, latencies.count() / elapsed, latencies, statuses, cpu, clientCpu);
   }
 
   /** tps and average latency (ms) of pgbench with the ingest script. */

@@ -1,5 +1,6 @@
 package io.durapay.bench;
 
+import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -15,6 +16,12 @@ public final class Machine {
         System.getProperty("java.runtime.version"),
         runtime.maxMemory() >> 20,
         Instant.now().truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  /** CPU time this JVM has used so far, every thread of it, in nanoseconds. */
+  public static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** Used heap after a full collection, in MB. */

@@ -60,6 +60,9 @@ final class Rig implements AutoCloseable {
     values.put("WORKER_ADMIN_PORT", "0");
     values.put("API_PORT", "0");
     values.put("ADMIN_PORT", "0");
+    // The services' logs go to the rig's folder; the console shows warnings and errors only.
+    values.put("LOG_FILE", dir.resolve("services.log").toString());
+    values.put("CONSOLE_LOG_THRESHOLD", "WARN");
     return values;
   }
 

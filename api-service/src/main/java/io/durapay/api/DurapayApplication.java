@@ -96,8 +96,7 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
     environment.jersey().register(new CorrelationIdFilter());
     environment.jersey().register(new BodySizeLimitFilter(PaymentsResource.MAX_BODY_BYTES));
     config.getRateLimit().build(jdbi).ifPresent(environment.jersey()::register);
-    Runnable forgetApiKeys = MerchantAuth.register(environment.jersey(), environment.metrics(),
-        jdbi.onDemand(MerchantDao.class), config.getApiKeyCacheFor().toJavaDuration());
+    MerchantAuth.register(environment.jersey(), jdbi.onDemand(MerchantDao.class));
     config.getPayments().build(environment, jdbi, clock, relay);
     PaymentWorkflows paymentWorkflows = config.getTemporal().workflows(workflows);
     Timelines timelines = config.getTemporal().timelines(environment, jdbi, paymentWorkflows,
@@ -108,7 +107,7 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
     MerchantOnboarding onboarding = new MerchantOnboarding(
         jdbi.onDemand(MerchantDao.class), clock, config.getWebhookSecretOverlap().toJavaDuration());
     environment.admin().addTask(new CreateMerchantTask(onboarding));
-    environment.admin().addTask(new RotateMerchantCredentialsTask(onboarding, forgetApiKeys));
+    environment.admin().addTask(new RotateMerchantCredentialsTask(onboarding));
     WebhookEndpoints.register(environment, jdbi, onboarding, clock);
     environment.jersey().register(new EventsResource(jdbi.onDemand(MerchantEventDao.class), clock));
     AdminTask.registerStatusFilter(environment.admin());

@@ -43,21 +43,6 @@ public class DurapayConfiguration extends Configuration {
   @MinDuration(value = 0, unit = TimeUnit.SECONDS)
   private Duration webhookSecretOverlap = Duration.hours(24);
 
-  /** How long a valid API key is remembered before it is looked up again (0: every request). */
-  @NotNull
-  @MinDuration(value = 0, unit = TimeUnit.SECONDS)
-  private Duration apiKeyCacheFor = Duration.seconds(5);
-
-  @JsonProperty
-  public Duration getApiKeyCacheFor() {
-    return apiKeyCacheFor;
-  }
-
-  @JsonProperty
-  public void setApiKeyCacheFor(Duration apiKeyCacheFor) {
-    this.apiKeyCacheFor = apiKeyCacheFor;
-  }
-
   @JsonProperty
   public Duration getWebhookSecretOverlap() {
     return webhookSecretOverlap;

@@ -30,9 +30,7 @@ class DatabaseOutageIT {
   @RegisterExtension
   static final ApiUnderTest API = ApiUnderTest.of(
       // No Temporal runs here: cancel would wait for it only after the database has answered.
-      ConfigOverride.config("temporal.queryTimeoutMillis", "500"),
-      // Every operation's first statement is then the key's lookup, which the test breaks.
-      ConfigOverride.config("apiKeyCacheFor", "0s"));
+      ConfigOverride.config("temporal.queryTimeoutMillis", "500"));
 
   private static final String BODY =
       "{\"amount\":1999,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\"}";

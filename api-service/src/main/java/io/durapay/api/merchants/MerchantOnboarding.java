@@ -67,7 +67,7 @@ public final class MerchantOnboarding {
     return new NewMerchantCredentials(id, key.key(), webhookSecret);
   }
 
-  /** Issues a new API key and returns it; the old key is refused by every lookup from now on (see MerchantAuth). */
+  /** Issues a new API key and returns it; the old key stops working at once. */
   public String rotateApiKey(String merchantId) {
     ApiKeys.IssuedKey key = ApiKeys.issue();
     requireMerchant(merchants.rotateApiKey(merchantId, key.id(), key.hash()), merchantId);

@@ -8,18 +8,15 @@ import java.util.Map;
 /**
  * {@code POST /tasks/rotate-merchant-credentials?merchantId=…&what=apiKey|webhookSecret[&overlap=false]}
  * on the admin port: replaces one credential and prints the new one. An API key stops working at
- * once on this instance (it forgets the keys it remembered) and within {@code apiKeyCacheFor} on any
- * other; an old webhook secret goes on signing beside the new one for the overlap (24 h), unless
+ * once; an old webhook secret goes on signing beside the new one for the overlap (24 h), unless
  * {@code overlap=false}, for a secret that leaked.
  */
 public final class RotateMerchantCredentialsTask extends AdminTask {
   private final MerchantOnboarding onboarding;
-  private final Runnable forgetApiKeys;
 
-  public RotateMerchantCredentialsTask(MerchantOnboarding onboarding, Runnable forgetApiKeys) {
+  public RotateMerchantCredentialsTask(MerchantOnboarding onboarding) {
     super("rotate-merchant-credentials");
     this.onboarding = onboarding;
-    this.forgetApiKeys = forgetApiKeys;
   }
 
   @Override
@@ -33,7 +30,6 @@ public final class RotateMerchantCredentialsTask extends AdminTask {
     switch (what) {
       case "apiKey" -> {
         String key = onboarding.rotateApiKey(merchantId);
-        forgetApiKeys.run();
         output.println("merchantId: " + merchantId);
         output.println("apiKey: " + key);
       }

@@ -37,7 +37,7 @@ class MerchantTasksTest {
   private final MerchantAuthenticator authenticator = new MerchantAuthenticator(merchants);
   private final CreateMerchantTask create = new CreateMerchantTask(onboarding);
   private final RotateMerchantCredentialsTask rotate =
-      new RotateMerchantCredentialsTask(onboarding, () -> {});
+      new RotateMerchantCredentialsTask(onboarding);
 
   @Test
   void createPrintsTheNewCredentialsOnce() {

@@ -238,8 +238,10 @@ CREATE TABLE rate_limit_buckets (
   refilled_at  timestamptz      NOT NULL
 );
 
---changeset durapay:019-webhook-redelivery-lease
--- A re-delivery being sent has leased_until set (a worker's lease); one waiting for its next try has
--- it null. A merchant's enable and an operator's re-delivery bring a waiting try forward to now,
--- never one being sent. Nullable and without a default: adding it rewrites no row.
-ALTER TABLE webhook_redeliveries ADD COLUMN leased_until timestamptz;
+--changeset durapay:019-webhook-redelivery-waiting
+-- A re-delivery whose last try failed and whose next one waits has waiting = true (set by the take
+-- that recorded the failure, cleared by the next take). A merchant's enable and an operator's
+-- re-delivery bring forward only those and ones never taken: never one a worker holds, whatever
+-- build the worker is (an older build's takes do not set the flag). A constant default: adding
+-- it rewrites no row.
+ALTER TABLE webhook_redeliveries ADD COLUMN waiting boolean NOT NULL DEFAULT false;

@@ -18,7 +18,7 @@ public record Options(Map<String, String> values) {
         .auxiliaryTypes(String.class, String.class).paramLabel("key=value").build());
     Map<String, String> values = new LinkedHashMap<>();
     try {
-      new CommandLine(spec).parseArgs(args).matchedPositionals()
+      new CommandLine(spec).setExpandAtFiles(false).parseArgs(args).matchedPositionals()
           .forEach(positional -> values.putAll(positional.<Map<String, String>>getValue()));
     } catch (ParameterException e) {
       throw new IllegalArgumentException("expected key=value arguments: " + e.getMessage(), e);

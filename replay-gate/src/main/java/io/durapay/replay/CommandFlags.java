@@ -58,7 +58,9 @@ public final class CommandFlags {
     }
     ParseResult parsed;
     try {
-      parsed = new CommandLine(spec).setOverwrittenOptionsAllowed(false).parseArgs(args);
+      parsed = new CommandLine(spec).setOverwrittenOptionsAllowed(false)
+          // A value is taken as written: "@file" is not replaced by the file (a password may start with @).
+          .setExpandAtFiles(false).parseArgs(args);
     } catch (UnmatchedArgumentException e) {
       throw new BadFlagsException("unknown argument: " + e.getUnmatched().get(0));
     } catch (MissingParameterException e) {

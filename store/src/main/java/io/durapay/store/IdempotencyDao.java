@@ -44,23 +44,23 @@ public interface IdempotencyDao {
 
   /**
    * As {@link #insert}, and in the same statement queues the payment's first event in the outbox
-   * (one round trip for the two inserts of a new payment's transaction). Returns how many
-   * idempotency records were stored; the event is queued either way, and a caller that gets 0 rolls
-   * the transaction back.
+   * (one round trip for the two inserts of a new payment's transaction). The event is queued only
+   * with the record: returns 1 when both were stored, 0 when neither was.
    */
   @SqlUpdate("""
-      WITH queued AS (
-        INSERT INTO outbox (event_id, event_type, aggregate_id, correlation_id, payload)
-        VALUES (:eventId, :eventType, :paymentId, :correlationId, :payload))
-      INSERT INTO idempotency_records (merchant_id, idempotency_key, request_hash, response_status,
-                                       response_body, payment_id, expires_at)
-      VALUES (:merchantId, :idempotencyKey, :requestHash, :responseStatus, :responseBody, :paymentId,
-              now() + :ttlMillis * interval '1 millisecond')
-      ON CONFLICT (merchant_id, idempotency_key) DO UPDATE
-        SET request_hash = EXCLUDED.request_hash, response_status = EXCLUDED.response_status,
-            response_body = EXCLUDED.response_body, payment_id = EXCLUDED.payment_id,
-            created_at = now(), expires_at = EXCLUDED.expires_at
-        WHERE idempotency_records.expires_at <= now()
+      WITH recorded AS (
+        INSERT INTO idempotency_records (merchant_id, idempotency_key, request_hash, response_status,
+                                         response_body, payment_id, expires_at)
+        VALUES (:merchantId, :idempotencyKey, :requestHash, :responseStatus, :responseBody, :paymentId,
+                now() + :ttlMillis * interval '1 millisecond')
+        ON CONFLICT (merchant_id, idempotency_key) DO UPDATE
+          SET request_hash = EXCLUDED.request_hash, response_status = EXCLUDED.response_status,
+              response_body = EXCLUDED.response_body, payment_id = EXCLUDED.payment_id,
+              created_at = now(), expires_at = EXCLUDED.expires_at
+          WHERE idempotency_records.expires_at <= now()
+        RETURNING payment_id)
+      INSERT INTO outbox (event_id, event_type, aggregate_id, correlation_id, payload)
+      SELECT :eventId, :eventType, payment_id, :correlationId, :payload FROM recorded
       """)
   int insertWithEvent(@BindMethods IdempotencyRecord record, @Bind("ttlMillis") long ttlMillis,
       @Bind("eventId") String eventId, @Bind("eventType") String eventType,

@@ -67,13 +67,14 @@ public interface WebhookRedeliveryDao {
       @Bind("now") Instant now);
 
   /**
-   * Brings the event's open request forward to {@code now} when it is waiting for a later try;
-   * false (nothing changed) when none is open, it is due already, or a worker is sending it.
+   * Brings the event's open request forward to {@code now} when it waits for a later try (its last
+   * failed) or was never tried; false (nothing changed) when none is open, it is due already, or a
+   * worker holds it.
    */
   @SqlUpdate("""
       UPDATE webhook_redeliveries SET next_attempt_at = :now
       WHERE event_id = :eventId AND finished_at IS NULL AND next_attempt_at > :now
-        AND (leased_until IS NULL OR leased_until <= :now)
+        AND (waiting OR tries = 0)
       """)
   boolean bringForward(@Bind("eventId") String eventId, @Bind("now") Instant now);
 
@@ -84,7 +85,7 @@ public interface WebhookRedeliveryDao {
   @SqlUpdate("""
       UPDATE webhook_redeliveries r SET next_attempt_at = :now
       WHERE r.finished_at IS NULL AND r.next_attempt_at > :now
-        AND (r.leased_until IS NULL OR r.leased_until <= :now)
+        AND (r.waiting OR r.tries = 0)
         AND EXISTS (SELECT 1 FROM webhook_deliveries d
                     WHERE d.event_id = r.event_id AND d.merchant_id = :merchantId AND d.attempted_at >= :since)
         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries x WHERE x.event_id = r.event_id AND x.outcome = 'delivered')
@@ -94,12 +95,12 @@ public interface WebhookRedeliveryDao {
 
   /**
    * Takes up to {@code limit} requests due at {@code now}, each until {@code leaseUntil}, counting the
-   * try. The lease is both the next attempt (a take that dies is due again when it runs out) and
-   * {@code leased_until} (so a request being sent is never brought forward).
+   * try. The lease is the next attempt: a take that dies is due again when it runs out. A taken
+   * request is not waiting (so it is never brought forward) until its take records a failure.
    */
   @SqlQuery("""
       UPDATE webhook_redeliveries
-      SET tries = tries + 1, next_attempt_at = :leaseUntil, leased_until = :leaseUntil
+      SET tries = tries + 1, next_attempt_at = :leaseUntil, waiting = false
       WHERE id IN (SELECT id FROM webhook_redeliveries
                    WHERE finished_at IS NULL AND next_attempt_at <= :now
                    ORDER BY next_attempt_at LIMIT :limit FOR UPDATE SKIP LOCKED)
@@ -113,14 +114,14 @@ public interface WebhookRedeliveryDao {
    * changed) when that take is no longer the latest: its lease ran out and another worker took it.
    */
   @SqlUpdate("""
-      UPDATE webhook_redeliveries SET next_attempt_at = :at, leased_until = NULL
+      UPDATE webhook_redeliveries SET next_attempt_at = :at, waiting = true
       WHERE id = :id AND tries = :tries AND finished_at IS NULL
       """)
   boolean retryAt(@Bind("id") long id, @Bind("tries") int tries, @Bind("at") Instant at);
 
   /** Finishes the request as taken at its try {@code tries}; false as for {@link #retryAt}. */
   @SqlUpdate("""
-      UPDATE webhook_redeliveries SET finished_at = now(), outcome = :outcome, leased_until = NULL
+      UPDATE webhook_redeliveries SET finished_at = now(), outcome = :outcome, waiting = false
       WHERE id = :id AND tries = :tries AND finished_at IS NULL
       """)
   boolean finish(@Bind("id") long id, @Bind("tries") int tries, @Bind("outcome") String outcome);

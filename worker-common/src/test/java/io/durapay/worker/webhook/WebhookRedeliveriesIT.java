@@ -255,6 +255,20 @@ class WebhookRedeliveriesIT {
         .as("asked again, nothing is waiting").isZero();
   }
 
+  /** Workers of an older build take requests without the waiting flag: theirs are never brought forward. */
+  @Test
+  void aRequestAnOlderBuildsWorkerHoldsIsNotBroughtForward() {
+    requests.requestAt(eventId, payment.id(), "payment.completed", "alice", clock.instant());
+    // That build's take, as its statement was: the try counted, the lease as the next attempt.
+    POSTGRES.jdbi().useHandle(h -> h.createUpdate(
+            "UPDATE webhook_redeliveries SET tries = tries + 1, next_attempt_at = :lease WHERE event_id = :id")
+        .bind("lease", clock.instant().plusSeconds(60)).bind("id", eventId).execute());
+
+    assertThat(requests.bringForward(eventId, clock.instant())).isFalse();
+    assertThat(requests.bringForwardUndelivered(merchant.id(), clock.instant().minus(Duration.ofDays(30)),
+        clock.instant())).isZero();
+  }
+
   @Test
   void duringASecretRotationAVerifierWithOnlyTheOldAndOneWithOnlyTheNewSecretBothAcceptEveryDelivery()
       throws Exception {

@@ -27,7 +27,7 @@ import io.durapay.api.merchants.MerchantOnboarding;
 import io.durapay.api.merchants.RotateMerchantCredentialsTask;
 import io.durapay.api.webhooks.WebhookEndpoints;
 import io.durapay.api.outbox.OutboxRelay;
-import io.durapay.api.payments.PaymentsResource;
+import io.durapay.api.payments.PaymentRequestReader;
 import io.durapay.api.reconciler.Reconciler;
 import io.durapay.api.workflows.PaymentWorkflows;
 import io.durapay.api.workflows.Timelines;
@@ -94,7 +94,7 @@ public class DurapayApplication extends Application<DurapayConfiguration> {
     ErrorMappers.register(environment, config.getServerFactory());
     environment.jersey().register(new NoCredentialsInUrlFilter());
     environment.jersey().register(new CorrelationIdFilter());
-    environment.jersey().register(new BodySizeLimitFilter(PaymentsResource.MAX_BODY_BYTES));
+    environment.jersey().register(new BodySizeLimitFilter(PaymentRequestReader.MAX_BODY_BYTES));
     config.getRateLimit().build(jdbi).ifPresent(environment.jersey()::register);
     MerchantAuth.register(environment.jersey(), jdbi.onDemand(MerchantDao.class));
     config.getPayments().build(environment, jdbi, clock, relay);

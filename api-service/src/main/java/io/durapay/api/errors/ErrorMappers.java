@@ -17,6 +17,7 @@ public final class ErrorMappers {
     JsonErrorHandler jettyErrors = new JsonErrorHandler(routes);
     environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(jettyErrors));
     environment.jersey().register(new ApiExceptionMapper());
+    environment.jersey().register(new ConstraintViolationMapper());
     environment.jersey().register(new WebApplicationExceptionMapper());
     environment.jersey().register(new JsonProcessingExceptionMapper());
     environment.jersey().register(new UnexpectedExceptionMapper());

@@ -93,7 +93,7 @@ public final class PaymentInitiator {
         new Payment(
             paymentId,
             merchantId,
-            request.amount(),
+            request.amountInMinorUnits(),
             request.currency(),
             request.paymentMethod(),
             request.description(),

@@ -1,6 +1,7 @@
 package io.durapay.api.payments;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.jersey.validation.Validators;
 import io.dropwizard.util.Duration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -35,9 +36,15 @@ public class PaymentsFactory {
    * @param relay woken after each new payment; null when this process does not relay
    */
   public void build(Environment environment, Jdbi jdbi, Clock clock, OutboxRelay relay) {
+    // The request body's rules read the configured limits from the validator factory, which
+    // Jersey's @Valid uses; the factory is replaced before the server is built, so it does.
+    environment.setValidator(Validators.newConfiguration()
+        .constraintValidatorPayload(new PaymentRules.Limits(maxAmount))
+        .buildValidatorFactory()
+        .getValidator());
+    environment.jersey().register(new PaymentRequestReader());
     environment.jersey().register(new PaymentsResource(
         new PaymentInitiator(jdbi, environment.getObjectMapper(), idempotencyTtl.toJavaDuration(), clock),
-        new PaymentRequestParser(maxAmount),
         jdbi.onDemand(PaymentDao.class),
         environment.getObjectMapper(),
         relay,

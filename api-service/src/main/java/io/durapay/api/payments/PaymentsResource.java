@@ -13,6 +13,8 @@ import io.durapay.api.outbox.OutboxRelay;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.store.Payment;
 import io.durapay.store.PaymentDao;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -25,8 +27,6 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,12 +37,10 @@ import org.slf4j.MDC;
 @Produces(MediaType.APPLICATION_JSON)
 public class PaymentsResource {
   private static final Logger LOG = LoggerFactory.getLogger(PaymentsResource.class);
-  public static final int MAX_BODY_BYTES = 64 * 1024;
   private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
   private static final int DEFAULT_LIMIT = 10;
 
   private final PaymentInitiator initiator;
-  private final PaymentRequestParser parser;
   private final PaymentDao payments;
   private final OwnPayments own;
   private final ObjectMapper mapper;
@@ -53,14 +51,12 @@ public class PaymentsResource {
 
   public PaymentsResource(
       PaymentInitiator initiator,
-      PaymentRequestParser parser,
       PaymentDao payments,
       ObjectMapper mapper,
       OutboxRelay relay,
       Meter created,
       Meter replays) {
     this.initiator = initiator;
-    this.parser = parser;
     this.payments = payments;
     this.own = new OwnPayments(payments);
     this.mapper = mapper;
@@ -75,13 +71,11 @@ public class PaymentsResource {
       @Auth AuthenticatedMerchant merchant,
       @HeaderParam("Idempotency-Key") String idempotencyKey,
       @Context ContainerRequestContext request,
-      InputStream body)
-      throws IOException {
+      @NotNull @Valid CreatePaymentRequest payment) {
     checkIdempotencyKey(idempotencyKey);
-    CreatePaymentRequest parsed = parser.parse(readBody(body));
     PaymentInitiator.Outcome outcome =
         initiator.initiate(
-            merchant.id(), idempotencyKey, parsed, CorrelationIdFilter.correlationId(request));
+            merchant.id(), idempotencyKey, payment, CorrelationIdFilter.correlationId(request));
     if (outcome.replayed()) {
       replays.mark();
     } else if (outcome.status() == 201) {
@@ -139,14 +133,6 @@ public class PaymentsResource {
           "The Idempotency-Key header must be 1 to 255 printable ASCII characters.",
           "Idempotency-Key");
     }
-  }
-
-  private static byte[] readBody(InputStream body) throws IOException {
-    byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
-    if (bytes.length > MAX_BODY_BYTES) {
-      throw ApiException.payloadTooLarge(MAX_BODY_BYTES);
-    }
-    return bytes;
   }
 
   private static PaymentStatus parseStatus(String status) {

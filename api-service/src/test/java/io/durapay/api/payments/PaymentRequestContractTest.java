@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.dropwizard.jersey.validation.Validators;
 import io.durapay.api.errors.ApiException;
+import io.durapay.api.errors.ConstraintViolationMapper;
 import io.durapay.api.errors.ErrorType;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -17,10 +23,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class PaymentRequestParserTest {
+/**
+ * The contract of {@code POST /v1/payments} as the API applies it: {@link PaymentRequestReader}
+ * binds the body and the validator Jersey uses checks {@link PaymentRules}; a refusal is the 400
+ * the caller reads.
+ */
+class PaymentRequestContractTest {
   private static final long MAX_AMOUNT = 99_999_999L;
 
-  private final PaymentRequestParser parser = new PaymentRequestParser(MAX_AMOUNT);
+  private static final Validator VALIDATOR = Validators.newConfiguration()
+      .constraintValidatorPayload(new PaymentRules.Limits(MAX_AMOUNT))
+      .buildValidatorFactory()
+      .getValidator();
 
   @Test
   void readsAFullRequestKeepingTheMetadataOrder() {
@@ -29,9 +43,9 @@ class PaymentRequestParserTest {
             "{'amount': 1999, 'currency': 'usd', 'paymentMethod': 'pm_card_visa', 'description':"
                 + " 'Order #42', 'metadata': {'order': '42', 'cart': 'c_7', 'a': ''}}");
 
-    CreatePaymentRequest request = parser.parse(body.getBytes(UTF_8));
+    CreatePaymentRequest request = accept(body.getBytes(UTF_8));
 
-    assertThat(request.amount()).isEqualTo(1999);
+    assertThat(request.amountInMinorUnits()).isEqualTo(1999);
     assertThat(request.currency()).isEqualTo("USD");
     assertThat(request.paymentMethod()).isEqualTo("pm_card_visa");
     assertThat(request.description()).isEqualTo("Order #42");
@@ -46,7 +60,7 @@ class PaymentRequestParserTest {
     CreatePaymentRequest request = parse(minimal());
 
     assertThat(request)
-        .isEqualTo(new CreatePaymentRequest(1999, "EUR", "pm_card_visa", null, Map.of()));
+        .isEqualTo(new CreatePaymentRequest(BigInteger.valueOf(1999), "EUR", "pm_card_visa", null, Map.of()));
   }
 
   @Test
@@ -65,9 +79,9 @@ class PaymentRequestParserTest {
     CreatePaymentRequest request =
         parse(with("amount", String.valueOf(MAX_AMOUNT), "metadata", metadata));
 
-    assertThat(request.amount()).isEqualTo(MAX_AMOUNT);
+    assertThat(request.amountInMinorUnits()).isEqualTo(MAX_AMOUNT);
     assertThat(request.metadata()).hasSize(50).containsEntry("k".repeat(40), "v".repeat(500));
-    assertThat(parse(with("amount", "1")).amount()).isEqualTo(1);
+    assertThat(parse(with("amount", "1")).amountInMinorUnits()).isEqualTo(1);
     assertThat(parse(with("paymentMethod", "'pm_1Mq12345678901x'")).paymentMethod())
         .isEqualTo("pm_1Mq12345678901x");
   }
@@ -347,19 +361,54 @@ class PaymentRequestParserTest {
         .doesNotContain("Z".repeat(21));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fieldNamesLikeCardNumbers")
+  void neverEchoesAFieldNameThatLooksLikeACardNumber(String name, String body, String param) {
+    ApiException error = refuse(body.getBytes(UTF_8));
+
+    assertThat(error.code()).isEqualTo("card_number_not_allowed");
+    assertThat(error.param()).isEqualTo(param);
+    assertThat(error.getMessage()).contains("card number").doesNotContain("4444", "4242");
+  }
+
+  static Stream<Arguments> fieldNamesLikeCardNumbers() {
+    return Stream.of(
+        Arguments.of("unknown field", with("4242424242424242", "1"), null),
+        Arguments.of(
+            "unknown field twice", json("{'4242424242424242': 1, '4242424242424242': 2}"), null),
+        Arguments.of(
+            "metadata key twice",
+            with("metadata", "{'5555555555554444': 'a', '5555555555554444': 'b'}"),
+            "metadata"),
+        Arguments.of(
+            "metadata key with a value not a string",
+            with("metadata", "{'5555555555554444': 1}"),
+            "metadata"));
+  }
+
   @Test
   void refusesAMaximumBelowOne() {
-    assertThatThrownBy(() -> new PaymentRequestParser(0))
+    assertThatThrownBy(() -> new PaymentRules.Limits(0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   private CreatePaymentRequest parse(String body) {
-    return parser.parse(body.getBytes(UTF_8));
+    return accept(body.getBytes(UTF_8));
+  }
+
+  /** The request, read and checked as the resource receives it, or the API's refusal. */
+  private static CreatePaymentRequest accept(byte[] body) {
+    CreatePaymentRequest request = PaymentRequestReader.read(body);
+    Set<ConstraintViolation<CreatePaymentRequest>> violations = VALIDATOR.validate(request);
+    if (!violations.isEmpty()) {
+      throw ConstraintViolationMapper.toApiException(violations);
+    }
+    return request;
   }
 
   private ApiException refuse(byte[] body) {
-    ApiException error = catchThrowableOfType(ApiException.class, () -> parser.parse(body));
-    assertThat(error).as("the parser should have refused the body").isNotNull();
+    ApiException error = catchThrowableOfType(ApiException.class, () -> accept(body));
+    assertThat(error).as("the body should have been refused").isNotNull();
     return error;
   }
 
@@ -397,7 +446,7 @@ class PaymentRequestParserTest {
   private static String body(Map<String, String> fields) {
     return fields.entrySet().stream()
         .map(field -> "'" + field.getKey() + "': " + field.getValue())
-        .map(PaymentRequestParserTest::json)
+        .map(PaymentRequestContractTest::json)
         .collect(Collectors.joining(", ", "{", "}"));
   }
 

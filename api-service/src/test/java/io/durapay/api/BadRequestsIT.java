@@ -2,10 +2,10 @@ package io.durapay.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.durapay.api.testing.ApiClient;
-import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.apiclient.ApiClient.Reply;
 import io.durapay.api.testing.ApiUnderTest;
 import io.durapay.api.testing.ErrorCatalogue;
+import io.durapay.apiclient.ApiClient;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;

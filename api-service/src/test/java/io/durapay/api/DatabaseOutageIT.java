@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.dropwizard.testing.ConfigOverride;
 import io.durapay.api.merchants.NewMerchantCredentials;
-import io.durapay.api.testing.ApiClient;
-import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.apiclient.ApiClient.Reply;
 import io.durapay.api.testing.ApiUnderTest;
 import io.durapay.api.testing.ErrorCatalogue;
+import io.durapay.apiclient.ApiClient;
 import io.durapay.store.testing.PostgresExtension;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -8,9 +8,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durapay.api.merchants.MerchantOnboarding;
-import io.durapay.api.testing.ApiClient;
-import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.api.testing.Operator;
+import io.durapay.apiclient.ApiClient.Reply;
 import io.durapay.api.testing.ApiUnderTest;
+import io.durapay.apiclient.ApiClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -290,7 +291,7 @@ class PaymentsApiIT {
     Reply task =
         admin.request("POST", "/tasks/create-merchant?name=Task%20Shop&webhookUrl="
                 + URLEncoder.encode("https://shop.example/hooks", StandardCharsets.UTF_8))
-            .operator().send();
+            .header("Authorization", Operator.basic()).send();
 
     assertThat(task.status()).isEqualTo(200);
     String key = task.body().lines().filter(l -> l.contains("dp_"))

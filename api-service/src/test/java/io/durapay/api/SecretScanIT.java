@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dropwizard.testing.ConfigOverride;
-import io.durapay.api.testing.ApiClient;
-import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.apiclient.ApiClient.Reply;
 import io.durapay.api.testing.ApiUnderTest;
 import io.durapay.api.testing.Operator;
 import io.durapay.api.testing.TestApp;
+import io.durapay.apiclient.ApiClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -110,7 +110,7 @@ class SecretScanIT {
     replies.add(admin.request("POST", "/console/login").body(("name=" + Operator.NAME + "&password="
         + URLEncoder.encode(Operator.PASSWORD, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8),
         "application/x-www-form-urlencoded").send());
-    replies.add(admin.request("POST", "/tasks/reconcile-payments").operator().send());
+    replies.add(admin.request("POST", "/tasks/reconcile-payments").header("Authorization", Operator.basic()).send());
     replies.add(admin.request("POST", "/tasks/reconcile-payments")
         .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
             (Operator.NAME + ":" + Operator.PASSWORD + "-wrong").getBytes(StandardCharsets.UTF_8))).send());

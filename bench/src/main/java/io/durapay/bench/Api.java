@@ -3,12 +3,9 @@ package io.durapay.bench;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.durapay.api.DurapayApplication;
 import io.durapay.api.DurapayConfiguration;
+import io.durapay.apiclient.ApiClient;
 import io.durapay.devstack.BenchConfigs;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.UUID;
 
@@ -16,8 +13,7 @@ import java.util.UUID;
 final class Api implements AutoCloseable {
   private static final String BODY = "{\"amount\":1999,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\"}";
   private final DropwizardTestSupport<DurapayConfiguration> app;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final URI payments;
+  private final ApiClient client;
   private final String apiKey;
 
   Api(Rig rig, Map<String, String> extra) throws Exception {
@@ -26,27 +22,23 @@ final class Api implements AutoCloseable {
     var config = BenchConfigs.api(values, rig.dir.resolve("api-" + System.nanoTime() + ".yml"));
     app = new DropwizardTestSupport<>(DurapayApplication.class, config.toString());
     app.before();
-    payments = URI.create("http://127.0.0.1:" + app.getLocalPort() + "/v1/payments");
+    client = new ApiClient(app.getLocalPort());
     apiKey = rig.merchant.apiKey();
   }
 
-  /** A POST of one 19.99 EUR card payment under a fresh Idempotency-Key. */
-  static HttpRequest paymentRequest(URI payments, String apiKey) {
-    return HttpRequest.newBuilder(payments)
-        .header("Authorization", "Bearer " + apiKey)
-        .header("Idempotency-Key", UUID.randomUUID().toString())
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(BODY))
-        .build();
+  /** A POST of one 19.99 EUR card payment under a fresh Idempotency-Key; the answer. */
+  static ApiClient.Reply postPayment(ApiClient client, String apiKey) {
+    return client.request("POST", "/v1/payments").bearer(apiKey)
+        .header("Idempotency-Key", UUID.randomUUID().toString()).json(BODY).send();
   }
 
   /** POSTs one payment; returns its status code. */
-  int post() throws Exception {
-    HttpRequest request = paymentRequest(payments, apiKey);
+  int post() {
     try {
-      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (java.io.IOException e) {
-      // A kept-alive connection the server closed meanwhile: counted as an error, not retried.
+      return postPayment(client, apiKey).status();
+    } catch (UncheckedIOException e) {
+      // No answer (a kept-alive connection the server closed meanwhile, twice): counted as an
+      // error, not retried.
       return -1;
     }
   }

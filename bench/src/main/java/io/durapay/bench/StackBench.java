@@ -1,6 +1,7 @@
 package io.durapay.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durapay.apiclient.ApiClient;
 import io.durapay.contracts.WorkflowIds;
 import io.durapay.devstack.Stack;
 import io.durapay.devstack.StackSettings;
@@ -39,13 +40,12 @@ final class StackBench {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Stack stack;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final URI payments;
+  private final ApiClient api;
   private final String apiKey;
 
   private StackBench(Stack stack) {
     this.stack = stack;
-    this.payments = URI.create(stack.apiUrl() + "/v1/payments");
+    this.api = new ApiClient(stack::apiUrl);
     this.apiKey = stack.demoMerchant().apiKey();
   }
 
@@ -60,10 +60,9 @@ final class StackBench {
   }
 
   /** POSTs one payment; its id, or null when the answer is not 201. */
-  String post() throws Exception {
-    HttpResponse<String> response =
-        http.send(Api.paymentRequest(payments, apiKey), HttpResponse.BodyHandlers.ofString());
-    return response.statusCode() == 201 ? JSON.readTree(response.body()).get("id").asText() : null;
+  String post() {
+    ApiClient.Reply response = Api.postPayment(api, apiKey);
+    return response.status() == 201 ? response.json().get("id").asText() : null;
   }
 
   String status(String id) {

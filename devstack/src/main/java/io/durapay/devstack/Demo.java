@@ -1,6 +1,7 @@
 package io.durapay.devstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.durapay.apiclient.ApiClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -37,11 +38,11 @@ public final class Demo {
       new Scenario("merchant's webhook endpoint down", true, "pm_card_visa", false, "completed", false));
 
   private final Stack stack;
-  private final MerchantApi api;
+  private final ApiClient api;
 
   Demo(Stack stack) {
     this.stack = stack;
-    this.api = new MerchantApi(stack::apiUrl);
+    this.api = new ApiClient(stack::apiUrl);
   }
 
   /** Runs every scenario; true when all ended as expected. */
@@ -51,7 +52,7 @@ public final class Demo {
       String key = scenario.downMerchant() ? stack.downMerchant().apiKey() : stack.demoMerchant().apiKey();
       String id = api.createPayment(key, scenario.token(), "devstack demo");
       if (scenario.cancel()) {
-        api.send(key, "POST", "/v1/payments/" + id + "/cancel", null);
+        api.request("POST", "/v1/payments/" + id + "/cancel").bearer(key).send().ok();
       }
       ids.add(id);
     }
@@ -68,7 +69,7 @@ public final class Demo {
     Instant deadline = Instant.now().plus(DEADLINE);
     String status = "initiated";
     while (Instant.now().isBefore(deadline)) {
-      status = api.send(key, "GET", "/v1/payments/" + id, null).get("status").asText();
+      status = api.request("GET", "/v1/payments/" + id).bearer(key).send().ok().get("status").asText();
       boolean isFinal = status.equals("completed") || status.equals("failed") || status.equals("cancelled");
       boolean webhookSettled = !scenario.webhookExpected() || delivered(id);
       if (isFinal && webhookSettled) {
@@ -84,7 +85,7 @@ public final class Demo {
   }
 
   private Integer chargeAttempts(String apiKey, String id) throws IOException, InterruptedException {
-    JsonNode workflow = api.send(apiKey, "GET", "/v1/payments/" + id + "/timeline", null).get("workflow");
+    JsonNode workflow = api.request("GET", "/v1/payments/" + id + "/timeline").bearer(apiKey).send().ok().get("workflow");
     if (workflow == null || workflow.isNull()) {
       return null;
     }

@@ -1,6 +1,7 @@
 package io.durapay.devstack;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durapay.apiclient.ApiClient;
 import io.durapay.contracts.WorkflowIds;
 import io.durapay.devstack.gateway.SimulatedCharge;
 import io.grpc.Status;
@@ -8,7 +9,6 @@ import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import java.io.PrintStream;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -82,7 +82,7 @@ public final class LoadRun {
   }
 
   public Result run(int payments, int clients, Duration finishWithin) throws Exception {
-    MerchantApi api = new MerchantApi(stack::apiUrl);
+    ApiClient api = new ApiClient(stack::apiUrl);
     String key = stack.demoMerchant().apiKey();
     List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
     List<String> accepted = Collections.synchronizedList(new ArrayList<>());
@@ -93,10 +93,10 @@ public final class LoadRun {
     for (int c = 0; c < clients; c++) {
       work.add(pool.submit(() -> {
         while (next.getAndIncrement() < payments) {
-          HttpResponse<String> response =
+          ApiClient.Reply response =
               api.tryCreatePayment(key, "pm_card_visa", UUID.randomUUID().toString());
-          statuses.add(response.statusCode());
-          if (response.statusCode() == 201) {
+          statuses.add(response.status());
+          if (response.status() == 201) {
             accepted.add(MAPPER.readTree(response.body()).get("id").asText());
           }
         }

@@ -1,5 +1,6 @@
 package io.durapay.devstack;
 
+import io.durapay.apiclient.ApiClient;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.WorkflowIds;
 import io.durapay.devstack.gateway.GatewaySimulator;
@@ -116,13 +117,13 @@ public final class VersionedRolloutRun {
 
   private final Stack stack;
   private final PrintStream out;
-  private final MerchantApi api;
+  private final ApiClient api;
   private final PaymentDao payments;
 
   public VersionedRolloutRun(Stack stack, PrintStream out) {
     this.stack = stack;
     this.out = out;
-    this.api = new MerchantApi(stack::apiUrl);
+    this.api = new ApiClient(stack::apiUrl);
     this.payments = stack.jdbi().onDemand(PaymentDao.class);
   }
 

@@ -3,6 +3,7 @@ package io.durapay.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.durapay.apiclient.ApiClient;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.WorkflowIds;
 import io.durapay.store.PaymentDao;
@@ -27,7 +28,7 @@ class DevStackRestartIT {
     try (Stack first = Stack.start(StackSettings.anyFreePorts(data))) {
       apiKey = first.demoMerchant().apiKey();
       first.gateway().holdCharges();
-      id = new MerchantApi(first::apiUrl).createPayment(apiKey, "pm_card_visa", "across a restart");
+      id = new ApiClient(first::apiUrl).createPayment(apiKey, "pm_card_visa", "across a restart");
       await().atMost(Duration.ofSeconds(30)).until(() -> first.gateway().heldPayments().contains(id));
       assertThat(first.gateway().charges()).noneMatch(c -> c.paymentId().equals(id));
       runId = first.workflowClient().newUntypedWorkflowStub(WorkflowIds.forPayment(id)).describe()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durapay.apiclient.ApiClient;
 import io.durapay.bridge.BridgeConfig;
 import io.durapay.bridge.PaymentEventsHandler;
 import io.durapay.contracts.PaymentStatus;
@@ -51,14 +52,14 @@ class FaultsIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static Stack stack;
   private static Path data;
-  private static MerchantApi api;
+  private static ApiClient api;
   private static PaymentDao payments;
 
   @BeforeAll
   static void startStack() throws Exception {
     data = Files.createTempDirectory("durapay-faults-it");
     stack = Stack.start(StackSettings.anyFreePorts(data));
-    api = new MerchantApi(stack::apiUrl);
+    api = new ApiClient(stack::apiUrl);
     payments = stack.jdbi().onDemand(PaymentDao.class);
   }
 
@@ -126,12 +127,12 @@ class FaultsIT {
     for (int c = 0; c < 3; c++) {
       clients.submit(() -> {
         while (running.get()) {
-          HttpResponse<String> response = api.tryCreatePayment(
+          ApiClient.Reply response = api.tryCreatePayment(
               stack.demoMerchant().apiKey(), "pm_card_visa", UUID.randomUUID().toString());
-          if (response.statusCode() == 201) {
+          if (response.status() == 201) {
             accepted.add(readId(response.body()));
           } else {
-            refusals.add(response.statusCode());
+            refusals.add(response.status());
           }
           // Steady load, not a flood: every payment taken must then be worked off.
           TimeUnit.MILLISECONDS.sleep(200);
@@ -193,7 +194,7 @@ class FaultsIT {
     try (JavaProcess doomed = JavaProcess.start(
         "io.durapay.api.DurapayApplication", List.of("server", config.toString()), data.resolve("doomed-api.log"))) {
       doomed.awaitHttpOk("http://127.0.0.1:" + port + "/v1/openapi.yaml", Duration.ofSeconds(60));
-      id = new MerchantApi(() -> "http://127.0.0.1:" + port)
+      id = new ApiClient(() -> "http://127.0.0.1:" + port)
           .createPayment(stack.demoMerchant().apiKey(), "pm_card_visa", "api kill -9");
       assertThat(doomed.kill9()).isEqualTo(137);
       // Between commit and publish: the payment and its event are stored, nothing was sent.
@@ -273,9 +274,9 @@ class FaultsIT {
       clients.submit(() -> {
         while (running.get()) {
           String key = UUID.randomUUID().toString();
-          HttpResponse<String> response =
+          ApiClient.Reply response =
               api.tryCreatePayment(stack.demoMerchant().apiKey(), "pm_card_visa", key);
-          attempts.add(new Attempt(key, response.statusCode(), response.body()));
+          attempts.add(new Attempt(key, response.status(), response.body()));
         }
         return null;
       });
@@ -309,7 +310,7 @@ class FaultsIT {
     }
     // A refused request retried with its key now goes through: nothing half-done blocks it.
     Attempt refused = all.stream().filter(a -> a.status() == 503).findFirst().orElseThrow();
-    assertThat(api.tryCreatePayment(stack.demoMerchant().apiKey(), "pm_card_visa", refused.key()).statusCode())
+    assertThat(api.tryCreatePayment(stack.demoMerchant().apiKey(), "pm_card_visa", refused.key()).status())
         .isEqualTo(201);
     // Every accepted payment completes (workers and relay came back by themselves too).
     List<String> accepted = all.stream().filter(a -> a.status() == 201)

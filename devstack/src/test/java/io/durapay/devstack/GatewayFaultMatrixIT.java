@@ -3,6 +3,7 @@ package io.durapay.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.durapay.apiclient.ApiClient;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.devstack.gateway.GatewaySimulator;
 import io.durapay.devstack.gateway.SimulatedCharge;
@@ -68,7 +69,7 @@ class GatewayFaultMatrixIT {
         Stack.start(StackSettings.anyFreePorts(Files.createTempDirectory("durapay-faults-it")), TIMING)) {
       GatewaySimulator gateway = stack.gateway();
       PaymentDao payments = stack.jdbi().onDemand(PaymentDao.class);
-      MerchantApi api = new MerchantApi(stack::apiUrl);
+      ApiClient api = new ApiClient(stack::apiUrl);
 
       Map<String, Fault> byPayment = new LinkedHashMap<>();
       for (Fault fault : MATRIX) {

@@ -3,6 +3,7 @@ package io.durapay.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.durapay.apiclient.ApiClient;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.store.PaymentDao;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ class InMemoryTemporalStackIT {
         .withTemporal(StackSettings.EmbeddedTemporal.TEST_SERVER);
     try (Stack stack = Stack.start(settings)) {
       assertThat(stack.description()).doesNotContainKey("temporalUi");
-      String id = new MerchantApi(stack::apiUrl).createPayment(stack.demoMerchant().apiKey(), "pm_card_visa", "test server");
+      String id = new ApiClient(stack::apiUrl).createPayment(stack.demoMerchant().apiKey(), "pm_card_visa", "test server");
       PaymentDao payments = stack.jdbi().onDemand(PaymentDao.class);
 
       await().atMost(Duration.ofSeconds(60)).until(() -> payments.findById(id).orElseThrow().status().isFinal());

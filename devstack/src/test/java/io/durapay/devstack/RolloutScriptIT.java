@@ -3,6 +3,7 @@ package io.durapay.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.durapay.apiclient.ApiClient;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.TaskQueues;
 import io.durapay.store.PaymentDao;
@@ -32,7 +33,7 @@ class RolloutScriptIT {
     try (Stack stack = Stack.start(StackSettings.anyFreePorts(data));
         ControlServer control = new ControlServer(stack, 0)) {
       control.start();
-      MerchantApi api = new MerchantApi(stack::apiUrl);
+      ApiClient api = new ApiClient(stack::apiUrl);
       String key = stack.demoMerchant().apiKey();
       stack.gateway().holdCharges();
       List<String> payments = new ArrayList<>();

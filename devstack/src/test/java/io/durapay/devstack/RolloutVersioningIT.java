@@ -3,6 +3,7 @@ package io.durapay.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.durapay.apiclient.ApiClient;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.devstack.VersionedRolloutRun.PaymentReport;
 import io.durapay.devstack.VersionedRolloutRun.Report;
@@ -64,7 +65,7 @@ class RolloutVersioningIT {
 
       // New payments after the rollout run on green.
       PaymentDao dao = stack.jdbi().onDemand(PaymentDao.class);
-      String after = new MerchantApi(stack::apiUrl).createPayment(stack.demoMerchant().apiKey(), "pm_card_visa", "after");
+      String after = new ApiClient(stack::apiUrl).createPayment(stack.demoMerchant().apiKey(), "pm_card_visa", "after");
       await().atMost(Duration.ofSeconds(60)).until(() -> dao.findById(after).orElseThrow().status().isFinal());
       assertThat(dao.findById(after).orElseThrow().status()).isEqualTo(PaymentStatus.COMPLETED);
       assertThat(dao.history(after).stream().map(StatusHistoryEntry::workerBuild).filter(Objects::nonNull))

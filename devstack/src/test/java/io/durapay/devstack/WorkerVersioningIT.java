@@ -3,6 +3,7 @@ package io.durapay.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.durapay.apiclient.ApiClient;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.TaskQueues;
 import io.durapay.contracts.WorkflowIds;
@@ -67,7 +68,7 @@ class WorkerVersioningIT {
 
       assertCompletedOnlyBy(stack, onGreen, "v2");
       assertThat(failedWorkflowTasks(stack, onGreen)).isEmpty();
-      String afterRollback = new MerchantApi(stack::apiUrl).createPayment(stack.demoMerchant().apiKey(), "pm_card_visa", "after");
+      String afterRollback = new ApiClient(stack::apiUrl).createPayment(stack.demoMerchant().apiKey(), "pm_card_visa", "after");
       assertCompletedOnlyBy(stack, afterRollback, "v1");
     }
   }
@@ -89,7 +90,7 @@ class WorkerVersioningIT {
 
       // Back.
       WorkerDeployments deployments = deployments(stack, "durapay-upgrade-it");
-      MerchantApi api = new MerchantApi(stack::apiUrl);
+      ApiClient api = new ApiClient(stack::apiUrl);
       // Negative control: roll back without pinning. The workflow green started moves to v1 at its
       // next task, and v1 cannot replay what v2 recorded.
       String unpinned = heldPaymentStartedOnGreen(stack);
@@ -145,7 +146,7 @@ class WorkerVersioningIT {
       Stack stack, String deployment, VersioningBehavior behavior) throws Exception {
     WorkerDeployments deployments =
         new WorkerDeployments(stack.workflowClient().getWorkflowServiceStubs(), "default", deployment);
-    MerchantApi api = new MerchantApi(stack::apiUrl);
+    ApiClient api = new ApiClient(stack::apiUrl);
     String key = stack.demoMerchant().apiKey();
     stack.stopWorker("v1", QUEUE);
     stack.startVersionedWorker("v1", QUEUE, deployment, behavior);
@@ -196,7 +197,7 @@ class WorkerVersioningIT {
   /** A payment started while v2 is current, its charge held at the gateway (v2 screened it first). */
   private static String heldPaymentStartedOnGreen(Stack stack) throws Exception {
     stack.gateway().holdCharges();
-    String id = new MerchantApi(stack::apiUrl).createPayment(stack.demoMerchant().apiKey(), "pm_card_visa", "on green");
+    String id = new ApiClient(stack::apiUrl).createPayment(stack.demoMerchant().apiKey(), "pm_card_visa", "on green");
     await().atMost(Duration.ofSeconds(30)).until(() -> stack.gateway().heldPayments().contains(id));
     return id;
   }

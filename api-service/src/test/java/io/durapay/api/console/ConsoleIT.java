@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import io.durapay.api.testing.ApiClient;
-import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.apiclient.ApiClient.Reply;
 import io.durapay.api.testing.ApiUnderTest;
 import io.durapay.api.testing.Operator;
+import io.durapay.apiclient.ApiClient;
 import io.durapay.store.OperatorAction;
 import io.durapay.store.OperatorDao;
 import io.durapay.store.ReplayGateRunDao;
@@ -136,7 +136,7 @@ class ConsoleIT {
   void anOperatorsTaskCallRunsAndIsAudited() {
     long before = merchants();
 
-    Reply reply = admin.request("POST", "/tasks/create-merchant?name=Audited%20Shop").operator().send();
+    Reply reply = admin.request("POST", "/tasks/create-merchant?name=Audited%20Shop").header("Authorization", Operator.basic()).send();
 
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
     assertThat(merchants()).isEqualTo(before + 1);
@@ -153,7 +153,7 @@ class ConsoleIT {
   void aBrowsersFormCannotRideOnBasicCredentials() {
     long before = merchants();
 
-    Reply reply = admin.request("POST", "/tasks/create-merchant?name=Cross%20Site").operator()
+    Reply reply = admin.request("POST", "/tasks/create-merchant?name=Cross%20Site").header("Authorization", Operator.basic())
         .header("Origin", "https://evil.example").send();
 
     assertThat(reply.status()).isEqualTo(403);
@@ -289,13 +289,13 @@ class ConsoleIT {
     String carolHash = OperatorPasswords.hash(carolPassword, 10_000);
     String carolBasic = basic("carol", carolPassword);
 
-    Reply added = admin.request("POST", "/tasks/add-operator?name=carol").operator()
+    Reply added = admin.request("POST", "/tasks/add-operator?name=carol").header("Authorization", Operator.basic())
         .body(carolHash.getBytes(StandardCharsets.UTF_8), "text/plain").send();
-    Reply twice = admin.request("POST", "/tasks/add-operator?name=carol").operator()
+    Reply twice = admin.request("POST", "/tasks/add-operator?name=carol").header("Authorization", Operator.basic())
         .body(OperatorPasswords.hash("another password", 10_000).getBytes(StandardCharsets.UTF_8), "text/plain").send();
-    Reply configured = admin.request("POST", "/tasks/add-operator?name=" + Operator.NAME).operator()
+    Reply configured = admin.request("POST", "/tasks/add-operator?name=" + Operator.NAME).header("Authorization", Operator.basic())
         .body(carolHash.getBytes(StandardCharsets.UTF_8), "text/plain").send();
-    Reply plain = admin.request("POST", "/tasks/add-operator?name=dave").operator()
+    Reply plain = admin.request("POST", "/tasks/add-operator?name=dave").header("Authorization", Operator.basic())
         .body("dave's plain password".getBytes(StandardCharsets.UTF_8), "text/plain").send();
 
     assertThat(added.status()).as(added.body()).isEqualTo(200);
@@ -315,8 +315,8 @@ class ConsoleIT {
     assertThat(audit().latestActions(1000)).extracting(OperatorAction::target)
         .as("the hash is in the body, never in what the audit keeps").noneMatch(t -> t != null && t.contains("pbkdf2"));
 
-    Reply removed = admin.request("POST", "/tasks/remove-operator?name=carol").operator().send();
-    Reply removeConfigured = admin.request("POST", "/tasks/remove-operator?name=" + Operator.NAME).operator().send();
+    Reply removed = admin.request("POST", "/tasks/remove-operator?name=carol").header("Authorization", Operator.basic()).send();
+    Reply removeConfigured = admin.request("POST", "/tasks/remove-operator?name=" + Operator.NAME).header("Authorization", Operator.basic()).send();
 
     assertThat(removed.status()).as(removed.body()).isEqualTo(200);
     assertThat(removed.body()).contains("removed operator carol (1 console session(s) ended)");

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durapay.api.merchants.NewMerchantCredentials;
-import io.durapay.api.testing.ApiClient;
-import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.apiclient.ApiClient.Reply;
 import io.durapay.api.testing.ApiUnderTest;
+import io.durapay.apiclient.ApiClient;
 import io.durapay.store.WebhookDeliveryDao;
 import io.durapay.store.WebhookRedeliveryDao;
 import java.time.Instant;

@@ -6,9 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.dropwizard.testing.ConfigOverride;
 import io.durapay.api.payments.PaymentIds;
-import io.durapay.api.testing.ApiClient;
-import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.api.testing.Operator;
+import io.durapay.apiclient.ApiClient.Reply;
 import io.durapay.api.testing.ApiUnderTest;
+import io.durapay.apiclient.ApiClient;
 import io.durapay.contracts.PaymentRequest;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.WorkflowIds;
@@ -136,7 +137,7 @@ class ReconcilerIT {
 
     // The operator fixes the cause and re-queues it: the one event takes the normal path.
     Reply requeued = admin.request("POST",
-        "/tasks/requeue-parked-outbox-events?eventId=" + events(parked).get(0).eventId()).operator().send();
+        "/tasks/requeue-parked-outbox-events?eventId=" + events(parked).get(0).eventId()).header("Authorization", Operator.basic()).send();
     assertThat(requeued.status()).as(requeued.body()).isEqualTo(200);
     assertThat(requeued.body()).contains("requeued: 1");
     await().atMost(Duration.ofSeconds(15)).until(() -> events(parked).get(0).publishedAt() != null);
@@ -167,7 +168,7 @@ class ReconcilerIT {
   }
 
   private static Reply reconcile() {
-    Reply reply = admin.request("POST", "/tasks/reconcile-payments").operator().send();
+    Reply reply = admin.request("POST", "/tasks/reconcile-payments").header("Authorization", Operator.basic()).send();
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
     return reply;
   }

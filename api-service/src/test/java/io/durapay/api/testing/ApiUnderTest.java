@@ -6,6 +6,7 @@ import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.durapay.api.DurapayConfiguration;
 import io.durapay.api.merchants.MerchantOnboarding;
+import io.durapay.apiclient.ApiClient;
 import io.durapay.store.testing.PostgresExtension;
 import io.durapay.store.testing.TemporalServer;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package io.durapay.api.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.durapay.apiclient.ApiClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Set;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.durapay.api.merchants.NewMerchantCredentials;
-import io.durapay.api.testing.ApiClient;
-import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.apiclient.ApiClient.Reply;
 import io.durapay.api.testing.ApiUnderTest;
 import io.durapay.api.testing.Operator;
+import io.durapay.apiclient.ApiClient;
 import io.durapay.store.MerchantDao;
 import io.durapay.store.OperatorAction;
 import io.durapay.store.OperatorDao;
@@ -89,8 +89,8 @@ class WebhookEndpointIT {
     String gone = event(merchant, 1, "gone");
     API.postgres().jdbi().onDemand(MerchantDao.class).disableWebhooks(merchant.merchantId());
 
-    Reply reply = admin.request("POST", "/tasks/enable-webhooks?merchantId=" + merchant.merchantId()).operator().send();
-    Reply unknown = admin.request("POST", "/tasks/enable-webhooks?merchantId=mer_nobody").operator().send();
+    Reply reply = admin.request("POST", "/tasks/enable-webhooks?merchantId=" + merchant.merchantId()).header("Authorization", Operator.basic()).send();
+    Reply unknown = admin.request("POST", "/tasks/enable-webhooks?merchantId=mer_nobody").header("Authorization", Operator.basic()).send();
 
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
     assertThat(reply.body()).contains("webhooks enabled for " + merchant.merchantId(),
@@ -160,7 +160,7 @@ class WebhookEndpointIT {
     api.request("POST", "/v1/webhook_endpoint/rotate_secret").bearer(merchant.apiKey()).send();
 
     Reply reply = admin.request("POST", "/tasks/rotate-merchant-credentials?merchantId=" + merchant.merchantId()
-        + "&what=webhookSecret&overlap=false").operator().send();
+        + "&what=webhookSecret&overlap=false").header("Authorization", Operator.basic()).send();
 
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
     assertThat(reply.body()).doesNotContain("previousWebhookSecretSignsUntil");

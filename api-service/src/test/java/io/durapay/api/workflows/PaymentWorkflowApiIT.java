@@ -3,9 +3,9 @@ package io.durapay.api.workflows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.durapay.api.testing.ApiClient;
-import io.durapay.api.testing.ApiClient.Reply;
+import io.durapay.apiclient.ApiClient.Reply;
 import io.durapay.api.testing.ApiUnderTest;
+import io.durapay.apiclient.ApiClient;
 import io.durapay.contracts.CancelRequest;
 import io.durapay.contracts.FailureTypes;
 import io.durapay.contracts.PaymentRecordActivities;

@@ -3,15 +3,11 @@ package io.durapay.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durapay.apiclient.ApiClient;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.store.OperatorAction;
 import io.durapay.store.OperatorDao;
 import io.durapay.store.PaymentDao;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -41,8 +37,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * (the README's pictures are these).
  */
 class ConsoleBrowserIT {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Path SCREENSHOTS = Path.of("target", "console");
   private static Stack stack;
   private static WebDriver browser;
@@ -181,17 +175,13 @@ class ConsoleBrowserIT {
     return stack.jdbi().onDemand(PaymentDao.class).findById(paymentId).orElseThrow().status();
   }
 
-  private static String createPayment(String token, long amount) throws Exception {
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/payments"))
-            .header("Authorization", "Bearer " + stack.demoMerchant().apiKey())
-            .header("Idempotency-Key", UUID.randomUUID().toString())
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(
-                "{\"amount\":" + amount + ",\"currency\":\"EUR\",\"paymentMethod\":\"" + token + "\"}"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-    return MAPPER.readTree(response.body()).get("id").asText();
+  private static String createPayment(String token, long amount) {
+    ApiClient.Reply reply = new ApiClient(stack::apiUrl).request("POST", "/v1/payments")
+        .bearer(stack.demoMerchant().apiKey())
+        .header("Idempotency-Key", UUID.randomUUID().toString())
+        .json("{\"amount\":" + amount + ",\"currency\":\"EUR\",\"paymentMethod\":\"" + token + "\"}")
+        .send();
+    assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+    return reply.json().get("id").asText();
   }
 }

@@ -6,14 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durapay.apiclient.ApiClient;
 import io.durapay.contracts.WorkflowIds;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +38,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DevStackUpIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Set<String> FINAL = Set.of("completed", "failed", "cancelled");
 
   private static Path data;
@@ -222,19 +218,16 @@ class DevStackUpIT {
   /** One request; its answer is kept under its name in {@code scanned} (when given). */
   private static String call(String base, String method, String path, String key, String body,
       Map<String, String> scanned) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-        .timeout(Duration.ofSeconds(20))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    ApiClient.Request request = new ApiClient(() -> base).request(method, path);
     if (key != null) {
-      request.header("Authorization", "Bearer " + key);
+      request.bearer(key);
     }
     if (body != null) {
-      request.header("Content-Type", "application/json")
-          .header("Idempotency-Key", UUID.randomUUID().toString());
+      request.header("Idempotency-Key", UUID.randomUUID().toString()).json(body);
     }
-    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    ApiClient.Reply response = request.send();
     if (scanned != null) {
-      scanned.put(method + " " + path + " #" + scanned.size() + " (" + response.statusCode() + ")", response.body());
+      scanned.put(method + " " + path + " #" + scanned.size() + " (" + response.status() + ")", response.body());
     }
     return response.body();
   }

@@ -5,16 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durapay.apiclient.ApiClient;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.contracts.WorkflowIds;
 import io.durapay.store.PaymentDao;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
 import io.temporal.api.filter.v1.WorkflowExecutionFilter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +37,8 @@ import org.junit.jupiter.api.Test;
  */
 class EventPathIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static Stack stack;
+  private static final ApiClient API = new ApiClient(() -> stack.apiUrl());
   private static Path data;
 
   @BeforeAll
@@ -65,18 +62,14 @@ class EventPathIT {
   @Test
   void oneCorrelationIdFollowsThePaymentFromThePostToTheWebhook() throws Exception {
     String correlationId = "trace-" + UUID.randomUUID();
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/payments"))
-            .header("Authorization", "Bearer " + stack.demoMerchant().apiKey())
-            .header("Idempotency-Key", UUID.randomUUID().toString())
-            .header("X-Correlation-Id", correlationId)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(
-                "{\"amount\":990,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\"}"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-    String paymentId = MAPPER.readTree(response.body()).get("id").asText();
+    ApiClient.Reply response = API.request("POST", "/v1/payments")
+        .bearer(stack.demoMerchant().apiKey())
+        .header("Idempotency-Key", UUID.randomUUID().toString())
+        .header("X-Correlation-Id", correlationId)
+        .json("{\"amount\":990,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\"}")
+        .send();
+    assertThat(response.status()).as(response.body()).isEqualTo(201);
+    String paymentId = response.json().get("id").asText();
     await().atMost(Duration.ofSeconds(60)).until(() -> !stack.webhooks().deliveriesFor(paymentId).isEmpty());
 
     assertThat(stack.webhooks().deliveriesFor(paymentId).get(0).correlationId()).isEqualTo(correlationId);
@@ -85,23 +78,19 @@ class EventPathIT {
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readAllLines(log).stream()
             .filter(line -> line.contains(tagged)).toList())
         .anySatisfy(line -> assertThat(line).contains("PaymentsResource: payment " + paymentId + " initiated"))
-        .anySatisfy(line -> assertThat(line).contains("BatchProcessor: Started the workflow of payment " + paymentId))
+        .anySatisfy(line -> assertThat(line).contains("PaymentEventsHandler: Started the workflow of payment " + paymentId))
         .anySatisfy(line -> assertThat(line).contains("GatewayActivitiesImpl: payment " + paymentId + ": charged"))
         .anySatisfy(line -> assertThat(line).contains("WebhookActivitiesImpl: payment " + paymentId + ": webhook")));
   }
 
-  private static String createPayment(String token) throws Exception {
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/payments"))
-            .header("Authorization", "Bearer " + stack.demoMerchant().apiKey())
-            .header("Idempotency-Key", UUID.randomUUID().toString())
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(
-                "{\"amount\":1250,\"currency\":\"EUR\",\"paymentMethod\":\"" + token + "\"}"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-    return MAPPER.readTree(response.body()).get("id").asText();
+  private static String createPayment(String token) {
+    ApiClient.Reply response = API.request("POST", "/v1/payments")
+        .bearer(stack.demoMerchant().apiKey())
+        .header("Idempotency-Key", UUID.randomUUID().toString())
+        .json("{\"amount\":1250,\"currency\":\"EUR\",\"paymentMethod\":\"" + token + "\"}")
+        .send();
+    assertThat(response.status()).as(response.body()).isEqualTo(201);
+    return response.json().get("id").asText();
   }
 
   private static PaymentStatus awaitFinal(String paymentId) {
@@ -191,7 +180,7 @@ class EventPathIT {
   @Test
   void aCancelRacingTheBridgesStartIsNeverRefusedAndNothingIsChargedForIt() throws Exception {
     long started = System.nanoTime();
-    Map<String, HttpResponse<String>> cancels = Collections.synchronizedMap(new LinkedHashMap<>());
+    Map<String, ApiClient.Reply> cancels = Collections.synchronizedMap(new LinkedHashMap<>());
     ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
     try {
       List<Future<?>> sent = new ArrayList<>();
@@ -199,12 +188,8 @@ class EventPathIT {
         sent.add(clients.submit(() -> {
           for (int i = 0; i < PAIRS / CLIENTS; i++) {
             String id = createPayment("pm_card_visa");
-            cancels.put(id, HTTP.send(
-                HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/payments/" + id + "/cancel"))
-                    .header("Authorization", "Bearer " + stack.demoMerchant().apiKey())
-                    .POST(HttpRequest.BodyPublishers.noBody())
-                    .build(),
-                HttpResponse.BodyHandlers.ofString()));
+            cancels.put(id, API.request("POST", "/v1/payments/" + id + "/cancel")
+                .bearer(stack.demoMerchant().apiKey()).send());
           }
           return null;
         }));
@@ -219,18 +204,18 @@ class EventPathIT {
 
     System.out.printf("cancel race: %d pairs sent in %d ms%n", PAIRS, (System.nanoTime() - started) / 1_000_000);
     Map<PaymentStatus, Integer> ended = new EnumMap<>(PaymentStatus.class);
-    for (Map.Entry<String, HttpResponse<String>> pair : cancels.entrySet()) {
+    for (Map.Entry<String, ApiClient.Reply> pair : cancels.entrySet()) {
       String id = pair.getKey();
-      HttpResponse<String> cancel = pair.getValue();
-      if (cancel.statusCode() != 202) {
+      ApiClient.Reply cancel = pair.getValue();
+      if (cancel.status() != 202) {
         // Refused only as final, and only for a payment that had already completed.
-        assertThat(cancel.statusCode()).as("%s: %s", id, cancel.body()).isEqualTo(409);
-        assertThat(MAPPER.readTree(cancel.body()).at("/error/message").asText())
+        assertThat(cancel.status()).as("%s: %s", id, cancel.body()).isEqualTo(409);
+        assertThat(cancel.error("message"))
             .as(id).startsWith("The payment is already completed");
       }
       PaymentStatus status = awaitFinal(id);
       ended.merge(status, 1, Integer::sum);
-      assertThat(status).as("%s after a cancel answered %d", id, cancel.statusCode())
+      assertThat(status).as("%s after a cancel answered %d", id, cancel.status())
           .isIn(PaymentStatus.CANCELLED, PaymentStatus.COMPLETED);
       long refunds = stack.gateway().refunds().stream().filter(r -> r.paymentId().equals(id)).count();
       assertThat(chargesOf(id) - refunds).as("%s: net charges", id)

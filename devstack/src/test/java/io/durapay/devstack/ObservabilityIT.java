@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.durapay.apiclient.ApiClient;
 import io.durapay.contracts.PaymentStatus;
 import io.durapay.store.PaymentDao;
 import io.temporal.client.WorkflowOptions;
@@ -140,17 +141,14 @@ class ObservabilityIT {
     return response.body();
   }
 
-  private static String createPayment(Stack stack) throws Exception {
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/payments"))
-            .header("Authorization", "Bearer " + stack.demoMerchant().apiKey())
-            .header("Idempotency-Key", UUID.randomUUID().toString())
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"amount\":500,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\"}"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-    return new ObjectMapper().readTree(response.body()).get("id").asText();
+  private static String createPayment(Stack stack) {
+    ApiClient.Reply reply = new ApiClient(stack::apiUrl).request("POST", "/v1/payments")
+        .bearer(stack.demoMerchant().apiKey())
+        .header("Idempotency-Key", UUID.randomUUID().toString())
+        .json("{\"amount\":500,\"currency\":\"EUR\",\"paymentMethod\":\"pm_card_visa\"}")
+        .send();
+    assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+    return reply.json().get("id").asText();
   }
 
   private static String run(List<String> command) throws Exception {

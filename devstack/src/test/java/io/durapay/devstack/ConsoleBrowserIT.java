@@ -20,13 +20,14 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -163,7 +164,26 @@ class ConsoleBrowserIT {
   private static void submit(By target) {
     WebElement page = browser.findElement(By.tagName("html"));
     browser.findElement(target).click();
-    new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
+    new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver -> replaced(page));
+  }
+
+  /**
+   * Whether the old page's root is gone. Asked while the old document is being torn down,
+   * ChromeDriver sometimes answers "Node with given id does not belong to the document" instead of
+   * "stale element reference" (seen once in CI): it means the same, so both count as replaced.
+   */
+  private static boolean replaced(WebElement oldRoot) {
+    try {
+      oldRoot.isEnabled();
+      return false;
+    } catch (StaleElementReferenceException gone) {
+      return true;
+    } catch (WebDriverException e) {
+      if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+        return true;
+      }
+      throw e;
+    }
   }
 
   private static void screenshot(String name) throws Exception {

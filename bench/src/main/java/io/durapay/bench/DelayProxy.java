@@ -33,6 +33,10 @@ import java.util.concurrent.locks.LockSupport;
  * their order and a chunk never waits for more than its own delay (plus waking the writer).
  *
  * <p>{@link #close()} closes the listening socket, every connection and every thread.
+ *
+ * <p>Long because it owns the whole proxy: the listener, a reader and a writer thread for each
+ * direction of each connection, and the close that must stop all of them; it stays one class
+ * because the connections and the close share the one thread pool and set of links.
  */
 final class DelayProxy implements AutoCloseable {
   /** The most one read takes: a chunk is what one read of the socket returned. */

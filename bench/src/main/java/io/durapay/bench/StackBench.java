@@ -35,6 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * where the time went (the outbox's {@code published_at} is the relay transaction's {@code now()}:
  * when the pass that published the event began, before the publish call). {@code growth}: payments in stages up to 10 000, with throughput, heap,
  * resident size, database size and outbox lag after each stage.
+ *
+ * <p>Long because it holds both benchmarks, latency (with its split by phase and the no-op
+ * baseline) and growth (staged load with machine figures after each stage); they stay in one class
+ * because both drive the same in-JVM stack through the same start and post helpers.
  */
 final class StackBench {
   private static final ObjectMapper JSON = new ObjectMapper();

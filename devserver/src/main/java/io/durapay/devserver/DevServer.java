@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Without a local binary ({@link TemporalCli}), it falls back to the SDK's launcher, which
  * downloads one where the network allows; kill and restart then are not available.
+ *
+ * <p>Long because it covers the server's whole life: the command line, port picking with a retry
+ * when a picked port was taken, start-up polling, kill and restart on the same database file, and
+ * the SDK fallback; these stay in one class because restart and the port retry reuse the same
+ * process, ports and options.
  */
 public final class DevServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DevServer.class);

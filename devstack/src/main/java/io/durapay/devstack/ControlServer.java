@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  *                                         (and WORKER_DEPLOYMENT_NAME under versioning)
  * POST   /dead-letters/redrive            move the DLQ's messages back to the processing queue
  * </pre>
+ *
+ * <p>Long because it serves every control endpoint in the table above, with the query parsing and
+ * error answers they need; it stays one class because all of them run on its one single-thread
+ * executor, so that no two changes to the stack overlap.
  */
 final class ControlServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);

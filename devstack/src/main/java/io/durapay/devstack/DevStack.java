@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * --strategy versioning --devstack URL}. Ports default to fixed values; 0 means any free port. {@code DATABASE_URL}
  * (with {@code DATABASE_USER}, {@code DATABASE_PASSWORD}), {@code TEMPORAL_ADDRESS} and {@code
  * GATEWAY_URL} (with {@code GATEWAY_SECRET_KEY}) replace the embedded parts with real ones.
+ *
+ * <p>Long because it is the whole command line: main runs up, demo and load, the Arguments record
+ * checks which option goes with which command, and banner prints what up serves; they stay in one
+ * class because the option sets and the usage text they share must agree.
  */
 public final class DevStack {
   private DevStack() {}

@@ -30,6 +30,10 @@ import java.util.stream.Collectors;
  * books: accepted = events published = workflows started = final states = completed payments
  * (every card here succeeds) = gateway charges, one per payment; no 5xx. {@code devstack load} runs it; {@code LoadRunIT} runs
  * a small one in the test suite.
+ *
+ * <p>Long because its books gather figures from five places (the API's answers, the outbox,
+ * Temporal, the payments table, the gateway simulator) into one twelve-field record; it stays one
+ * class so that the run, the counts and the printed books that must agree sit side by side.
  */
 public final class LoadRun {
   private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -34,6 +34,11 @@ import java.util.function.BooleanSupplier;
  * <p>Expected: all 40 completed, each charged exactly once and never refunded, a verified webhook
  * for each, no workflow task failed (a non-determinism error would fail one), and the database
  * showing which build moved each payment.
+ *
+ * <p>Long because it scripts all eight steps of the rollout, holding and releasing the gateway's
+ * charges between them, and then builds and prints the per-payment report; they stay in one class
+ * because the steps and the report share the blue and green payment lists, the stack and the
+ * simulator.
  */
 public final class Rollout {
   static final int PER_BUILD = 20;

@@ -34,9 +34,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * things instead ({@link StackSettings.External}). Closing it stops everything in reverse order.
  *
  * <p>The parts are classes of their own ({@link LocalDatabase}, {@link LocalTemporal}, {@link
- * LocalAws}, {@link Workers}, {@link ApiProcess}, {@link StackDescription}); this class holds the
- * order they start in and the one surface the CLI, the control server, the demos and the tests
- * drive, which is why it is long: most of its methods hand a call to a part.
+ * LocalAws}, {@link Workers}, {@link ApiProcess}, {@link StackDescription}). Long because this class
+ * holds the order they start in and the one surface the CLI, the control server, the demos and the
+ * tests drive: most of its methods hand a call to a part.
  */
 public final class Stack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Stack.class);

@@ -34,6 +34,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Expected with a good green: the rollout exits 0 and every payment completed, charged exactly
  * once, never refunded, a verified webhook each, no failed workflow task, and the server's record
  * of the version that ran each payment agreeing with the build the database recorded last.
+ *
+ * <p>Long because it is the whole check: the load with its charge holds, the rollout launched with
+ * its hook commands, and the per-payment report and table; they stay in one class because the load,
+ * the wait and the report all work from the same list of payments made and the same gateway
+ * simulator.
  */
 public final class VersionedRolloutRun {
   static final String DEPLOYMENT = "durapay-payments";

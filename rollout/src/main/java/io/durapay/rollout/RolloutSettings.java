@@ -12,6 +12,10 @@ import java.util.regex.Pattern;
  * What {@code ci/rollout --strategy versioning} was asked to do, with the defaults the usage
  * states. Hooks and credentials come from the environment, never the command line.
  *
+ * <p>Over 200 lines because the usage text is some 35 lines and each of its eighteen flags gets its
+ * default and its check here; usage, flag list and checks stay in one record so that a flag's
+ * documented default and the default it is parsed with sit side by side.
+ *
  * @param greenBuildId green's build id; null: the one new version the deploy hook brings up
  * @param greenCode which workflow implementation green carries, for the replay gate (v1, v2)
  * @param steps the ramp's percentages, ending at 100

@@ -39,6 +39,11 @@ import org.postgresql.ds.PGSimpleDataSource;
  * Before routing moves back to blue, every workflow running on green is pinned to green (an
  * AUTO_UPGRADE one would otherwise be moved to blue at its next task, and blue cannot replay what
  * green recorded); PINNED ones stay on green anyway. Green keeps running until they finish.
+ *
+ * <p>Long because it runs all five steps of the rollout in order (deploy green, gate, ramp,
+ * rollback or promote, drain) and each prints what it saw; they stay in one class because every
+ * step reads or sets the same blue, green, task queue, ramp start and step name that a stop's
+ * message reports.
  */
 public final class VersionedRollout {
   static final int ROLLED_OUT = 0;

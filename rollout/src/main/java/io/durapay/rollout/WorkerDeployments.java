@@ -29,6 +29,10 @@ import java.util.function.Supplier;
  * The operator's moves on a Worker Deployment, through the server's API (what {@code temporal
  * worker deployment set-current-version} / {@code set-ramping-version} / {@code describe-version}
  * do): the Java SDK has no higher-level client for them yet.
+ *
+ * <p>Long because each Worker Deployment call is built by hand from the server's raw requests, the
+ * SDK having no client for them; they stay in one class so that every call goes through the one
+ * call method, which retries the server's per-deployment rate limit and brief outages.
  */
 public final class WorkerDeployments {
   private static final String IDENTITY = "durapay-rollout";

@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
 /**
  * What each console page shows, read from the database, Temporal and the configuration; a page is a
  * map of what its template names, with {@code template} (and {@code status} when not 200).
+ *
+ * <p>Long because it builds all four console pages (find, payment, health, rollouts) and parses the
+ * search form; they stay in one class because the pages share its seven DAOs, the Temporal stub,
+ * the settings and row helpers such as the outbox row that both the payment and the health page
+ * show.
  */
 public final class ConsolePages {
   static final int PAGE_SIZE = 25;

@@ -35,6 +35,10 @@ import java.util.regex.Pattern;
  *   POST /console/dead-letters/redrive       the bridge's dead letters back to its queue
  *   GET  /console/health, GET /console/rollouts
  * </pre>
+ *
+ * <p>Long because it routes every console path in the table above, GET and POST, login and logout
+ * included, and sets the headers every page must carry; it stays one servlet so that every page
+ * goes through the one render method and its no-store, no-frame headers.
  */
 public final class ConsoleServlet extends HttpServlet {
   private static final Pattern PAYMENT = Pattern.compile("/payments/([^/]{1,100})");

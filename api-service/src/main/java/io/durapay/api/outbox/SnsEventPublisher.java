@@ -22,6 +22,11 @@ import software.amazon.awssdk.services.sns.model.PublishBatchResultEntry;
  * Publishes outbox events to an SNS topic: the envelope JSON as the message, its type and
  * correlation id as message attributes. Several events go in PublishBatch calls of up to ten (one
  * call instead of ten round trips); a single event in a Publish call. Retrying is the relay's job.
+ *
+ * <p>Long because SNS can refuse one message, one entry of a batch or a whole batch, and each
+ * answer must be told apart from an outage; batching, matching the answer entry by entry and the
+ * fallback to one at a time stay in one class because they share the refusal lists and the error
+ * description that keeps message bodies and credentials out of the outbox.
  */
 public final class SnsEventPublisher implements EventPublisher, AutoCloseable {
 

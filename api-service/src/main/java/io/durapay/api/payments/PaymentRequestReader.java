@@ -48,6 +48,11 @@ import java.util.Map;
  * own messages are not passed on: they name Java types and quote the input, which may be a secret.
  * Most of this class is those answers, worded for the caller; a field or key that looks like a card
  * number is refused as one and never repeated.
+ *
+ * <p>Long because each way a body can be refused (not UTF-8, not JSON, a key twice, an unknown
+ * field, a wrong type, a card number as a name) gets its own answer; they stay in one reader
+ * because the answers are built from the tree or the parser state that its one strict mapper leaves
+ * while reading.
  */
 @Provider
 @Consumes(MediaType.APPLICATION_JSON)

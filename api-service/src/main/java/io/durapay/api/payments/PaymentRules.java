@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  *
  * <p>Values the caller sent are quoted back only where they cannot be a secret, and cut short.
  *
- * <p>Longer than most classes here on purpose: each rule is an annotation and its validator, and
- * the five are kept in one file so the whole contract reads as one list.
+ * <p>Long because each rule is an annotation and its validator, and the five are kept in one file
+ * so the whole contract reads as one list.
  */
 public final class PaymentRules {
   /** The configured limits, handed to the validators by the validator factory. */

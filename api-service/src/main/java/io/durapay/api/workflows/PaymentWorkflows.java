@@ -21,7 +21,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The API's side of the payment workflows: cancel signals, live state and history. */
+/**
+ * The API's side of the payment workflows: cancel signals, live state and history.
+ *
+ * <p>Long because cancelling must survive Temporal's races (a workflow not started yet, a start
+ * racing this one, a closed run whose payment is not final), and each case is a method here; they
+ * stay in one class with state and history because all are calls on the one workflow client, and
+ * most share its not-found test.
+ */
 public final class PaymentWorkflows {
   private final WorkflowClient client;
   private final String taskQueue;

@@ -24,6 +24,10 @@ import java.util.TreeMap;
  * <p>As at Stripe, an intent is created unconfirmed ({@code requires_confirmation}, nothing
  * charged) or created and confirmed in one request ({@code confirm=true}); confirming is what
  * charges, and an intent succeeds at most once, whatever the keys of the requests that confirm it.
+ *
+ * <p>Long because it keeps Stripe's intent lifecycle, idempotency replay, refunds, lazy settlement,
+ * the per-token faults and search lag over one set of maps, and a single request reads and changes
+ * several of them; splitting it would split the one lock that keeps those maps consistent.
  */
 final class GatewayLedger {
 

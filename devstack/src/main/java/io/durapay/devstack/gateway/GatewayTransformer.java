@@ -21,6 +21,12 @@ import java.util.regex.Pattern;
  * Answers every request to the simulator from the {@link GatewayLedger}: checks the API key,
  * routes by method and path, and adds the base latency. Written in Java rather than as templates
  * because answers depend on what came before (idempotency keys, flaky counts, refunds).
+ *
+ * <p>Long because it does all the work between WireMock and the ledger: the key and version checks,
+ * routing by method and path, the scripted faults (which must find the payment a request names by
+ * its body, path or query), the charge hold and the damaged answers; it stays one class because
+ * WireMock hands each request to one transformer, and the script must be played before the request
+ * is routed.
  */
 final class GatewayTransformer implements ResponseDefinitionTransformerV2 {
 

@@ -58,6 +58,11 @@ import org.jdbi.v3.core.Jdbi;
  * </ul>
  *
  * A violation names the seed, the payment and its schedule, so the run can be repeated.
+ *
+ * <p>Long because one run sets up the whole path (time-skipping environment, the simulator on the
+ * environment's clock, the real activities), drives the payments and checks the books against the
+ * simulator's ledger; it stays one class because the check reads the schedules, results and
+ * simulator that the run made, so that a seed alone repeats it.
  */
 public final class FaultScheduleRun {
 

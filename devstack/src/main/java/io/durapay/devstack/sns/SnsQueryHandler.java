@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * Speaks the AWS Query protocol that the SNS SDKs use: form-encoded parameters in, the documented
  * XML shapes out. Requests are not authenticated — SigV4 signatures are neither checked nor
  * required — because the emulator listens on loopback only and any dummy credentials must do.
+ *
+ * <p>Long because it decodes the Query protocol's flattened parameters and writes the XML answers
+ * for all four actions, PublishBatch's whole-call and per-entry refusals included; they stay in one
+ * handler because every action uses the same parameter decoding, escaping and error shape.
  */
 final class SnsQueryHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(SnsQueryHandler.class);

@@ -29,6 +29,11 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  * Topics, their SQS subscriptions, and the fan-out of a Publish to them, following what SNS
  * delivers: the JSON notification envelope, or with raw delivery the bare message plus its
  * attributes as SQS message attributes.
+ *
+ * <p>Long because it holds SNS's subscribe checks (attributes, filter policy, queue lookup) and
+ * both delivery shapes, the JSON envelope and raw delivery with SQS attributes, for Publish and
+ * PublishBatch alike; they stay in one class because subscribing and fan-out share the one
+ * subscriptions map and its lock.
  */
 final class SnsTopics {
   private static final Logger LOG = LoggerFactory.getLogger(SnsTopics.class);

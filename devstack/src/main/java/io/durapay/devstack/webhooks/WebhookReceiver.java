@@ -32,6 +32,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * The merchants' webhook endpoints for the devstack: verifies each delivery's Standard Webhooks
  * signature with the merchant's secret, as a merchant would, and records every attempt so that the
  * demo and tests can see what arrived. {@code GET /deliveries[?paymentId=…]} lists them as JSON.
+ *
+ * <p>Long because it is both the merchants' endpoints (signature check, down endpoints, 404 and 405
+ * answers) and the record of every attempt with its listing; they stay in one class because the
+ * listing reads the same list of deliveries that the handler appends to under one lock.
  */
 public final class WebhookReceiver {
 

@@ -18,7 +18,14 @@ import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The charge and its compensation, at the gateway, each safe to retry (see each method). */
+/**
+ * The charge and its compensation, at the gateway, each safe to retry (see each method).
+ *
+ * <p>Long because the charge and its compensation each handle every status a Stripe intent can be
+ * in and explain why a retry is safe; they stay in one class because Temporal registers them as the
+ * one GatewayActivities implementation, and both use its mapping of gateway errors to retryable or
+ * final failures.
+ */
 public final class GatewayActivitiesImpl implements GatewayActivities {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayActivitiesImpl.class);
 

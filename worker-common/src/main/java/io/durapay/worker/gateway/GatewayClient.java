@@ -21,6 +21,12 @@ import okhttp3.Response;
  * Charges and refunds payments through a Stripe-compatible gateway. Every failure is a {@link
  * GatewayException} saying whether a retry can help; retries are safe because every write carries
  * an idempotency key derived from the payment id. Thread-safe.
+ *
+ * <p>Long because it wraps each Stripe endpoint the worker uses (create, confirm, retrieve, cancel,
+ * refund, retrieve refund, search) and turns every answer into a typed result or a
+ * GatewayException; they stay in one class so that every request is built by the one authorized
+ * method, which pins the API version and sends the key, and sent by the one call method, which
+ * redacts the key from errors and records key health.
  */
 public final class GatewayClient implements AutoCloseable {
   /** Stripe's code for a request the intent's current state does not allow. */

@@ -28,7 +28,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 
 /**
- * v2 of the payment workflow (the green build): v1's flow with two changes, each behind a
+ * v2 of the payment workflow (the green build): v1's flow with three changes, each behind a
  * {@code Workflow.getVersion} patch whose DEFAULT_VERSION branch is exactly v1's code, so every
  * workflow v1 started replays here and carries on (proven by the replay tests):
  *
@@ -47,6 +47,10 @@ import org.slf4j.Logger;
  *       A cancel during the wait compensates as a failed charge would (an earlier attempt may
  *       have charged before the key broke).
  * </ol>
+ *
+ * <p>Long because it is v1's whole flow (validate, charge, cancel, fail and compensate, notify)
+ * plus the three patched branches; it stays one class because Temporal keeps a workflow's state in
+ * the fields of one instance, which every branch updates and the state query reads.
  */
 public class PaymentWorkflowV2Impl implements PaymentWorkflow {
   private static final Logger LOG = Workflow.getLogger(PaymentWorkflowV2Impl.class);
